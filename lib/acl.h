@@ -1,0 +1,60 @@
+/*
+ * acl.conf (DESIGN 1.6): allow and deny rules, default deny, a matching
+ * deny wins.
+ */
+#ifndef VG_ACL_H
+#define VG_ACL_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "conf.h"
+#include "diag.h"
+#include "secfile.h"
+
+struct vg_acl;			/* opaque: rules indexed for acl_decide */
+
+enum acl_decision { ACL_DENY = 0, ACL_ALLOW = 1 };
+
+struct acl_request {
+	const char		 *user;
+	const char *const	 *groups;	/* the user's group names */
+	size_t			  ngroups;
+	const struct vg_instance *inst;		/* NULL: any instance (PAM) */
+	const char		 *from;		/* address text; NULL = unknown */
+	int			  wday;		/* 0 = Sunday, local time */
+	int			  minute;	/* minute of the local day */
+};
+
+int	acl_load(const char *path, const struct secfile_policy *,
+	    struct vg_acl **acl, struct vg_diags *diags);
+void	acl_free(struct vg_acl *);
+
+/*
+ * Decide one request.  rule gets the name of the deciding rule: the
+ * matching deny, else the first matching allow, else "no-match".
+ * A rule that sets `from` does not match an unknown address.
+ */
+enum acl_decision acl_decide(const struct vg_acl *,
+	    const struct acl_request *, char *rule, size_t rulelen);
+
+/*
+ * Some instance of the inventory allowed for the request (whose inst is
+ * ignored): the PAM account gate.
+ */
+enum acl_decision acl_decide_any(const struct vg_acl *,
+	    const struct vg_conf *, const struct acl_request *,
+	    char *rule, size_t rulelen);
+
+/*
+ * The group names of user (getpwnam + getgrouplist + getgrgid).  *groups
+ * is a NULL-terminated array freed with acl_groups_free.  An unknown user
+ * gets an empty list, not an error: the ACL may still name the user.
+ */
+int	acl_user_groups(const char *user, char ***groups, size_t *ngroups);
+void	acl_groups_free(char **groups);
+
+/* wday/minute of the request from a time and zone (vg_localtime). */
+int	acl_request_time(struct acl_request *, time_t, const char *tz);
+
+#endif

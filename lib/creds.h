@@ -1,0 +1,77 @@
+/*
+ * Role credentials: ecs_ram_role (metadata service, token flow),
+ * ram_role_arn (STS AssumeRole, optionally scoped to one instance) and
+ * static.  Kept in the process until 5 minutes before Expiration.
+ */
+#ifndef VG_CREDS_H
+#define VG_CREDS_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "cloud.h"
+#include "conf.h"
+#include "http.h"
+#include "secfile.h"
+
+#define CREDS_REFRESH_MARGIN	300	/* seconds before Expiration */
+
+struct vg_creds {
+	char	 id[128];		/* AccessKeyId */
+	char	*secret;		/* AccessKeySecret (wiped on free) */
+	char	*token;			/* SecurityToken; NULL for static */
+	time_t	 expiration;		/* 0: never */
+	char	 scope[65];		/* the instance ID a session policy
+					   limits them to; "" = none */
+};
+
+struct creds_ctx {
+	const struct vg_conf		*conf;
+	struct http_client		*http;
+	const struct secfile_policy	*policy;	/* for access_key */
+	struct vg_creds			 cache;
+	int				 have;
+};
+
+void	creds_init(struct creds_ctx *, const struct vg_conf *,
+	    struct http_client *, const struct secfile_policy *);
+
+/*
+ * Credentials good for user to call DescribeInstanceVncUrl on inst at
+ * time now.  *out points into the context (valid until the next call or
+ * creds_clear).
+ */
+int	creds_get(struct creds_ctx *, const char *user,
+	    const struct vg_instance *inst, time_t now,
+	    const struct vg_creds **out, struct vg_cloud_err *);
+/* Wipe and forget the cached credentials. */
+void	creds_clear(struct creds_ctx *);
+void	creds_wipe(struct vg_creds *);
+
+/*
+ * The operator name as an STS RoleSessionName, losslessly: bytes of
+ * [A-Za-z0-9._-] stay, any other byte becomes "@XX" (upper-case hex), and
+ * a one-character result gets a lone "@" appended (2 is the minimum).
+ * Fails when the result would exceed 64 characters.
+ */
+int	creds_session_name(const char *user, char *out, size_t outlen);
+/* Back from a RoleSessionName to the user name (for auditors, tests). */
+int	creds_session_name_decode(const char *name, char *out, size_t outlen);
+
+/*
+ * The session Policy JSON allowing only ecs:DescribeInstanceVncUrl on
+ * acs:ecs:<region>:<account>:instance/<id>, the account taken from
+ * role_arn (acs:ram::<account>:role/<name>).
+ */
+int	creds_session_policy(const char *role_arn,
+	    const struct vg_instance *, char **json, char *err, size_t errlen);
+
+/* Parsers, exposed for tests and fuzzing. */
+int	creds_parse_imds(const char *json, size_t len, struct vg_creds *,
+	    char *err, size_t errlen);
+int	creds_parse_sts(const char *json, size_t len, struct vg_creds *,
+	    char *err, size_t errlen);
+/* "YYYY-MM-DDThh:mm:ssZ" or with ".mmm" -> time_t; -1 when malformed. */
+int	creds_parse_time(const char *, time_t *);
+
+#endif

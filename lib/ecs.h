@@ -1,0 +1,56 @@
+/*
+ * DescribeInstanceVncUrl: the signed call, the retry policy, the error
+ * table and the console URL (DESIGN 1.8, 2.2 step 6, 2.3).
+ */
+#ifndef VG_ECS_H
+#define VG_ECS_H
+
+#include <stddef.h>
+
+#include "cloud.h"
+#include "conf.h"
+#include "creds.h"
+#include "http.h"
+
+struct ecs_result {
+	char	*vnc_url;		/* wiped on ecs_result_free */
+	char	 request_id[96];
+	int	 attempts;
+};
+
+/*
+ * Call the API for inst with creds, signing with conf->api.signature and
+ * retrying only network errors, Throttling* and 5xx within api.timeout.
+ */
+int	ecs_describe_vnc_url(struct http_client *, const struct vg_conf *,
+	    const struct vg_creds *, const struct vg_instance *,
+	    struct ecs_result *, struct vg_cloud_err *);
+void	ecs_result_free(struct ecs_result *);
+
+/*
+ * Parse one API answer (status and body).  Success needs a VncUrl that
+ * passes ecs_vnc_url_ok; an error fills err from the error table.
+ */
+int	ecs_parse_answer(long status, const char *body, size_t len,
+	    const struct vg_instance *, struct ecs_result *,
+	    struct vg_cloud_err *);
+
+/* Retry this failure? (network, timeout, Throttling*, 5xx) */
+int	ecs_retryable(const struct vg_cloud_err *);
+
+/* Fill err->message for code (the error table), naming the instance. */
+void	ecs_explain(const char *code, const struct vg_instance *,
+	    struct vg_cloud_err *);
+
+/* Only [A-Za-z0-9%._~-]: anything else could break out of the URL. */
+int	ecs_vnc_url_ok(const char *);
+
+/* <page>?vncUrl=<VncUrl>&instanceId=<ID>&isWindows=<true|false> */
+int	ecs_console_url(const char *page, const char *vnc_url,
+	    const struct vg_instance *, char **url, char *err, size_t errlen);
+
+/* The endpoint for inst: api.endpoint, or https://ecs.<region>.aliyuncs.com */
+int	ecs_endpoint(const struct vg_conf *, const struct vg_instance *,
+	    char *out, size_t outlen);
+
+#endif

@@ -1,0 +1,71 @@
+/*
+ * The one libcurl wrapper.  Certificate and host name checks are always on
+ * and nothing turns them off.  Bodies are capped, redirects are not
+ * followed, and a handle is reused so connections are kept within a
+ * process.  Only http.c includes curl.h.
+ */
+#ifndef VG_HTTP_H
+#define VG_HTTP_H
+
+#include <stddef.h>
+
+#define HTTP_BODY_MAX	(1024 * 1024)
+
+enum http_result {
+	HTTP_OK = 0,		/* a response arrived (any status) */
+	HTTP_ERR_NETWORK,	/* connect, reset, DNS ... */
+	HTTP_ERR_TIMEOUT,
+	HTTP_ERR_TLS,		/* certificate, host name, handshake */
+	HTTP_ERR_TOO_BIG,	/* body over HTTP_BODY_MAX */
+	HTTP_ERR_POLICY,	/* e.g. http:// where https is required */
+	HTTP_ERR_INTERNAL,
+};
+
+struct http_opts {
+	const char	*ca_file;	 /* NULL or "": the system store */
+	long		 connect_timeout_ms;
+	long		 timeout_ms;	 /* whole request */
+	int		 privileged;	 /* ignore proxies and CA paths
+					    from the environment */
+};
+
+struct http_header {
+	const char *name;
+	const char *value;
+};
+
+struct http_request {
+	const char		 *method;	/* GET, PUT, POST */
+	const char		 *url;
+	const struct http_header *headers;
+	size_t			  nheaders;
+	const char		 *body;		/* NULL: none */
+	size_t			  bodylen;
+	int			  require_https;
+	int			  no_proxy;	/* the metadata service */
+	long			  timeout_ms;	/* 0: the client's */
+};
+
+struct http_response {
+	long	 status;
+	char	*body;			/* NUL-terminated; free with
+					   http_response_free (wiped) */
+	size_t	 len;
+	char	 retry_after[32];	/* x-acs-retry-after, "" if none */
+	char	 content_type[128];
+};
+
+struct http_client;
+
+int	http_client_new(struct http_client **, const struct http_opts *,
+	    char *err, size_t errlen);
+void	http_client_free(struct http_client *);
+
+enum http_result http_do(struct http_client *, const struct http_request *,
+	    struct http_response *, char *err, size_t errlen);
+void	http_response_free(struct http_response *);
+
+/* The "host[:port]" of an https:// or http:// URL, for the V3 host header. */
+int	http_url_host(const char *url, char *out, size_t outlen);
+
+#endif

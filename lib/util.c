@@ -1,0 +1,248 @@
+/* Small helpers shared by every lib/ module: see util.h. */
+#include <openssl/crypto.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+void
+buf_init(struct vg_buf *b)
+{
+	memset(b, 0, sizeof(*b));
+}
+
+static int
+grow(struct vg_buf *b, size_t need)
+{
+	size_t ncap;
+	char *np;
+
+	if (b->oom)
+		return -1;
+	if (need < b->cap)
+		return 0;
+	ncap = b->cap ? b->cap : 64;
+	while (ncap <= need) {
+		if (ncap > ((size_t)1 << 30)) {
+			b->oom = 1;
+			return -1;
+		}
+		ncap *= 2;
+	}
+	/* no realloc: the old block may hold a secret and must be wiped */
+	if ((np = malloc(ncap)) == NULL) {
+		b->oom = 1;
+		return -1;
+	}
+	if (b->p != NULL) {
+		memcpy(np, b->p, b->len + 1);
+		vg_wipe(b->p, b->cap);
+		free(b->p);
+	}
+	b->p = np;
+	b->cap = ncap;
+	return 0;
+}
+
+int
+buf_add(struct vg_buf *b, const void *s, size_t n)
+{
+	if (b->len + n < b->len || grow(b, b->len + n) == -1)
+		return -1;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+	return 0;
+}
+
+int
+buf_adds(struct vg_buf *b, const char *s)
+{
+	return buf_add(b, s, strlen(s));
+}
+
+int
+buf_addc(struct vg_buf *b, char c)
+{
+	return buf_add(b, &c, 1);
+}
+
+int
+buf_addf(struct vg_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || grow(b, b->len + (size_t)n) == -1)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+char *
+buf_take(struct vg_buf *b)
+{
+	char *p;
+
+	if (b->oom) {
+		buf_free(b);
+		return NULL;
+	}
+	if (b->p == NULL && grow(b, 0) == -1)
+		return NULL;
+	if (b->len == 0)
+		b->p[0] = '\0';
+	p = b->p;
+	buf_init(b);
+	return p;
+}
+
+void
+buf_free(struct vg_buf *b)
+{
+	if (b->p != NULL) {
+		vg_wipe(b->p, b->cap);
+		free(b->p);
+	}
+	buf_init(b);
+}
+
+void
+vg_seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+void
+vg_wipe(void *p, size_t n)
+{
+	if (p != NULL && n > 0)
+		OPENSSL_cleanse(p, n);
+}
+
+void
+vg_freestr(char *s)
+{
+	if (s == NULL)
+		return;
+	vg_wipe(s, strlen(s));
+	free(s);
+}
+
+char *
+vg_strdup(const char *s)
+{
+	return s == NULL ? NULL : strdup(s);
+}
+
+int
+vg_strlcpy(char *dst, const char *src, size_t size)
+{
+	size_t n;
+
+	if (size == 0)
+		return -1;
+	n = strlen(src);
+	if (n >= size) {
+		memcpy(dst, src, size - 1);
+		dst[size - 1] = '\0';
+		return -1;
+	}
+	memcpy(dst, src, n + 1);
+	return 0;
+}
+
+int
+vg_charset_ok(const char *s, const char *set, size_t max)
+{
+	size_t n;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	n = strlen(s);
+	return n <= max && strspn(s, set) == n;
+}
+
+#define ALNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+int
+vg_valid_instance_id(const char *s)
+{
+	/* a leading '-' would read as an option somewhere downstream */
+	return vg_charset_ok(s, ALNUM "-", 64) && s[0] != '-';
+}
+
+int
+vg_valid_instance_name(const char *s)
+{
+	return vg_charset_ok(s, ALNUM "._-", 64) && s[0] != '-';
+}
+
+int
+vg_valid_region(const char *s)
+{
+	return vg_charset_ok(s, "abcdefghijklmnopqrstuvwxyz0123456789-", 32);
+}
+
+long long
+vg_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+vg_localtime(time_t t, const char *tz, struct tm *out)
+{
+	char *old = NULL;
+	int rc = 0;
+
+	if (tz == NULL || *tz == '\0')
+		return localtime_r(&t, out) == NULL ? -1 : 0;
+	if (getenv("TZ") != NULL && (old = strdup(getenv("TZ"))) == NULL)
+		return -1;
+	if (setenv("TZ", tz, 1) == -1) {
+		free(old);
+		return -1;
+	}
+	tzset();
+	if (localtime_r(&t, out) == NULL)
+		rc = -1;
+	if (old != NULL)
+		setenv("TZ", old, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(old);
+	return rc;
+}
+
+void
+vg_hex(const unsigned char *in, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+}

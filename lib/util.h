@@ -1,0 +1,72 @@
+/*
+ * Small helpers shared by every lib/ module.
+ *
+ * Conventions for all of lib/: functions return 0 on success and -1 on
+ * failure (or an enum), and write one human sentence into a caller buffer
+ * (err, errlen).  Nothing in lib/ exits, prints or keeps global state.
+ */
+#ifndef VG_UTIL_H
+#define VG_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <time.h>
+
+#define VG_ERRLEN 256
+
+/* A growable byte buffer, always NUL-terminated when p != NULL. */
+struct vg_buf {
+	char	*p;
+	size_t	 len;
+	size_t	 cap;
+	int	 oom;	/* sticky: set once an allocation failed */
+};
+
+void	 buf_init(struct vg_buf *);
+int	 buf_add(struct vg_buf *, const void *, size_t);
+int	 buf_adds(struct vg_buf *, const char *);
+int	 buf_addc(struct vg_buf *, char);
+int	 buf_addf(struct vg_buf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Hand the string over to the caller (who frees it); NULL on oom. */
+char	*buf_take(struct vg_buf *);
+/* Wipe then free: buffers may hold secrets. */
+void	 buf_free(struct vg_buf *);
+
+/* snprintf into err that never fails; err may be NULL. */
+void	 vg_seterr(char *err, size_t errlen, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/* OPENSSL_cleanse, so the compiler cannot drop the wipe. */
+void	 vg_wipe(void *, size_t);
+/* Wipe a string's bytes then free it; NULL is fine. */
+void	 vg_freestr(char *);
+
+/* strdup that returns NULL for NULL. */
+char	*vg_strdup(const char *);
+
+/* Bounded copy; returns -1 (and truncates) when src does not fit. */
+int	 vg_strlcpy(char *dst, const char *src, size_t size);
+
+/* 1 when every byte of s is in the set, s is non-empty and at most max. */
+int	 vg_charset_ok(const char *s, const char *set, size_t max);
+
+/* Validators for the identifiers of DESIGN 1.5. */
+int	 vg_valid_instance_id(const char *);
+int	 vg_valid_instance_name(const char *);
+int	 vg_valid_region(const char *);
+
+/* Milliseconds from CLOCK_MONOTONIC. */
+long long vg_now_ms(void);
+
+/*
+ * Local time of t in the zone tz ("" or NULL: the system zone).
+ * Touches TZ in the environment and restores it: callers are
+ * single-threaded (the shell, or one PAM call).
+ */
+int	 vg_localtime(time_t t, const char *tz, struct tm *out);
+
+/* Lower-case hex of n bytes into out (2n+1 bytes). */
+void	 vg_hex(const unsigned char *in, size_t n, char *out);
+
+#endif
