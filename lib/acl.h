@@ -39,8 +39,25 @@ enum acl_decision acl_decide(const struct vg_acl *,
 	    const struct acl_request *, char *rule, size_t rulelen);
 
 /*
+ * Many instances for one request (the `list` command, acl_decide_any):
+ * the rules whose users, groups, from and hours match are found once, so
+ * only their instance keys are tried per instance.  acl_query_decide
+ * answers as acl_decide would for that instance.  acl_query_new returns
+ * NULL when out of memory (or acl is NULL); req is not kept.
+ */
+struct acl_query;
+
+struct acl_query *acl_query_new(const struct vg_acl *,
+	    const struct acl_request *req);
+enum acl_decision acl_query_decide(const struct acl_query *,
+	    const struct vg_instance *, char *rule, size_t rulelen);
+void	acl_query_free(struct acl_query *);
+
+/*
  * Some instance of the inventory allowed for the request (whose inst is
- * ignored): the PAM account gate.
+ * ignored): the PAM account gate.  rule: the allow that let the first
+ * allowed instance in; else the deny that blocked the last instance an
+ * allow reached; else "no-match".
  */
 enum acl_decision acl_decide_any(const struct vg_acl *,
 	    const struct vg_conf *, const struct acl_request *,

@@ -31,6 +31,8 @@ struct creds_ctx {
 	const struct secfile_policy	*policy;	/* for access_key */
 	struct vg_creds			 cache;
 	int				 have;
+	/* ram_role_arn: the RoleSessionName the cache was issued to */
+	char				 session[65];
 };
 
 void	creds_init(struct creds_ctx *, const struct vg_conf *,
@@ -39,7 +41,10 @@ void	creds_init(struct creds_ctx *, const struct vg_conf *,
 /*
  * Credentials good for user to call DescribeInstanceVncUrl on inst at
  * time now.  *out points into the context (valid until the next call or
- * creds_clear).
+ * creds_clear).  The cache is reused while more than
+ * CREDS_REFRESH_MARGIN seconds are left and, for ram_role_arn, for the
+ * same RoleSessionName and (with session_policy) the same instance.
+ * On failure err holds the code, the operator's sentence and the details.
  */
 int	creds_get(struct creds_ctx *, const char *user,
 	    const struct vg_instance *inst, time_t now,
@@ -66,7 +71,11 @@ int	creds_session_name_decode(const char *name, char *out, size_t outlen);
 int	creds_session_policy(const char *role_arn,
 	    const struct vg_instance *, char **json, char *err, size_t errlen);
 
-/* Parsers, exposed for tests and fuzzing. */
+/*
+ * Parsers, exposed for tests and fuzzing.  They overwrite the whole
+ * vg_creds (wipe one that held credentials first); on failure it holds
+ * nothing, and err names the field, never its value.
+ */
 int	creds_parse_imds(const char *json, size_t len, struct vg_creds *,
 	    char *err, size_t errlen);
 int	creds_parse_sts(const char *json, size_t len, struct vg_creds *,

@@ -1,0 +1,802 @@
+/*
+ * vncgate.conf and the access_key file (DESIGN 1.5): see conf.h.
+ *
+ * The file is opened by secfile (the checks run on the opened fd), parsed
+ * by libconfuse with no include function and no unknown keys, and checked
+ * by validation callbacks while it is parsed, so every problem carries
+ * its line.  The callbacks record a problem and return 0, which lets the
+ * parse go on and report the next one; only syntax errors stop it.  The
+ * values are then copied into struct vg_conf and the libconfuse state is
+ * freed.  What makes a value good lives in confcheck.c; this file ties it
+ * to libconfuse and words the messages.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <confuse.h>
+
+#include "conf.h"
+#include "confcheck.h"
+#include "util.h"
+
+/*
+ * libconfuse 3.3 has no user pointer in cfg_t.  Every option table gets
+ * one hidden "simple" option whose value pointer leads to our context, so
+ * callbacks reach it from any section without global state.  A file can
+ * name it ("|ctx" = 1) but never set it: libconfuse refuses to set a
+ * pointer option that has no parse callback, and the parse fails.
+ */
+#define CTX_KEY		"|ctx"
+#define CTX_OPT(c)	{ .name = CTX_KEY, .type = CFGT_PTR, \
+			  .simple_value.ptr = &(c)->self }
+
+#define STS_DEFAULT	"https://sts.aliyuncs.com"
+#define CONSOLE_DEFAULT	\
+	"https://g.alicdn.com/aliyun/ecs-console-vnc2/0.0.8/index.html"
+
+struct ctx {
+	void		*self;		/* what CTX_OPT points at */
+	struct vg_diags	*diags;
+	const char	*path;
+	cfg_t		*root;
+	int		 nerr;
+	int		 secret;	/* never echo file content */
+	unsigned int	 ninst;		/* instance blocks parsed so far */
+	unsigned int	 seen;		/* one bit per plain section */
+};
+
+/* ------------------------------------------------------------------ */
+/* reporting */
+
+static struct ctx *
+ctx_of(cfg_t *cfg)
+{
+	int i;
+
+	for (i = 0; cfg != NULL && cfg->opts[i].name != NULL; i++)
+		if (strcmp(cfg->opts[i].name, CTX_KEY) == 0)
+			return *cfg->opts[i].simple_value.ptr;
+	return NULL;
+}
+
+/* Problems are printed on terminals by -t: no control bytes get through. */
+static void
+sanitize(char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+			*s = '?';
+}
+
+static void __attribute__((format(printf, 3, 0)))
+vnote(struct ctx *c, int line, const char *fmt, va_list ap)
+{
+	char msg[sizeof(((struct vg_diag *)0)->msg)];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	sanitize(msg);
+	diag_add(c->diags, c->path, line, "%s", msg);
+	c->nerr++;
+}
+
+static void __attribute__((format(printf, 3, 4)))
+note(struct ctx *c, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vnote(c, line, fmt, ap);
+	va_end(ap);
+}
+
+/* A problem at the line libconfuse is reading. */
+static void __attribute__((format(printf, 2, 3)))
+report(cfg_t *cfg, const char *fmt, ...)
+{
+	struct ctx *c = ctx_of(cfg);
+	va_list ap;
+
+	if (c == NULL)
+		return;
+	va_start(ap, fmt);
+	vnote(c, cfg->line, fmt, ap);
+	va_end(ap);
+}
+
+static void
+on_error(cfg_t *cfg, const char *fmt, va_list ap)
+{
+	struct ctx *c = ctx_of(cfg);
+
+	if (c == NULL)
+		return;
+	/* libconfuse quotes tokens, and a token may be part of a secret */
+	if (c->secret)
+		note(c, cfg->line, "syntax error (details withheld: the file "
+		    "holds a secret)");
+	else
+		vnote(c, cfg->line, fmt, ap);
+}
+
+/* "url_ttl", "api.timeout" or instance "web-1" os, for messages. */
+static void
+keyname(cfg_t *cfg, cfg_opt_t *opt, char *out, size_t outlen)
+{
+	if (strcmp(cfg->name, "root") == 0)
+		snprintf(out, outlen, "%s", opt->name);
+	else if (cfg->title != NULL)
+		snprintf(out, outlen, "instance \"%.64s\" %s", cfg->title,
+		    opt->name);
+	else
+		snprintf(out, outlen, "%s.%s", cfg->name, opt->name);
+}
+
+/* ------------------------------------------------------------------ */
+/* validation callbacks */
+
+static int
+check_range(cfg_t *cfg, cfg_opt_t *opt)
+{
+	long v = cfg_opt_getnint(opt, 0), min, max;
+	char key[128];
+
+	if (confcheck_range(opt->name, v, &min, &max) == -1) {
+		keyname(cfg, opt, key, sizeof(key));
+		report(cfg, "%s must be between %ld and %ld (got %ld)", key,
+		    min, max, v);
+	}
+	return 0;
+}
+
+static int
+check_choice(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, 0);
+	char key[128], words[160];
+
+	if (confcheck_choose(opt->name, v) == -1) {
+		keyname(cfg, opt, key, sizeof(key));
+		confcheck_choices(opt->name, words, sizeof(words));
+		report(cfg, "%s must be %s (got \"%.48s\")", key, words,
+		    v != NULL ? v : "");
+	}
+	return 0;
+}
+
+static const struct confcheck_str *
+strrule_of(cfg_t *cfg, cfg_opt_t *opt)
+{
+	char name[128];
+
+	if (strcmp(cfg->name, "root") == 0)
+		snprintf(name, sizeof(name), "%s", opt->name);
+	else
+		snprintf(name, sizeof(name), "%s|%s", cfg->name, opt->name);
+	return confcheck_str_find(name);
+}
+
+/* Returns 0 when the value passed its rule. */
+static int
+str_problem(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const struct confcheck_str *r = strrule_of(cfg, opt);
+	const char *v = cfg_opt_getnstr(opt, 0), *why;
+	char key[128];
+
+	if (r == NULL || v == NULL || (why = confcheck_str(r, v)) == NULL)
+		return 0;
+	keyname(cfg, opt, key, sizeof(key));
+	if (r->keyfile)
+		report(cfg, "%s %s", key, why);
+	else
+		report(cfg, "%s %s (got \"%.48s\")", key, why, v);
+	return -1;
+}
+
+static int
+check_str(cfg_t *cfg, cfg_opt_t *opt)
+{
+	str_problem(cfg, opt);
+	return 0;
+}
+
+/* An ID may name one instance only: the ACL and the menu match by ID. */
+static int
+check_id(cfg_t *cfg, cfg_opt_t *opt)
+{
+	struct ctx *c = ctx_of(cfg);
+	const char *id = cfg_opt_getnstr(opt, 0), *other;
+	cfg_opt_t *insts;
+	unsigned int i;
+	cfg_t *sec;
+
+	if (str_problem(cfg, opt) != 0 || c == NULL)
+		return 0;
+	insts = cfg_getopt(c->root, "instance");
+	for (i = 0; i < cfg_opt_size(insts); i++) {
+		sec = cfg_opt_getnsec(insts, i);
+		if (sec == cfg || (other = cfg_getstr(sec, "id")) == NULL)
+			continue;
+		if (strcmp(other, id) == 0)
+			report(cfg, "instance \"%.64s\" has the same id as "
+			    "instance \"%.64s\"", cfg_title(cfg),
+			    cfg_title(sec));
+	}
+	return 0;
+}
+
+static int
+parse_tag(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
+{
+	const char *why;
+
+	(void)opt;
+	if ((why = confcheck_tag(value)) != NULL)
+		report(cfg, "instance \"%.64s\" tag \"%.48s\" %s",
+		    cfg_title(cfg), value, why);
+	/* keep parsing: the problem is recorded */
+	*(const char **)result = value;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* section callbacks: run on the parent at the closing brace */
+
+static void
+check_api(cfg_t *root, cfg_t *sec)
+{
+	long ct = cfg_getint(sec, "connect_timeout");
+	long t = cfg_getint(sec, "timeout");
+
+	if (t < ct)
+		report(root, "api.timeout (%ld) must not be less than "
+		    "api.connect_timeout (%ld)", t, ct);
+}
+
+static void
+check_creds(cfg_t *root, cfg_t *sec)
+{
+	const char *p = cfg_getstr(sec, "provider");
+	const char *arn = cfg_getstr(sec, "role_arn");
+
+	if (p != NULL && strcmp(p, "ram_role_arn") == 0 &&
+	    (arn == NULL || *arn == '\0'))
+		report(root, "credentials.role_arn is required when provider "
+		    "is ram_role_arn");
+}
+
+static const struct secrule {
+	const char	*name;
+	void		(*check)(cfg_t *, cfg_t *);
+} secrules[] = {
+	{ "api",		check_api },
+	{ "credentials",	check_creds },
+	{ "audit",		NULL },
+	{ "limits",		NULL },
+};
+
+static int
+check_section(cfg_t *cfg, cfg_opt_t *opt)
+{
+	struct ctx *c = ctx_of(cfg);
+	size_t i;
+
+	for (i = 0; c != NULL && i < sizeof(secrules) / sizeof(secrules[0]);
+	    i++) {
+		if (strcmp(secrules[i].name, opt->name) != 0)
+			continue;
+		/* libconfuse would silently merge a second block */
+		if (c->seen & (1u << i))
+			report(cfg, "the %s section appears twice", opt->name);
+		c->seen |= 1u << i;
+		if (secrules[i].check != NULL)
+			secrules[i].check(cfg, cfg_opt_getnsec(opt, 0));
+	}
+	return 0;
+}
+
+/* The block whose closing brace is on line (a replaced duplicate). */
+static cfg_t *
+ended_on(cfg_opt_t *opt, int line)
+{
+	cfg_t *sec, *found = NULL;
+	unsigned int i;
+
+	for (i = 0; i < cfg_opt_size(opt); i++)
+		if ((sec = cfg_opt_getnsec(opt, i))->line == line)
+			found = sec;
+	return found;
+}
+
+static int
+check_instance(cfg_t *cfg, cfg_opt_t *opt)
+{
+	struct ctx *c = ctx_of(cfg);
+	unsigned int n = cfg_opt_size(opt);
+	const char *title;
+	cfg_t *sec;
+
+	if (c == NULL)
+		return 0;
+	if (n <= c->ninst) {
+		/* libconfuse replaced the earlier block with this title */
+		sec = ended_on(opt, cfg->line);
+		report(cfg, "instance \"%.64s\" is defined twice",
+		    sec != NULL ? cfg_title(sec) : "?");
+		return 0;
+	}
+	c->ninst = n;
+	sec = cfg_opt_getnsec(opt, n - 1);
+	title = cfg_title(sec);
+	if (!vg_valid_instance_name(title))
+		report(cfg, "instance name \"%.64s\" must be 1-64 of A-Z a-z "
+		    "0-9 . _ -, not starting with -", title);
+	if (cfg_getstr(sec, "id") == NULL)
+		report(cfg, "instance \"%.64s\" has no id", title);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* the schema */
+
+static cfg_t *
+new_conf_cfg(struct ctx *c)
+{
+	cfg_opt_t api[] = {
+		CFG_STR("region", "cn-hangzhou", CFGF_NONE),
+		CFG_STR("endpoint", "", CFGF_NONE),
+		CFG_STR("sts_endpoint", "", CFGF_NONE),
+		CFG_STR("signature", "v3", CFGF_NONE),
+		CFG_STR("ca_file", "", CFGF_NONE),
+		CFG_INT("connect_timeout", 3, CFGF_NONE),
+		CFG_INT("timeout", 10, CFGF_NONE),
+		CFG_INT("retries", 2, CFGF_NONE),
+		CTX_OPT(c),
+		CFG_END()
+	};
+	cfg_opt_t creds[] = {
+		CFG_STR("provider", "ecs_ram_role", CFGF_NONE),
+		CFG_STR("role_name", "", CFGF_NONE),
+		CFG_STR("metadata_url", "http://100.100.100.200", CFGF_NONE),
+		CFG_STR("metadata_token", "required", CFGF_NONE),
+		CFG_STR("access_key_file", SYSCONFDIR "/vncgate/access_key",
+		    CFGF_NONE),
+		CFG_STR("role_arn", "", CFGF_NONE),
+		CFG_BOOL("session_policy", cfg_true, CFGF_NONE),
+		CFG_INT("duration", 900, CFGF_NONE),
+		CTX_OPT(c),
+		CFG_END()
+	};
+	cfg_opt_t audit[] = {
+		CFG_STR("facility", "authpriv", CFGF_NONE),
+		CFG_STR("file", "/var/log/vncgate/audit.log", CFGF_NONE),
+		CFG_BOOL("required", cfg_true, CFGF_NONE),
+		CTX_OPT(c),
+		CFG_END()
+	};
+	cfg_opt_t limits[] = {
+		CFG_INT("user_per_minute", 10, CFGF_NONE),
+		CFG_INT("instance_per_minute", 30, CFGF_NONE),
+		CFG_STR("state_dir", "/var/lib/vncgate", CFGF_NONE),
+		CTX_OPT(c),
+		CFG_END()
+	};
+	cfg_opt_t inst[] = {
+		CFG_STR("id", NULL, CFGF_NODEFAULT),
+		CFG_STR("region", "", CFGF_NONE),
+		CFG_STR("os", "linux", CFGF_NONE),
+		CFG_STR("description", "", CFGF_NONE),
+		CFG_STR_LIST_CB("tags", NULL, CFGF_NONE, parse_tag),
+		CTX_OPT(c),
+		CFG_END()
+	};
+	cfg_opt_t root[] = {
+		CFG_STR("acl_file", SYSCONFDIR "/vncgate/acl.conf", CFGF_NONE),
+		CFG_STR("pam_service", "vncgate", CFGF_NONE),
+		CFG_STR("reauth", "login", CFGF_NONE),
+		CFG_STR("output", "auto", CFGF_NONE),
+		CFG_STR("console_page", CONSOLE_DEFAULT, CFGF_NONE),
+		CFG_INT("url_ttl", 15, CFGF_NONE),
+		CFG_INT("idle_timeout", 300, CFGF_NONE),
+		CFG_STR("timezone", "", CFGF_NONE),
+		CFG_SEC("api", api, CFGF_NONE),
+		CFG_SEC("credentials", creds, CFGF_NONE),
+		CFG_SEC("audit", audit, CFGF_NONE),
+		CFG_SEC("limits", limits, CFGF_NONE),
+		CFG_SEC("instance", inst, CFGF_MULTI | CFGF_TITLE),
+		CTX_OPT(c),
+		CFG_END()
+	};
+
+	/* CFGF_NONE: case-sensitive, unknown keys are errors, and no
+	 * include(): libconfuse has it only when registered as a CFG_FUNC */
+	return cfg_init(root, CFGF_NONE);
+}
+
+/* Callbacks by name, so the tables above stay the plain schema. */
+static const struct {
+	const char		*name;
+	cfg_validate_callback_t	 cb;
+} conf_callbacks[] = {
+	{ "url_ttl",			check_range },
+	{ "idle_timeout",		check_range },
+	{ "api|connect_timeout",	check_range },
+	{ "api|timeout",		check_range },
+	{ "api|retries",		check_range },
+	{ "credentials|duration",	check_range },
+	{ "limits|user_per_minute",	check_range },
+	{ "limits|instance_per_minute",	check_range },
+	{ "reauth",			check_choice },
+	{ "output",			check_choice },
+	{ "api|signature",		check_choice },
+	{ "credentials|provider",	check_choice },
+	{ "credentials|metadata_token",	check_choice },
+	{ "audit|facility",		check_choice },
+	{ "instance|os",		check_choice },
+	{ "api",			check_section },
+	{ "credentials",		check_section },
+	{ "audit",			check_section },
+	{ "limits",			check_section },
+	{ "instance",			check_instance },
+	/* replaces check_str (registered first): also no duplicate IDs */
+	{ "instance|id",		check_id },
+};
+
+static void
+set_callbacks(cfg_t *cfg, int keyfile)
+{
+	const struct confcheck_str *r;
+	size_t i;
+
+	cfg_set_error_function(cfg, on_error);
+	for (i = 0; (r = confcheck_str_rule(i)) != NULL; i++)
+		if (r->keyfile == keyfile)
+			cfg_set_validate_func(cfg, r->name, check_str);
+	if (keyfile)
+		return;
+	for (i = 0; i < sizeof(conf_callbacks) / sizeof(conf_callbacks[0]);
+	    i++)
+		cfg_set_validate_func(cfg, conf_callbacks[i].name,
+		    conf_callbacks[i].cb);
+}
+
+/* ------------------------------------------------------------------ */
+/* reading the file */
+
+/* confcheck_prescan found a ${ that libconfuse would substitute. */
+static void
+note_subst(void *arg, int line)
+{
+	note(arg, line, "${...} (environment substitution) is not allowed");
+}
+
+/* "the file is group-writable": the diag names the file already. */
+static void
+note_secfile(struct ctx *c, const char *err)
+{
+	size_t n = strlen(c->path);
+
+	if (strncmp(err, c->path, n) == 0 && err[n] == ' ')
+		note(c, 0, "the file %s", err + n + 1);
+	else
+		note(c, 0, "%s", err);
+}
+
+/*
+ * Open c->path through secfile, scan it, and parse it into cfg.  Returns 0
+ * when the parse itself succeeded (problems may still be recorded in c).
+ */
+static int
+parse_file(struct ctx *c, const struct secfile_policy *pol, cfg_t *cfg,
+    char *iobuf, size_t iolen)
+{
+	enum secfile_status st;
+	char err[VG_ERRLEN];
+	int rc, unclosed;
+	FILE *f;
+
+	if ((f = secfile_fopen(c->path, pol, &st, err, sizeof(err))) == NULL) {
+		note_secfile(c, err);
+		return -1;
+	}
+	/* our own stdio buffer, so the bytes read can be wiped */
+	if (iobuf != NULL)
+		setvbuf(f, iobuf, _IOFBF, iolen);
+	unclosed = confcheck_prescan(f, note_subst, c);
+	c->root = cfg;
+	set_callbacks(cfg, c->secret);
+	/* libconfuse tests errno for ERANGE without clearing it */
+	errno = 0;
+	rc = cfg_parse_fp(cfg, f);
+	fclose(f);
+	if (rc != 0 && c->nerr == 0)
+		note(c, cfg->line, "syntax error");
+	if (rc == 0 && unclosed > 0)
+		note(c, unclosed, "this '{' is never closed");
+	return rc == 0 ? 0 : -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* copying out */
+
+static const struct {
+	const char	*name;
+	size_t		 off;
+} strfields[] = {
+	{ "acl_file",		offsetof(struct vg_conf, acl_file) },
+	{ "pam_service",	offsetof(struct vg_conf, pam_service) },
+	{ "console_page",	offsetof(struct vg_conf, console_page) },
+	{ "timezone",		offsetof(struct vg_conf, timezone) },
+	{ "api|region",		offsetof(struct vg_conf, api.region) },
+	{ "api|endpoint",	offsetof(struct vg_conf, api.endpoint) },
+	{ "api|sts_endpoint",	offsetof(struct vg_conf, api.sts_endpoint) },
+	{ "api|ca_file",	offsetof(struct vg_conf, api.ca_file) },
+	{ "credentials|role_name", offsetof(struct vg_conf, creds.role_name) },
+	{ "credentials|metadata_url",
+	    offsetof(struct vg_conf, creds.metadata_url) },
+	{ "credentials|access_key_file",
+	    offsetof(struct vg_conf, creds.access_key_file) },
+	{ "credentials|role_arn", offsetof(struct vg_conf, creds.role_arn) },
+	{ "audit|file",		offsetof(struct vg_conf, audit.file) },
+	{ "limits|state_dir",	offsetof(struct vg_conf, limits.state_dir) },
+};
+
+static const struct {
+	const char	*name;
+	size_t		 off;
+} intfields[] = {
+	{ "url_ttl",		offsetof(struct vg_conf, url_ttl) },
+	{ "idle_timeout",	offsetof(struct vg_conf, idle_timeout) },
+	{ "api|connect_timeout",
+	    offsetof(struct vg_conf, api.connect_timeout) },
+	{ "api|timeout",	offsetof(struct vg_conf, api.timeout) },
+	{ "api|retries",	offsetof(struct vg_conf, api.retries) },
+	{ "credentials|duration", offsetof(struct vg_conf, creds.duration) },
+	{ "limits|user_per_minute",
+	    offsetof(struct vg_conf, limits.user_per_minute) },
+	{ "limits|instance_per_minute",
+	    offsetof(struct vg_conf, limits.instance_per_minute) },
+};
+
+static int
+copy_scalars(cfg_t *cfg, struct vg_conf *conf)
+{
+	char **sp;
+	size_t i;
+
+	for (i = 0; i < sizeof(strfields) / sizeof(strfields[0]); i++) {
+		sp = (char **)((char *)conf + strfields[i].off);
+		if ((*sp = vg_strdup(cfg_getstr(cfg, strfields[i].name))) ==
+		    NULL)
+			return -1;
+	}
+	for (i = 0; i < sizeof(intfields) / sizeof(intfields[0]); i++)
+		*(long *)((char *)conf + intfields[i].off) =
+		    cfg_getint(cfg, intfields[i].name);
+	conf->reauth = confcheck_choose("reauth", cfg_getstr(cfg, "reauth"));
+	conf->output = confcheck_choose("output", cfg_getstr(cfg, "output"));
+	conf->api.signature = confcheck_choose("signature",
+	    cfg_getstr(cfg, "api|signature"));
+	conf->creds.provider = confcheck_choose("provider",
+	    cfg_getstr(cfg, "credentials|provider"));
+	conf->creds.metadata_token = confcheck_choose("metadata_token",
+	    cfg_getstr(cfg, "credentials|metadata_token"));
+	conf->creds.session_policy =
+	    cfg_getbool(cfg, "credentials|session_policy") == cfg_true;
+	conf->audit.facility = confcheck_choose("facility",
+	    cfg_getstr(cfg, "audit|facility"));
+	conf->audit.required = cfg_getbool(cfg, "audit|required") == cfg_true;
+	if (*conf->api.sts_endpoint == '\0') {
+		free(conf->api.sts_endpoint);
+		if ((conf->api.sts_endpoint = strdup(STS_DEFAULT)) == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+copy_instance(cfg_t *sec, const char *region, struct vg_instance *in)
+{
+	const char *r = cfg_getstr(sec, "region");
+	size_t i;
+
+	vg_strlcpy(in->name, cfg_title(sec), sizeof(in->name));
+	vg_strlcpy(in->id, cfg_getstr(sec, "id"), sizeof(in->id));
+	vg_strlcpy(in->region, *r != '\0' ? r : region, sizeof(in->region));
+	in->windows = confcheck_choose("os", cfg_getstr(sec, "os")) == 1;
+	if ((in->description = strdup(cfg_getstr(sec, "description"))) ==
+	    NULL)
+		return -1;
+	if ((in->ntags = cfg_size(sec, "tags")) == 0)
+		return 0;
+	if ((in->tags = calloc(in->ntags, sizeof(*in->tags))) == NULL) {
+		in->ntags = 0;
+		return -1;
+	}
+	for (i = 0; i < in->ntags; i++)
+		if ((in->tags[i] = strdup(cfg_getnstr(sec, "tags", i))) ==
+		    NULL)
+			return -1;
+	return 0;
+}
+
+static int
+copy_conf(cfg_t *cfg, const char *path, struct vg_conf *conf)
+{
+	size_t i, n = cfg_size(cfg, "instance");
+
+	if ((conf->path = strdup(path)) == NULL ||
+	    copy_scalars(cfg, conf) == -1)
+		return -1;
+	if (n == 0)
+		return 0;
+	if ((conf->inst = calloc(n, sizeof(*conf->inst))) == NULL)
+		return -1;
+	conf->ninst = n;
+	for (i = 0; i < n; i++)
+		if (copy_instance(cfg_getnsec(cfg, "instance", i),
+		    conf->api.region, &conf->inst[i]) == -1)
+			return -1;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* the interface */
+
+int
+conf_load(const char *path, const struct secfile_policy *pol,
+    struct vg_conf *conf, struct vg_diags *diags)
+{
+	struct ctx c;
+	cfg_t *cfg;
+	int rc;
+
+	memset(conf, 0, sizeof(*conf));
+	memset(&c, 0, sizeof(c));
+	c.self = &c;
+	c.diags = diags;
+	c.path = path != NULL ? path : "(none)";
+	if ((cfg = new_conf_cfg(&c)) == NULL) {
+		note(&c, 0, "out of memory");
+		return -1;
+	}
+	rc = parse_file(&c, pol, cfg, NULL, 0);
+	if (rc == 0 && c.nerr == 0 && copy_conf(cfg, c.path, conf) == -1)
+		note(&c, 0, "out of memory");
+	cfg_free(cfg);
+	if (rc == 0 && c.nerr == 0)
+		return 0;
+	conf_free(conf);
+	return -1;
+}
+
+static void
+free_instance(struct vg_instance *in)
+{
+	size_t i;
+
+	for (i = 0; i < in->ntags; i++)
+		free(in->tags[i]);
+	free(in->tags);
+	free(in->description);
+}
+
+void
+conf_free(struct vg_conf *conf)
+{
+	size_t i;
+
+	if (conf == NULL)
+		return;
+	for (i = 0; i < sizeof(strfields) / sizeof(strfields[0]); i++)
+		free(*(char **)((char *)conf + strfields[i].off));
+	for (i = 0; i < conf->ninst; i++)
+		free_instance(&conf->inst[i]);
+	free(conf->inst);
+	free(conf->path);
+	memset(conf, 0, sizeof(*conf));
+}
+
+const struct vg_instance *
+conf_find_instance(const struct vg_conf *conf, const char *target)
+{
+	size_t i;
+
+	if (conf == NULL || target == NULL)
+		return NULL;
+	for (i = 0; i < conf->ninst; i++)
+		if (strcmp(conf->inst[i].name, target) == 0)
+			return &conf->inst[i];
+	for (i = 0; i < conf->ninst; i++)
+		if (strcmp(conf->inst[i].id, target) == 0)
+			return &conf->inst[i];
+	return NULL;
+}
+
+int
+conf_facility(const char *name)
+{
+	return confcheck_choose("facility", name);
+}
+
+/* Wipe libconfuse's copy of the secret before cfg_free releases it. */
+static void
+wipe_value(cfg_t *cfg, const char *name)
+{
+	cfg_opt_t *opt = cfg_getopt(cfg, name);
+	unsigned int i;
+
+	for (i = 0; i < cfg_opt_size(opt); i++)
+		if (opt->values[i]->string != NULL)
+			vg_wipe(opt->values[i]->string,
+			    strlen(opt->values[i]->string));
+}
+
+static int
+take_key(cfg_t *cfg, struct ctx *c, char **id, char **secret)
+{
+	const char *v;
+
+	v = cfg_getstr(cfg, "access_key_id");
+	if (v == NULL || *v == '\0')
+		note(c, 0, "access_key_id is missing");
+	v = cfg_getstr(cfg, "access_key_secret");
+	if (v == NULL || *v == '\0')
+		note(c, 0, "access_key_secret is missing");
+	if (c->nerr != 0)
+		return -1;
+	*id = strdup(cfg_getstr(cfg, "access_key_id"));
+	*secret = strdup(cfg_getstr(cfg, "access_key_secret"));
+	if (*id == NULL || *secret == NULL) {
+		note(c, 0, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+int
+conf_load_access_key(const char *path, const struct secfile_policy *pol,
+    char **id, char **secret, struct vg_diags *diags)
+{
+	char iobuf[BUFSIZ];
+	struct ctx c;
+	cfg_t *cfg;
+	int rc;
+
+	*id = *secret = NULL;
+	memset(&c, 0, sizeof(c));
+	c.self = &c;
+	c.diags = diags;
+	c.path = path != NULL ? path : "(none)";
+	c.secret = 1;
+	{
+		cfg_opt_t opts[] = {
+			CFG_STR("access_key_id", "", CFGF_NONE),
+			CFG_STR("access_key_secret", "", CFGF_NONE),
+			CTX_OPT(&c),
+			CFG_END()
+		};
+
+		cfg = cfg_init(opts, CFGF_NONE);
+	}
+	if (cfg == NULL) {
+		note(&c, 0, "out of memory");
+		return -1;
+	}
+	rc = parse_file(&c, pol, cfg, iobuf, sizeof(iobuf));
+	vg_wipe(iobuf, sizeof(iobuf));
+	if (rc == 0 && c.nerr == 0)
+		rc = take_key(cfg, &c, id, secret);
+	wipe_value(cfg, "access_key_secret");
+	cfg_free(cfg);
+	if (rc == 0 && c.nerr == 0)
+		return 0;
+	free(*id);
+	vg_freestr(*secret);
+	*id = *secret = NULL;
+	return -1;
+}

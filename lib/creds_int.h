@@ -1,0 +1,54 @@
+/*
+ * What the pieces of the credentials module share; not part of its API
+ * (creds.h).  creds.c holds the entry points, the cache, the static
+ * provider and the helpers below; creds_imds.c and creds_sts.c the two
+ * role providers; creds_parse.c the parsers of their answers.
+ */
+#ifndef VG_CREDS_INT_H
+#define VG_CREDS_INT_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "cloud.h"
+#include "creds.h"
+
+#define ALNUM		"ABCDEFGHIJKLMNOPQRSTUVWXYZ" \
+			"abcdefghijklmnopqrstuvwxyz0123456789"
+#define ID_SET		ALNUM "."		/* AccessKeyId */
+#define NAME_SET	ALNUM "._-"		/* roles, session names */
+#define SECRET_MAX	4096			/* AccessKeySecret, token */
+#define UNAVAILABLE	"CredentialsUnavailable"
+
+/* creds.c */
+
+/* code, one sentence for the operator, the details for syslog */
+void	creds_setfail(struct vg_cloud_err *, const char *code,
+	    const char *msg, const char *fmt, ...)
+	    __attribute__((format(printf, 4, 5)));
+/* base without its trailing slashes, then fmt with rest; NULL: no memory */
+char	*creds_join_url(const char *base, const char *fmt, const char *rest);
+/* The access_key file: for static, and as the caller of AssumeRole. */
+int	creds_load_key(struct creds_ctx *, char **id, char **secret,
+	    struct vg_cloud_err *);
+
+/* The providers: creds_imds.c (ecs_ram_role), creds_sts.c (ram_role_arn) */
+int	creds_imds_fetch(struct creds_ctx *, const char *user,
+	    const struct vg_instance *, struct vg_creds *,
+	    struct vg_cloud_err *);
+int	creds_sts_fetch(struct creds_ctx *, const char *user,
+	    const struct vg_instance *, struct vg_creds *,
+	    struct vg_cloud_err *);
+
+/* creds_parse.c */
+
+/* Only printable ASCII and no space ("" passes). */
+int	creds_printable(const char *);
+/*
+ * A JSON object, duplicate keys refused; NULL and err on failure.  err
+ * never quotes the text, which may hold a secret.
+ */
+json_t	*creds_load_json(const char *text, size_t len, char *err,
+	    size_t errlen);
+
+#endif

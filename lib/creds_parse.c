@@ -1,0 +1,232 @@
+/*
+ * The parsers of the answers that carry role credentials: the metadata
+ * service's and STS AssumeRole's JSON, and their Expiration
+ * (../shared/reference/alibaba-cloud-api.md e, f).
+ *
+ * The input is untrusted and holds secrets: every field is checked for
+ * length and characters, an error names the field but never its value,
+ * and jansson's copies of the secrets are wiped before the tree is freed.
+ */
+#include <jansson.h>
+#include <string.h>
+#include <time.h>
+
+#include "creds_int.h"
+#include "util.h"
+
+/* ------------------------------------------------------------------ */
+/* Expiration */
+
+static int
+num(const char *s, int n)
+{
+	int v = 0;
+
+	while (n-- > 0)
+		v = v * 10 + (*s++ - '0');
+	return v;
+}
+
+static int
+mdays(int y, int m)
+{
+	static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
+	    31 };
+
+	if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
+		return 29;
+	return d[m - 1];
+}
+
+int
+creds_parse_time(const char *s, time_t *out)
+{
+	static const char p20[] = "dddd-dd-ddTdd:dd:ddZ";
+	static const char p24[] = "dddd-dd-ddTdd:dd:dd.dddZ";
+	const char *pat;
+	struct tm tm;
+	size_t i, len;
+	time_t t;
+
+	if (s == NULL || ((len = strlen(s)) != 20 && len != 24))
+		return -1;
+	pat = len == 20 ? p20 : p24;
+	for (i = 0; i < len; i++)
+		if (pat[i] == 'd' ? s[i] < '0' || s[i] > '9' : s[i] != pat[i])
+			return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = num(s, 4) - 1900;
+	tm.tm_mon = num(s + 5, 2) - 1;
+	tm.tm_mday = num(s + 8, 2);
+	tm.tm_hour = num(s + 11, 2);
+	tm.tm_min = num(s + 14, 2);
+	tm.tm_sec = num(s + 17, 2);
+	/* timegm would fold 2023-02-30 into March: check the ranges first */
+	if (tm.tm_year < 70 || tm.tm_mon < 0 || tm.tm_mon > 11 ||
+	    tm.tm_mday < 1 || tm.tm_mday > mdays(num(s, 4), tm.tm_mon + 1) ||
+	    tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 59)
+		return -1;
+	if ((t = timegm(&tm)) == (time_t)-1)
+		return -1;
+	*out = t;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Shared with the providers (creds_int.h) */
+
+int
+creds_printable(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s < 0x21 || *s > 0x7e)
+			return 0;
+	return 1;
+}
+
+json_t *
+creds_load_json(const char *text, size_t len, char *err, size_t errlen)
+{
+	json_error_t je;
+	json_t *root;
+
+	/* never je.text: "near '...'" may quote a piece of a secret */
+	if ((root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je)) ==
+	    NULL) {
+		if (json_error_code(&je) == json_error_duplicate_key)
+			vg_seterr(err, errlen, "the answer repeats a key");
+		else
+			vg_seterr(err, errlen, "the answer is not valid JSON "
+			    "(line %d, column %d)", je.line, je.column);
+		return NULL;
+	}
+	if (!json_is_object(root)) {
+		vg_seterr(err, errlen, "the answer is not a JSON object");
+		json_decref(root);
+		return NULL;
+	}
+	return root;
+}
+
+/* ------------------------------------------------------------------ */
+/* The credentials */
+
+/* A string member of at most max bytes from set (NULL: printable). */
+static const char *
+str_field(json_t *o, const char *key, size_t max, const char *set,
+    char *err, size_t errlen)
+{
+	json_t *v;
+	const char *s;
+	size_t len;
+
+	if ((v = json_object_get(o, key)) == NULL) {
+		vg_seterr(err, errlen, "the answer has no %s", key);
+		return NULL;
+	}
+	if (!json_is_string(v)) {
+		vg_seterr(err, errlen, "%s is not a string", key);
+		return NULL;
+	}
+	s = json_string_value(v);
+	len = json_string_length(v);
+	if (len == 0 || len > max || strlen(s) != len) {
+		vg_seterr(err, errlen, "%s is empty or longer than %zu bytes",
+		    key, max);
+		return NULL;
+	}
+	if (set != NULL ? !vg_charset_ok(s, set, max) : !creds_printable(s)) {
+		vg_seterr(err, errlen, "%s holds unexpected characters", key);
+		return NULL;
+	}
+	return s;
+}
+
+/*
+ * jansson keeps its own copy of every string and frees it unwiped: clear
+ * the secret ones in place before the tree goes.
+ */
+static void
+scrub(json_t *o)
+{
+	static const char *const keys[] = { "AccessKeySecret",
+	    "SecurityToken" };
+	json_t *v;
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (json_is_string(v = json_object_get(o, keys[i])))
+			vg_wipe((char *)json_string_value(v),
+			    json_string_length(v));
+}
+
+static int
+fill_creds(json_t *o, struct vg_creds *out, char *err, size_t errlen)
+{
+	const char *id, *secret, *token, *exp;
+
+	if ((id = str_field(o, "AccessKeyId", sizeof(out->id) - 1, ID_SET,
+	    err, errlen)) == NULL ||
+	    (secret = str_field(o, "AccessKeySecret", SECRET_MAX, NULL, err,
+	    errlen)) == NULL ||
+	    (token = str_field(o, "SecurityToken", SECRET_MAX, NULL, err,
+	    errlen)) == NULL ||
+	    (exp = str_field(o, "Expiration", 24, NULL, err, errlen)) == NULL)
+		return -1;
+	if (creds_parse_time(exp, &out->expiration) == -1) {
+		vg_seterr(err, errlen, "Expiration is not a UTC time");
+		return -1;
+	}
+	vg_strlcpy(out->id, id, sizeof(out->id));
+	if ((out->secret = strdup(secret)) == NULL ||
+	    (out->token = strdup(token)) == NULL) {
+		creds_wipe(out);
+		vg_seterr(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+int
+creds_parse_imds(const char *json, size_t len, struct vg_creds *out,
+    char *err, size_t errlen)
+{
+	const char *code;
+	json_t *root;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if ((root = creds_load_json(json, len, err, errlen)) == NULL)
+		return -1;
+	if ((code = str_field(root, "Code", 64, NULL, err, errlen)) == NULL)
+		;
+	else if (strcmp(code, "Success") != 0)
+		vg_seterr(err, errlen, "the answer's Code is not Success");
+	else
+		rc = fill_creds(root, out, err, errlen);
+	scrub(root);
+	json_decref(root);
+	return rc;
+}
+
+int
+creds_parse_sts(const char *json, size_t len, struct vg_creds *out,
+    char *err, size_t errlen)
+{
+	json_t *root, *c;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if ((root = creds_load_json(json, len, err, errlen)) == NULL)
+		return -1;
+	if ((c = json_object_get(root, "Credentials")) == NULL)
+		vg_seterr(err, errlen, "the answer has no Credentials");
+	else if (!json_is_object(c))
+		vg_seterr(err, errlen, "Credentials is not an object");
+	else {
+		rc = fill_creds(c, out, err, errlen);
+		scrub(c);
+	}
+	json_decref(root);
+	return rc;
+}

@@ -1,0 +1,643 @@
+/*
+ * DescribeInstanceVncUrl (see ecs.h): the signed request (V3 or V1, as
+ * ../shared/reference/alibaba-cloud-api.md a, b), the retry policy of
+ * DESIGN 2.2 step 6, the error table of DESIGN 2.3 and the console URL of
+ * DESIGN 1.8.
+ *
+ * The VncUrl is a bearer secret for 15 seconds: it never reaches a log or
+ * an error sentence, and every copy made here is wiped.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "ecs.h"
+#include "sign.h"
+#include "util.h"
+
+#define ACTION		"DescribeInstanceVncUrl"
+#define API_VERSION	"2014-05-26"
+#define VNC_URL_MAX	2048
+#define VNC_URL_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
+			"0123456789%._~-"
+#define RID_MAX		95	/* fits ecs_result.request_id */
+#define ENDPOINT_MAX	512
+#define HOST_MAX	256
+
+#define BACKOFF_MS	200LL	/* first retry, doubled each time */
+#define WAIT_MAX_MS	5000LL	/* no single wait is longer */
+#define ATTEMPT_MIN_MS	100LL	/* an attempt with less left is pointless */
+
+/* Error table flags. */
+#define E_RETRY		0x1	/* worth another attempt */
+#define E_PREFIX	0x2	/* code matches as a prefix (Throttling.User) */
+
+/*
+ * One sentence for the operator per cloud or local code; %s is the
+ * instance name.  First match wins; the last row is the default.
+ */
+static const struct ecs_error {
+	const char	*code;
+	int		 flags;
+	const char	*fmt;
+} errtab[] = {
+	{ "IncorrectInstanceStatus", 0,
+	    "%s is not running: the console needs a running instance" },
+	{ "InstanceNotReady", 0,
+	    "%s is still being created: try again in a minute" },
+	{ "InvalidInstanceId.NotFound", 0,
+	    "the cloud does not know the instance ID of %s: the inventory "
+	    "may be stale; tell your admin" },
+	{ "InvalidRegionId.NotFound", 0,
+	    "the cloud does not know the region of %s: the inventory may be "
+	    "wrong; tell your admin" },
+	{ "Throttling", E_RETRY | E_PREFIX,
+	    "the cloud is throttling requests: try %s again in a minute" },
+	{ "SignatureDoesNotMatch", 0,
+	    "cannot open %s: the bastion's credentials are wrong; tell your "
+	    "admin" },
+	{ "InvalidAccessKeyId.NotFound", 0,
+	    "cannot open %s: the cloud does not know the bastion's access "
+	    "key; tell your admin" },
+	{ "InvalidSecurityToken.", E_PREFIX,
+	    "cannot open %s: the bastion's role credentials are expired or "
+	    "invalid; tell your admin" },
+	{ "Forbidden", E_PREFIX,
+	    "the bastion's role may not open the console of %s; tell your "
+	    "admin" },
+	{ "NoPermission", 0,
+	    "the bastion's role may not open the console of %s; tell your "
+	    "admin" },
+	{ "InvalidTimeStamp.", E_PREFIX,
+	    "cannot open %s: the bastion's clock is wrong; tell your admin" },
+	{ "SignatureNonceUsed", E_RETRY,
+	    "the cloud saw a repeated request for %s: try again" },
+	{ "ServiceUnavailable", E_RETRY,
+	    "the cloud API is unavailable: try %s again in a minute" },
+	{ "InternalError", E_RETRY,
+	    "the cloud API failed: try %s again in a minute" },
+	{ "HTTP5", E_RETRY | E_PREFIX,
+	    "the cloud API failed: try %s again in a minute" },
+	{ "NetworkError", E_RETRY,
+	    "cannot reach the cloud API to open %s: check the network or "
+	    "tell your admin" },
+	{ "Timeout", E_RETRY,
+	    "the cloud API did not answer in time for %s: try again in a "
+	    "minute" },
+	{ "TLSError", 0,
+	    "cannot verify the cloud API's certificate, so %s was not "
+	    "opened; tell your admin" },
+	{ "ResponseTooLarge", 0,
+	    "the cloud API sent an oversized answer for %s; tell your admin" },
+	{ "BadResponse", 0,
+	    "the cloud API sent an unreadable answer for %s; tell your admin" },
+	{ "BadVncUrl", 0,
+	    "the cloud API sent a console address for %s that vncgate "
+	    "refuses; tell your admin" },
+	{ "CredentialsUnavailable", 0,
+	    "the bastion has no cloud credentials to open %s; tell your "
+	    "admin" },
+	{ "ClientError", 0,
+	    "vncgate could not send the request for %s; tell your admin" },
+	{ NULL, 0,
+	    "the cloud refused to open the console of %s; tell your admin" },
+};
+
+/* How a transport failure is reported. */
+static const struct {
+	enum http_result	 r;
+	const char		*code;
+} transport[] = {
+	{ HTTP_ERR_NETWORK,	"NetworkError" },
+	{ HTTP_ERR_TIMEOUT,	"Timeout" },
+	{ HTTP_ERR_TLS,		"TLSError" },
+	{ HTTP_ERR_TOO_BIG,	"ResponseTooLarge" },
+	{ HTTP_ERR_POLICY,	"ClientError" },
+	{ HTTP_ERR_INTERNAL,	"ClientError" },
+};
+
+/* One call: what every attempt needs. */
+struct call {
+	struct http_client		*http;
+	const struct vg_conf		*conf;
+	const struct vg_creds		*creds;
+	const struct vg_instance	*inst;
+	char				 endpoint[ENDPOINT_MAX];
+	char				 host[HOST_MAX];
+	long long			 deadline;	/* vg_now_ms() */
+	char				 retry_after[32];
+};
+
+/* Error table ------------------------------------------------------------ */
+
+static const struct ecs_error *
+lookup(const char *code)
+{
+	const struct ecs_error *e;
+
+	for (e = errtab; e->code != NULL; e++) {
+		if (e->flags & E_PREFIX) {
+			if (strncmp(code, e->code, strlen(e->code)) == 0)
+				return e;
+		} else if (strcmp(code, e->code) == 0)
+			return e;
+	}
+	return e;
+}
+
+void
+ecs_explain(const char *code, const struct vg_instance *inst,
+    struct vg_cloud_err *err)
+{
+	const char *name = "the instance";
+
+	if (code == NULL)
+		code = "";
+	if (inst != NULL && inst->name[0] != '\0')
+		name = inst->name;
+	if (code != err->code)
+		vg_strlcpy(err->code, code, sizeof(err->code));
+	snprintf(err->message, sizeof(err->message), lookup(code)->fmt, name);
+}
+
+int
+ecs_retryable(const struct vg_cloud_err *err)
+{
+	if (err->http_status >= 500 && err->http_status <= 599)
+		return 1;
+	if (err->code[0] == '\0')
+		return 0;
+	return (lookup(err->code)->flags & E_RETRY) != 0;
+}
+
+/* Record a failure: code, syslog detail, operator sentence. */
+static int
+fail(struct vg_cloud_err *err, const struct vg_instance *inst,
+    const char *code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err->detail, sizeof(err->detail), fmt, ap);
+	va_end(ap);
+	ecs_explain(code, inst, err);
+	return -1;
+}
+
+/* Parsing ---------------------------------------------------------------- */
+
+/* Cloud text bound for syslog: printable ASCII only, at most dstlen-1. */
+static void
+clean_copy(char *dst, size_t dstlen, const char *src)
+{
+	size_t n = 0;
+
+	for (; src != NULL && *src != '\0' && n + 1 < dstlen; src++)
+		if (*src >= 0x20 && *src < 0x7f)
+			dst[n++] = *src;
+	dst[n] = '\0';
+}
+
+/* A string member without embedded NUL, or NULL. */
+static const char *
+member(json_t *root, const char *key)
+{
+	json_t *v = json_object_get(root, key);
+
+	if (!json_is_string(v) ||
+	    strlen(json_string_value(v)) != json_string_length(v))
+		return NULL;
+	return json_string_value(v);
+}
+
+static int
+request_id_ok(const char *s)
+{
+	size_t i;
+
+	if (s == NULL || *s == '\0' || strlen(s) > RID_MAX)
+		return 0;
+	for (i = 0; s[i] != '\0'; i++)
+		if (s[i] <= 0x20 || s[i] >= 0x7f)
+			return 0;
+	return 1;
+}
+
+static int
+parse_ok(json_t *root, long status, const struct vg_instance *inst,
+    struct ecs_result *res, struct vg_cloud_err *err)
+{
+	const char *url = member(root, "VncUrl");
+	const char *rid = member(root, "RequestId");
+
+	if (url == NULL || !ecs_vnc_url_ok(url))
+		return fail(err, inst, "BadVncUrl", "HTTP %ld, VncUrl is "
+		    "missing or holds a refused character", status);
+	if (!request_id_ok(rid))
+		return fail(err, inst, "BadResponse", "HTTP %ld, RequestId "
+		    "is missing or malformed", status);
+	if ((res->vnc_url = strdup(url)) == NULL)
+		return fail(err, inst, "ClientError", "out of memory");
+	vg_strlcpy(res->request_id, rid, sizeof(res->request_id));
+	vg_strlcpy(err->request_id, rid, sizeof(err->request_id));
+	return 0;
+}
+
+static int
+parse_error(json_t *root, long status, const struct vg_instance *inst,
+    struct vg_cloud_err *err)
+{
+	char code[sizeof(err->code)], msg[200];
+
+	clean_copy(code, sizeof(code), member(root, "Code"));
+	clean_copy(msg, sizeof(msg), member(root, "Message"));
+	clean_copy(err->request_id, sizeof(err->request_id),
+	    member(root, "RequestId"));
+	if (code[0] == '\0')
+		snprintf(code, sizeof(code), "HTTP%ld", status);
+	return fail(err, inst, code, "HTTP %ld, Code %s, Message %s",
+	    status, code, msg);
+}
+
+/* jansson keeps its own copy of the VncUrl: wipe it before freeing. */
+static void
+json_wipe_free(json_t *root)
+{
+	json_t *v = json_object_get(root, "VncUrl");
+
+	if (json_is_string(v))
+		vg_wipe((char *)json_string_value(v), json_string_length(v));
+	json_decref(root);
+}
+
+int
+ecs_parse_answer(long status, const char *body, size_t len,
+    const struct vg_instance *inst, struct ecs_result *res,
+    struct vg_cloud_err *err)
+{
+	json_error_t jerr;
+	json_t *root;
+	int attempts = err->attempts, rc;
+
+	memset(res, 0, sizeof(*res));
+	cloud_err_clear(err);
+	err->attempts = attempts;
+	err->http_status = status;
+	/* a duplicate key could smuggle a second VncUrl past a checker */
+	root = json_loadb(body != NULL ? body : "", body != NULL ? len : 0,
+	    JSON_REJECT_DUPLICATES, &jerr);
+	/* jerr.text quotes the body (maybe a secret): only its position */
+	if (root == NULL)
+		return fail(err, inst, "BadResponse", "HTTP %ld, the answer "
+		    "is not JSON (error at byte %d)", status, jerr.position);
+	if (!json_is_object(root))
+		rc = fail(err, inst, "BadResponse", "HTTP %ld, the answer is "
+		    "not a JSON object", status);
+	else if (status >= 200 && status <= 299)
+		rc = parse_ok(root, status, inst, res, err);
+	else
+		rc = parse_error(root, status, inst, err);
+	json_wipe_free(root);
+	return rc;
+}
+
+void
+ecs_result_free(struct ecs_result *res)
+{
+	if (res == NULL)
+		return;
+	vg_freestr(res->vnc_url);
+	memset(res, 0, sizeof(*res));
+}
+
+/* URLs ------------------------------------------------------------------- */
+
+int
+ecs_vnc_url_ok(const char *s)
+{
+	return vg_charset_ok(s, VNC_URL_CHARS, VNC_URL_MAX);
+}
+
+static int
+page_ok(const char *page)
+{
+	const char *s;
+
+	if (page == NULL || *page == '\0')
+		return 0;
+	/* our query string must be the only one, with no fragment before */
+	for (s = page; *s != '\0'; s++)
+		if (*s <= 0x20 || *s >= 0x7f || *s == '?' || *s == '#')
+			return 0;
+	return 1;
+}
+
+int
+ecs_console_url(const char *page, const char *vnc_url,
+    const struct vg_instance *inst, char **url, char *err, size_t errlen)
+{
+	struct vg_buf b;
+
+	*url = NULL;
+	if (!page_ok(page)) {
+		vg_seterr(err, errlen, "console_page must be a URL without "
+		    "'?', '#' or spaces");
+		return -1;
+	}
+	if (!ecs_vnc_url_ok(vnc_url) || !vg_valid_instance_id(inst->id)) {
+		vg_seterr(err, errlen, "refusing to build a console URL from "
+		    "unsafe characters");
+		return -1;
+	}
+	/* VncUrl arrives percent-encoded: encoding it again breaks it */
+	buf_init(&b);
+	buf_addf(&b, "%s?vncUrl=%s&instanceId=%s&isWindows=%s", page,
+	    vnc_url, inst->id, inst->windows ? "true" : "false");
+	if ((*url = buf_take(&b)) == NULL) {
+		vg_seterr(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+int
+ecs_endpoint(const struct vg_conf *conf, const struct vg_instance *inst,
+    char *out, size_t outlen)
+{
+	const char *ep = conf->api.endpoint;
+	const char *region = inst->region;
+	size_t n;
+	int w;
+
+	if (ep != NULL && *ep != '\0') {
+		n = strlen(ep);
+		if (ep[n - 1] == '/')
+			n--;
+		if (n == 0 || n >= outlen)
+			return -1;
+		memcpy(out, ep, n);
+		out[n] = '\0';
+		return 0;
+	}
+	if (region[0] == '\0' && conf->api.region != NULL)
+		region = conf->api.region;
+	/* the region becomes part of a host name */
+	if (!vg_valid_region(region))
+		return -1;
+	w = snprintf(out, outlen, "https://ecs.%s.aliyuncs.com", region);
+	return w < 0 || (size_t)w >= outlen ? -1 : 0;
+}
+
+/* One attempt ------------------------------------------------------------ */
+
+static enum http_result
+send_v3(const struct call *c, long tmo, struct http_response *resp,
+    char *why, size_t whylen)
+{
+	const struct sign_param q[] = {
+		{ "InstanceId", c->inst->id }, { "RegionId", c->inst->region },
+	};
+	char date[21], nonce[33], sha[65];
+	struct sign_param h[8];
+	struct http_header hh[10];
+	struct sign_v3_req sr;
+	struct sign_v3 sv;
+	struct http_request req;
+	struct vg_buf url;
+	enum http_result r = HTTP_ERR_INTERNAL;
+	size_t n = 0, i;
+
+	if (sign_nonce(nonce) == -1) {
+		vg_seterr(why, whylen, "no random nonce");
+		return HTTP_ERR_INTERNAL;
+	}
+	sign_timestamp(time(NULL), date);
+	sign_sha256_hex("", 0, sha);
+	h[n++] = (struct sign_param){ "host", c->host };
+	h[n++] = (struct sign_param){ "x-acs-action", ACTION };
+	h[n++] = (struct sign_param){ "x-acs-version", API_VERSION };
+	h[n++] = (struct sign_param){ "x-acs-date", date };
+	h[n++] = (struct sign_param){ "x-acs-signature-nonce", nonce };
+	h[n++] = (struct sign_param){ "x-acs-content-sha256", sha };
+	if (c->creds->token != NULL) {
+		h[n++] = (struct sign_param){ "x-acs-security-token",
+		    c->creds->token };
+		h[n++] = (struct sign_param){ "x-acs-accesskey-id",
+		    c->creds->id };
+	}
+	memset(&sr, 0, sizeof(sr));
+	sr.method = "POST";
+	sr.path = "/";
+	sr.query = q;
+	sr.nquery = 2;
+	sr.headers = h;
+	sr.nheaders = n;
+	sr.body = "";
+	sr.key_id = c->creds->id;
+	sr.secret = c->creds->secret;
+	if (sign_v3(&sr, &sv, why, whylen) == -1)
+		return HTTP_ERR_INTERNAL;
+	for (i = 0; i < n; i++)
+		hh[i] = (struct http_header){ h[i].name, h[i].value };
+	hh[n++] = (struct http_header){ "Authorization", sv.authorization };
+	hh[n++] = (struct http_header){ "Accept", "application/json" };
+	buf_init(&url);
+	if (buf_addf(&url, "%s/?%s", c->endpoint, sv.query) == 0) {
+		req = (struct http_request){ "POST", url.p, hh, n, "", 0, 1,
+		    0, tmo };
+		r = http_do(c->http, &req, resp, why, whylen);
+	} else
+		vg_seterr(why, whylen, "out of memory");
+	buf_free(&url);
+	sign_v3_free(&sv);
+	return r;
+}
+
+static enum http_result
+send_v1(const struct call *c, long tmo, struct http_response *resp,
+    char *why, size_t whylen)
+{
+	static const struct http_header hh[] = {
+		{ "Content-Type", "application/x-www-form-urlencoded" },
+		{ "Accept", "application/json" },
+	};
+	char date[21], nonce[33];
+	struct sign_param p[12];
+	struct sign_v1 sv;
+	struct http_request req;
+	struct vg_buf url;
+	enum http_result r = HTTP_ERR_INTERNAL;
+	size_t n = 0;
+
+	if (sign_nonce(nonce) == -1) {
+		vg_seterr(why, whylen, "no random nonce");
+		return HTTP_ERR_INTERNAL;
+	}
+	sign_timestamp(time(NULL), date);
+	p[n++] = (struct sign_param){ "Action", ACTION };
+	p[n++] = (struct sign_param){ "Version", API_VERSION };
+	p[n++] = (struct sign_param){ "Format", "JSON" };
+	p[n++] = (struct sign_param){ "AccessKeyId", c->creds->id };
+	p[n++] = (struct sign_param){ "SignatureMethod", "HMAC-SHA1" };
+	p[n++] = (struct sign_param){ "SignatureVersion", "1.0" };
+	p[n++] = (struct sign_param){ "Timestamp", date };
+	p[n++] = (struct sign_param){ "SignatureNonce", nonce };
+	if (c->creds->token != NULL)
+		p[n++] = (struct sign_param){ "SecurityToken",
+		    c->creds->token };
+	p[n++] = (struct sign_param){ "RegionId", c->inst->region };
+	p[n++] = (struct sign_param){ "InstanceId", c->inst->id };
+	if (sign_v1("POST", p, n, c->creds->secret, &sv, why, whylen) == -1)
+		return HTTP_ERR_INTERNAL;
+	buf_init(&url);
+	if (buf_addf(&url, "%s/", c->endpoint) == 0) {
+		/* the whole signed set goes in the form body, off the URL */
+		req = (struct http_request){ "POST", url.p, hh, 2, sv.query,
+		    strlen(sv.query), 1, 0, tmo };
+		r = http_do(c->http, &req, resp, why, whylen);
+	} else
+		vg_seterr(why, whylen, "out of memory");
+	buf_free(&url);
+	vg_wipe(sv.query, strlen(sv.query));	/* holds the token */
+	sign_v1_free(&sv);
+	return r;
+}
+
+static const char *
+transport_code(enum http_result r)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(transport) / sizeof(transport[0]); i++)
+		if (transport[i].r == r)
+			return transport[i].code;
+	return "ClientError";
+}
+
+/*
+ * Send one request with a fresh nonce and timestamp, within what is left
+ * of the deadline, and judge its answer.
+ */
+static int
+attempt(struct call *c, struct ecs_result *res, struct vg_cloud_err *err)
+{
+	struct http_response resp;
+	char why[VG_ERRLEN];
+	long long left = c->deadline - vg_now_ms();
+	enum http_result r;
+	int attempts = err->attempts, rc;
+
+	cloud_err_clear(err);
+	err->attempts = attempts;
+	c->retry_after[0] = '\0';
+	if (left <= 0)
+		return fail(err, c->inst, "Timeout", "api.timeout of %ld s "
+		    "used up", c->conf->api.timeout);
+	why[0] = '\0';
+	r = (c->conf->api.signature == VG_SIG_V1 ? send_v1 : send_v3)(c,
+	    (long)left, &resp, why, sizeof(why));
+	if (r != HTTP_ERR_INTERNAL && r != HTTP_ERR_POLICY)
+		err->attempts++;
+	if (r != HTTP_OK)
+		return fail(err, c->inst, transport_code(r), "%s", why);
+	rc = ecs_parse_answer(resp.status, resp.body, resp.len, c->inst, res,
+	    err);
+	vg_strlcpy(c->retry_after, resp.retry_after, sizeof(c->retry_after));
+	http_response_free(&resp);
+	return rc;
+}
+
+/* The retry loop --------------------------------------------------------- */
+
+/* The server's x-acs-retry-after (milliseconds), else 200 ms * 2^n. */
+static long long
+backoff(int n, const char *retry_after)
+{
+	unsigned int rnd = 0;
+	long long ms, base;
+
+	if (retry_after[0] != '\0' && strlen(retry_after) <= 9 &&
+	    strspn(retry_after, "0123456789") == strlen(retry_after)) {
+		ms = strtoll(retry_after, NULL, 10);
+		return ms < WAIT_MAX_MS ? ms : WAIT_MAX_MS;
+	}
+	base = BACKOFF_MS << (n < 10 ? n : 10);
+	/* jitter spreads the retries of many bastions; it guards nothing,
+	   so a failed getrandom just means none */
+	if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != sizeof(rnd))
+		rnd = 0;
+	ms = base / 2 + (long long)(rnd % (unsigned int)(base / 2 + 1));
+	return ms < WAIT_MAX_MS ? ms : WAIT_MAX_MS;
+}
+
+static void
+nap(long long ms)
+{
+	struct timespec ts, rem;
+
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000;
+	while (nanosleep(&ts, &rem) == -1 && errno == EINTR)
+		ts = rem;
+}
+
+static int
+call_init(struct call *c, struct http_client *http,
+    const struct vg_conf *conf, const struct vg_creds *creds,
+    const struct vg_instance *inst, struct vg_cloud_err *err)
+{
+	memset(c, 0, sizeof(*c));
+	c->http = http;
+	c->conf = conf;
+	c->creds = creds;
+	c->inst = inst;
+	if (creds == NULL || creds->id[0] == '\0' || creds->secret == NULL)
+		return fail(err, inst, "CredentialsUnavailable",
+		    "no credentials to sign with");
+	if (!vg_valid_instance_id(inst->id) || !vg_valid_region(inst->region))
+		return fail(err, inst, "ClientError", "instance %s has an "
+		    "invalid ID or region", inst->name);
+	/* a path would not match the signed CanonicalURI "/" */
+	if (ecs_endpoint(conf, inst, c->endpoint, sizeof(c->endpoint)) ||
+	    http_url_host(c->endpoint, c->host, sizeof(c->host)) ||
+	    strcspn(c->endpoint, ":") + strlen("://") + strlen(c->host) !=
+	    strlen(c->endpoint))
+		return fail(err, inst, "ClientError", "api.endpoint is not "
+		    "http(s)://HOST[:PORT]");
+	c->deadline = vg_now_ms() + 1000LL *
+	    (conf->api.timeout > 0 ? conf->api.timeout : 10);
+	return 0;
+}
+
+int
+ecs_describe_vnc_url(struct http_client *http, const struct vg_conf *conf,
+    const struct vg_creds *creds, const struct vg_instance *inst,
+    struct ecs_result *res, struct vg_cloud_err *err)
+{
+	struct call c;
+	long long wait;
+	long max = conf->api.retries > 0 ? conf->api.retries : 0;
+	int n, rc;
+
+	memset(res, 0, sizeof(*res));
+	cloud_err_clear(err);
+	if (call_init(&c, http, conf, creds, inst, err) == -1)
+		return -1;
+	for (n = 0;; n++) {
+		if ((rc = attempt(&c, res, err)) == 0 || n >= max ||
+		    !ecs_retryable(err))
+			break;
+		/* never sleep past the deadline, nor into a hopeless try */
+		wait = backoff(n, c.retry_after);
+		if (vg_now_ms() + wait + ATTEMPT_MIN_MS >= c.deadline)
+			break;
+		nap(wait);
+	}
+	res->attempts = err->attempts;
+	return rc;
+}

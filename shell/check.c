@@ -1,0 +1,165 @@
+/*
+ * -t and -t -C (DESIGN 1.3), after sshd -t / -T -C and doas -C: check the
+ * files without touching the network, or explain one decision.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "shell.h"
+#include "util.h"
+
+struct explain {
+	char	user[65];
+	char	instance[65];
+	char	from[64];
+	char	at[17];		/* YYYY-MM-DDTHH:MM */
+};
+
+/* The keys of -C, each with where it goes. */
+static const struct {
+	const char	*key;
+	size_t		 off;
+	size_t		 size;
+} explain_keys[] = {
+	{ "user", offsetof(struct explain, user), 65 },
+	{ "instance", offsetof(struct explain, instance), 65 },
+	{ "from", offsetof(struct explain, from), 64 },
+	{ "at", offsetof(struct explain, at), 17 },
+};
+
+static int
+explain_pair(struct explain *ex, const char *pair)
+{
+	const char *eq = strchr(pair, '=');
+	size_t i, klen;
+	char *dst;
+
+	if (eq == NULL)
+		return -1;
+	klen = (size_t)(eq - pair);
+	for (i = 0; i < sizeof(explain_keys) / sizeof(explain_keys[0]); i++) {
+		if (strlen(explain_keys[i].key) != klen ||
+		    strncmp(explain_keys[i].key, pair, klen) != 0)
+			continue;
+		dst = (char *)ex + explain_keys[i].off;
+		if (dst[0] != '\0' || eq[1] == '\0')
+			return -1;
+		return vg_strlcpy(dst, eq + 1, explain_keys[i].size);
+	}
+	return -1;
+}
+
+static int
+explain_parse(const char *spec, struct explain *ex)
+{
+	char buf[512], *save = NULL, *p;
+
+	memset(ex, 0, sizeof(*ex));
+	if (vg_strlcpy(buf, spec, sizeof(buf)) == -1)
+		return -1;
+	for (p = strtok_r(buf, ",", &save); p != NULL;
+	    p = strtok_r(NULL, ",", &save))
+		if (explain_pair(ex, p) == -1)
+			return -1;
+	return ex->user[0] != '\0' && ex->instance[0] != '\0' ? 0 : -1;
+}
+
+/* at= is local time in the config's zone already: only its weekday. */
+static int
+explain_time(const char *at, struct acl_request *req)
+{
+	struct tm tm;
+	char *end;
+	time_t t;
+
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(at, "%Y-%m-%dT%H:%M", &tm);
+	if (end == NULL || *end != '\0' || strlen(at) != 16)
+		return -1;
+	tm.tm_isdst = 0;
+	if ((t = timegm(&tm)) == (time_t)-1 || gmtime_r(&t, &tm) == NULL)
+		return -1;
+	req->wday = tm.tm_wday;
+	req->minute = tm.tm_hour * 60 + tm.tm_min;
+	return 0;
+}
+
+static int
+explain_run(struct shell *sh, const struct explain *ex)
+{
+	struct acl_request req;
+	char **groups = NULL, rule[65];
+	size_t ngroups = 0;
+	enum acl_decision d;
+
+	memset(&req, 0, sizeof(req));
+	if ((ex->at[0] ? explain_time(ex->at, &req) :
+	    acl_request_time(&req, time(NULL), sh->conf.timezone)) == -1) {
+		fprintf(stderr, "-C: at= must be YYYY-MM-DDTHH:MM\n");
+		return EXIT_USAGE;
+	}
+	if ((req.inst = conf_find_instance(&sh->conf, ex->instance)) == NULL) {
+		/* the shell refuses a target outside the inventory */
+		fprintf(stderr, "%s is not in the inventory\n", ex->instance);
+		printf("deny no-match\n");
+		return EXIT_DENIED;
+	}
+	if (acl_user_groups(ex->user, &groups, &ngroups) == -1)
+		return EXIT_RUNTIME;
+	req.user = ex->user;
+	req.groups = (const char *const *)groups;
+	req.ngroups = ngroups;
+	req.from = ex->from[0] ? ex->from : NULL;
+	d = acl_decide(sh->acl, &req, rule, sizeof(rule));
+	acl_groups_free(groups);
+	if (d == ACL_ALLOW)
+		printf("allow %s\n", rule);
+	else
+		printf("deny %s\n", rule);
+	return d == ACL_ALLOW ? EXIT_OK : EXIT_DENIED;
+}
+
+/* The access key must be there and closed to others when it is used. */
+static int
+check_key(struct shell *sh)
+{
+	struct secfile_policy p = sh->policy;
+	struct vg_diags ds;
+	char *id = NULL, *secret = NULL, line[600];
+	size_t i;
+	int rc;
+
+	if (sh->conf.creds.provider == VG_CRED_ECS_RAM_ROLE)
+		return 0;
+	p.no_world_read = 1;
+	diag_init(&ds);
+	rc = conf_load_access_key(sh->conf.creds.access_key_file, &p, &id,
+	    &secret, &ds);
+	free(id);
+	vg_freestr(secret);
+	for (i = 0; i < ds.n; i++) {
+		diag_format(&ds.d[i], line, sizeof(line));
+		printf("%s\n", line);
+	}
+	return rc;
+}
+
+int
+check_mode(struct shell *sh, const char *spec)
+{
+	struct explain ex;
+
+	if (spec != NULL && explain_parse(spec, &ex) == -1) {
+		fprintf(stderr, "-C takes user=U,instance=T[,from=ADDR]"
+		    "[,at=YYYY-MM-DDTHH:MM]\n");
+		return EXIT_USAGE;
+	}
+	if (load_config(sh, 1) == -1)
+		return EXIT_CONFIG;
+	if (spec != NULL)
+		return explain_run(sh, &ex);
+	return check_key(sh) == 0 ? EXIT_OK : EXIT_CONFIG;
+}

@@ -1,0 +1,229 @@
+/*
+ * One issuance (DESIGN 2.2 steps 3-7): target, ACL, credentials, the
+ * signed call, the console URL, the audit record, and only then stdout.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "ecs.h"
+#include "shell.h"
+#include "sign.h"
+#include "util.h"
+
+#define URL_HASH_HEX	16
+
+/* Everything one issuance decides, for its audit record. */
+struct issuance {
+	const struct vg_instance	*inst;
+	char				 target[65];
+	char				 rule[65];
+	char				 id[17];
+	long long			 start_ms;
+};
+
+static void
+request_for(struct shell *sh, const struct vg_instance *inst,
+    struct acl_request *req)
+{
+	memset(req, 0, sizeof(*req));
+	req->user = sh->user;
+	req->groups = (const char *const *)sh->groups;
+	req->ngroups = sh->ngroups;
+	req->inst = inst;
+	req->from = sh->env.rhost[0] != '\0' ? sh->env.rhost : NULL;
+	acl_request_time(req, time(NULL), sh->conf.timezone);
+}
+
+/* A short random ID that ties the issue record to what follows. */
+static void
+new_id(char *out, size_t outlen)
+{
+	char nonce[33];
+
+	if (sign_nonce(nonce) == -1)
+		nonce[0] = '\0';
+	vg_strlcpy(out, nonce, outlen);
+}
+
+static void
+set_instance(struct audit_rec *rec, const struct issuance *is)
+{
+	audit_set(rec, "instance", is->inst ? is->inst->id : is->target);
+	audit_set(rec, "name", is->inst ? is->inst->name : "");
+	audit_set(rec, "region", is->inst ? is->inst->region : "");
+}
+
+static int
+deny(struct shell *sh, const struct issuance *is, const char *reason)
+{
+	struct audit_rec rec;
+
+	audit_rec_init(&rec, "deny");
+	set_instance(&rec, is);
+	audit_set(&rec, "reason", reason);
+	audit_set(&rec, "rule", is->rule);
+	log_emit(sh, &rec);
+	audit_rec_free(&rec);
+	/* unknown and forbidden read the same: the inventory stays private */
+	say("%s: no such instance, or you may not open its console",
+	    is->target);
+	return EXIT_DENIED;
+}
+
+static int
+record_issue(struct shell *sh, const struct issuance *is, const char *result,
+    const char *request_id, const char *url_hash, const char *detail)
+{
+	struct audit_rec rec;
+	int rc;
+
+	audit_rec_init(&rec, "issue");
+	set_instance(&rec, is);
+	audit_set(&rec, "rule", is->rule);
+	audit_set(&rec, "result", result);
+	audit_set(&rec, "request_id", request_id);
+	audit_set(&rec, "issuance", is->id);
+	audit_set(&rec, "url_sha256", url_hash);
+	audit_setf(&rec, "latency_ms", "%lld", vg_now_ms() - is->start_ms);
+	if (detail != NULL && detail[0] != '\0')
+		audit_set(&rec, "detail", detail);
+	rc = log_emit(sh, &rec);
+	audit_rec_free(&rec);
+	return rc;
+}
+
+static int
+cloud_failed(struct shell *sh, const struct issuance *is,
+    const struct vg_cloud_err *ce)
+{
+	record_issue(sh, is, ce->code[0] ? ce->code : "Error",
+	    ce->request_id, "", ce->detail);
+	say("%s", ce->message[0] ? ce->message :
+	    "the console URL could not be obtained; try again");
+	return EXIT_RUNTIME;
+}
+
+static int
+client(struct shell *sh)
+{
+	struct http_opts o;
+	char err[VG_ERRLEN];
+
+	if (sh->http != NULL)
+		return 0;
+	memset(&o, 0, sizeof(o));
+	o.ca_file = sh->conf.api.ca_file;
+	o.connect_timeout_ms = sh->conf.api.connect_timeout * 1000;
+	o.timeout_ms = sh->conf.api.timeout * 1000;
+	o.privileged = sh->privileged;
+	if (http_client_new(&sh->http, &o, err, sizeof(err)) == -1)
+		return -1;
+	creds_init(&sh->creds, &sh->conf, sh->http, &sh->policy);
+	return 0;
+}
+
+/* The call and the URL; on success *url is the console URL. */
+static int
+obtain(struct shell *sh, struct issuance *is, char **url,
+    struct ecs_result *res, struct vg_cloud_err *ce)
+{
+	const struct vg_creds *cr;
+	char err[VG_ERRLEN];
+
+	if (client(sh) == -1) {
+		vg_strlcpy(ce->code, "InternalError", sizeof(ce->code));
+		return -1;
+	}
+	if (creds_get(&sh->creds, sh->user, is->inst, time(NULL), &cr,
+	    ce) == -1)
+		return -1;
+	if (ecs_describe_vnc_url(sh->http, &sh->conf, cr, is->inst, res,
+	    ce) == -1)
+		return -1;
+	if (ecs_console_url(sh->conf.console_page, res->vnc_url, is->inst,
+	    url, err, sizeof(err)) == -1) {
+		vg_strlcpy(ce->code, "BadVncUrl", sizeof(ce->code));
+		vg_strlcpy(ce->detail, err, sizeof(ce->detail));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+deliver(struct shell *sh, struct issuance *is, char *url,
+    const struct ecs_result *res)
+{
+	char hash[URL_HASH_HEX + 1];
+
+	audit_sha256_prefix(url, URL_HASH_HEX, hash);
+	/* no URL without its record (audit.required) */
+	if (record_issue(sh, is, "ok", res->request_id, hash, NULL) == -1 &&
+	    sh->conf.audit.required) {
+		say("the audit log did not take the record, so no URL is "
+		    "shown; tell your admin");
+		return EXIT_RUNTIME;
+	}
+	printf("%s\n", url);
+	return fflush(stdout) == EOF ? EXIT_RUNTIME : EXIT_OK;
+}
+
+int
+issue_url(struct shell *sh, const char *target)
+{
+	struct issuance is;
+	struct acl_request req;
+	struct ecs_result res;
+	struct vg_cloud_err ce;
+	char *url = NULL;
+	int rc;
+
+	memset(&is, 0, sizeof(is));
+	memset(&res, 0, sizeof(res));
+	cloud_err_clear(&ce);
+	vg_strlcpy(is.target, target, sizeof(is.target));
+	is.inst = conf_find_instance(&sh->conf, target);
+	vg_strlcpy(is.rule, "no-match", sizeof(is.rule));
+	if ((rc = pam_step_up(sh, is.inst)) != EXIT_OK)
+		return rc;
+	if (is.inst == NULL)
+		return deny(sh, &is, "unknown");
+	request_for(sh, is.inst, &req);
+	if (acl_decide(sh->acl, &req, is.rule, sizeof(is.rule)) != ACL_ALLOW)
+		return deny(sh, &is, "acl");
+	is.start_ms = vg_now_ms();
+	new_id(is.id, sizeof(is.id));
+	if (obtain(sh, &is, &url, &res, &ce) == -1)
+		rc = cloud_failed(sh, &is, &ce);
+	else
+		rc = deliver(sh, &is, url, &res);
+	vg_freestr(url);
+	ecs_result_free(&res);
+	return rc;
+}
+
+int
+list_instances(struct shell *sh)
+{
+	struct acl_request req;
+	struct acl_query *q;
+	char rule[65];
+	size_t i;
+	const struct vg_instance *in;
+
+	/* one query: the rules that fit this operator are found once */
+	request_for(sh, NULL, &req);
+	if ((q = acl_query_new(sh->acl, &req)) == NULL) {
+		say("out of memory");
+		return EXIT_RUNTIME;
+	}
+	for (i = 0; i < sh->conf.ninst; i++) {
+		in = &sh->conf.inst[i];
+		if (acl_query_decide(q, in, rule, sizeof(rule)) != ACL_ALLOW)
+			continue;
+		printf("%s\t%s\t%s\t%s\t%s\n", in->name, in->id, in->region,
+		    in->windows ? "windows" : "linux", in->description);
+	}
+	acl_query_free(q);
+	return fflush(stdout) == EOF ? EXIT_RUNTIME : EXIT_OK;
+}

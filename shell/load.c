@@ -1,0 +1,72 @@
+/* Loading the config, the ACL and the operator's identity. */
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "shell.h"
+#include "util.h"
+
+#define NAME_SET	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
+			"0123456789._@-"
+
+static void
+print_diags(const struct vg_diags *ds)
+{
+	char line[600];
+	size_t i;
+
+	for (i = 0; i < ds->n; i++) {
+		diag_format(&ds->d[i], line, sizeof(line));
+		printf("%s\n", line);
+	}
+	if (ds->dropped > 0)
+		printf("(%zu more problems not shown)\n", ds->dropped);
+	fflush(stdout);
+}
+
+/*
+ * Read vncgate.conf and the ACL.  -t prints every problem (verbose);
+ * an operator gets one sentence and the details go to syslog.
+ */
+int
+load_config(struct shell *sh, int verbose)
+{
+	struct vg_diags ds;
+	int rc;
+
+	diag_init(&ds);
+	rc = conf_load(sh->config_path, &sh->policy, &sh->conf, &ds);
+	if (rc == 0) {
+		sh->conf_loaded = 1;
+		rc = acl_load(sh->conf.acl_file, &sh->policy, &sh->acl, &ds);
+	}
+	if (rc == 0)
+		return 0;
+	log_config_error(sh, &ds);
+	if (verbose)
+		print_diags(&ds);
+	else
+		say("the bastion is not configured correctly, so no console can "
+		    "be opened; tell your admin (details are in syslog)");
+	return -1;
+}
+
+int
+load_identity(struct shell *sh)
+{
+	struct passwd *pw;
+
+	if ((pw = getpwuid(getuid())) == NULL ||
+	    !vg_charset_ok(pw->pw_name, NAME_SET, sizeof(sh->user) - 1) ||
+	    pw->pw_name[0] == '-') {
+		say("your user account cannot be identified");
+		return -1;
+	}
+	vg_strlcpy(sh->user, pw->pw_name, sizeof(sh->user));
+	if (acl_user_groups(sh->user, &sh->groups, &sh->ngroups) == -1) {
+		say("your groups cannot be read");
+		return -1;
+	}
+	return 0;
+}

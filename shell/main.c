@@ -1,0 +1,182 @@
+/*
+ * vncgate-shell: the operator's login shell (DESIGN 1.3, 2.2).
+ *
+ * main() is the list of steps: sanitise the process, read the arguments,
+ * load config and ACL, then run one command (or, later, the menu).
+ * Nothing here ever starts another program.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "shell.h"
+#include "util.h"
+
+#define USAGE "usage: vncgate-shell [-c COMMAND | -t [-f FILE] " \
+	"[-C user=U,instance=T[,from=ADDR][,at=YYYY-MM-DDTHH:MM]] | -V]"
+
+enum action { ACT_MENU, ACT_COMMAND, ACT_CHECK, ACT_VERSION, ACT_USAGE };
+
+struct args {
+	enum action	 action;
+	const char	*command;	/* -c */
+	const char	*file;		/* -f */
+	const char	*explain;	/* -C */
+};
+
+/*
+ * Strict, by hand: no getopt permutation, no clustering, no "--".
+ * A login shell gets argv[0] "-vncgate-shell" and no arguments.
+ */
+static enum action
+parse_args(int argc, char **argv, struct args *a)
+{
+	int i;
+
+	memset(a, 0, sizeof(*a));
+	if (argc <= 1)
+		return a->action = ACT_MENU;
+	if (argc == 2 && strcmp(argv[1], "-V") == 0)
+		return a->action = ACT_VERSION;
+	if (argc == 3 && strcmp(argv[1], "-c") == 0) {
+		a->command = argv[2];
+		return a->action = ACT_COMMAND;
+	}
+	if (strcmp(argv[1], "-t") != 0)
+		return a->action = ACT_USAGE;
+	for (i = 2; i < argc; i += 2) {
+		if (i + 1 >= argc)
+			return a->action = ACT_USAGE;
+		if (strcmp(argv[i], "-f") == 0 && a->file == NULL)
+			a->file = argv[i + 1];
+		else if (strcmp(argv[i], "-C") == 0 && a->explain == NULL)
+			a->explain = argv[i + 1];
+		else
+			return a->action = ACT_USAGE;
+	}
+	return a->action = ACT_CHECK;
+}
+
+static const char *
+config_path(struct shell *sh, const char *file)
+{
+	if (sh->privileged) {
+		/* setgid: -f and VNCGATE_CONFIG could point at a forged file */
+		if (file != NULL)
+			say("-f is ignored: this vncgate-shell is privileged");
+		return VG_DEFAULT_CONFIG;
+	}
+	if (file != NULL)
+		return file;
+	return sh->env.config != NULL ? sh->env.config : VG_DEFAULT_CONFIG;
+}
+
+/* Is this -c string our own path (sshd's ForceCommand)? */
+static int
+is_own_path(const char *cmd)
+{
+	char self[PATH_MAX];
+	ssize_t n;
+
+	if (strcmp(cmd, SBINDIR "/vncgate-shell") == 0)
+		return 1;
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return 0;
+	self[n] = '\0';
+	return strcmp(cmd, self) == 0;
+}
+
+static int
+run_menu(struct shell *sh)
+{
+	sh->mode = "menu";
+	log_shell(sh, "shell_start", "login");
+	say("the interactive menu is not available yet; run "
+	    "\"ssh -t bastion list\" or \"ssh bastion url NAME\" instead");
+	log_shell(sh, "shell_end", "usage");
+	return EXIT_USAGE;
+}
+
+static int
+run_command(struct shell *sh, const char *cmd)
+{
+	int rc;
+
+	if (is_own_path(cmd)) {
+		if (sh->env.original_bad) {
+			sh->mode = "command";
+			log_shell(sh, "shell_start", "forced");
+			say("the command is too long");
+			log_shell(sh, "shell_end", "usage");
+			return EXIT_USAGE;
+		}
+		if (sh->env.original_command == NULL)
+			return run_menu(sh);
+		cmd = sh->env.original_command;
+	}
+	sh->mode = "command";
+	log_shell(sh, "shell_start", "command");
+	rc = command_run(sh, cmd);
+	log_shell(sh, "shell_end", rc == EXIT_OK ? "ok" :
+	    rc == EXIT_USAGE ? "usage" : rc == EXIT_DENIED ? "denied" :
+	    rc == EXIT_CONFIG ? "config" : "error");
+	return rc;
+}
+
+static void
+shell_free(struct shell *sh)
+{
+	creds_clear(&sh->creds);
+	http_client_free(sh->http);
+	acl_free(sh->acl);
+	if (sh->conf_loaded)
+		conf_free(&sh->conf);
+	acl_groups_free(sh->groups);
+	log_close(sh);
+	env_free(&sh->env);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct shell sh;
+	struct args a;
+	int rc;
+
+	memset(&sh, 0, sizeof(sh));
+	sh.mode = "command";
+	env_sanitise(&sh);				/* 1. hygiene */
+	log_open(&sh);					/* 2. audit sink */
+	if (load_identity(&sh) == -1) {			/* 3. who */
+		shell_free(&sh);
+		return EXIT_RUNTIME;
+	}
+	switch (parse_args(argc, argv, &a)) {		/* 4. what */
+	case ACT_VERSION:
+		printf("vncgate-shell %s\n", VG_VERSION);
+		rc = EXIT_OK;
+		break;
+	case ACT_USAGE:
+		fprintf(stderr, "%s\n", USAGE);
+		rc = EXIT_USAGE;
+		break;
+	default:
+		secfile_policy_default(&sh.policy, sh.privileged);
+		sh.config_path = config_path(&sh, a.file);
+		if (a.action == ACT_CHECK)		/* 5. -t */
+			rc = check_mode(&sh, a.explain);
+		else if (load_config(&sh, 0) == -1)	/* 5. config */
+			rc = EXIT_CONFIG;
+		else if (a.action == ACT_MENU)		/* 6. menu */
+			rc = run_menu(&sh);
+		else					/* 6. command */
+			rc = run_command(&sh, a.command);
+	}
+	shell_free(&sh);
+	if (fflush(stdout) == EOF && rc == EXIT_OK)
+		rc = EXIT_RUNTIME;
+	return rc;
+}

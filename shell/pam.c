@@ -1,0 +1,232 @@
+/*
+ * The PAM step-up (DESIGN 2.2 step 2): authenticate the operator again
+ * and always ask the account stage.  The conversation reads the terminal,
+ * or lines on stdin when there is none (ssh bastion url web-1 with no
+ * TTY).  Like OpenSSH: the message count is bounded, every answer is
+ * wiped, and afterwards PAM_USER must still be the operator.
+ */
+#include <security/pam_appl.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "shell.h"
+#include "util.h"
+
+#define ANSWER_MAX	512
+
+struct conv_io {
+	int	in;		/* /dev/tty or 0 */
+	int	out;		/* /dev/tty or 2 */
+	int	tty;
+};
+
+/* Print a PAM message, control characters shown as '?'. */
+static void
+put_text(int fd, const char *s, int newline)
+{
+	char buf[512];
+	size_t i;
+
+	for (i = 0; s != NULL && s[i] != '\0' && i < sizeof(buf) - 1; i++)
+		buf[i] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ?
+		    '?' : s[i];
+	if (newline && i < sizeof(buf) - 1)
+		buf[i++] = '\n';
+	if (write(fd, buf, i) < 0)
+		return;
+}
+
+/* One line, byte by byte so nothing past it is consumed. */
+static char *
+read_line(int fd)
+{
+	char buf[ANSWER_MAX + 1], c, *s;
+	size_t n = 0;
+	ssize_t r;
+
+	while ((r = read(fd, &c, 1)) == 1 && c != '\n') {
+		if (c == '\r')
+			continue;
+		if (n == ANSWER_MAX) {
+			vg_wipe(buf, sizeof(buf));
+			return NULL;
+		}
+		buf[n++] = c;
+	}
+	if (r != 1 && n == 0) {
+		vg_wipe(buf, sizeof(buf));
+		return NULL;
+	}
+	buf[n] = '\0';
+	s = strdup(buf);
+	vg_wipe(buf, sizeof(buf));
+	return s;
+}
+
+static char *
+ask(const struct conv_io *io, const char *prompt, int echo)
+{
+	struct termios old, quiet;
+	int hide = io->tty && !echo && tcgetattr(io->in, &old) == 0;
+	char *s;
+
+	put_text(io->out, prompt, 0);
+	if (hide) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(io->in, TCSAFLUSH, &quiet);
+	}
+	s = read_line(io->in);
+	if (hide) {
+		tcsetattr(io->in, TCSAFLUSH, &old);
+		put_text(io->out, "", 1);
+	}
+	return s;
+}
+
+static void
+free_answers(struct pam_response *r, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		vg_freestr(r[i].resp);
+	free(r);
+}
+
+static int
+conv(int n, const struct pam_message **msg, struct pam_response **resp,
+    void *data)
+{
+	const struct conv_io *io = data;
+	struct pam_response *r;
+	int i, style;
+
+	if (n <= 0 || n > PAM_MAX_NUM_MSG)
+		return PAM_CONV_ERR;
+	if ((r = calloc((size_t)n, sizeof(*r))) == NULL)
+		return PAM_BUF_ERR;
+	for (i = 0; i < n; i++) {
+		style = msg[i]->msg_style;
+		if (style == PAM_PROMPT_ECHO_OFF || style == PAM_PROMPT_ECHO_ON) {
+			r[i].resp = ask(io, msg[i]->msg,
+			    style == PAM_PROMPT_ECHO_ON);
+			if (r[i].resp == NULL) {
+				free_answers(r, n);
+				return PAM_CONV_ERR;
+			}
+		} else if (style == PAM_ERROR_MSG || style == PAM_TEXT_INFO)
+			put_text(io->out, msg[i]->msg, 1);
+		else {
+			free_answers(r, n);
+			return PAM_CONV_ERR;
+		}
+	}
+	*resp = r;
+	return PAM_SUCCESS;
+}
+
+static void
+record_auth(struct shell *sh, const char *result, const char *reason)
+{
+	struct audit_rec rec;
+
+	audit_rec_init(&rec, "auth");
+	audit_set(&rec, "result", result);
+	audit_set(&rec, "service", sh->conf.pam_service);
+	if (reason != NULL)
+		audit_set(&rec, "reason", reason);
+	log_emit(sh, &rec);
+	audit_rec_free(&rec);
+}
+
+static int
+set_items(struct shell *sh, pam_handle_t *ph, const struct vg_instance *inst)
+{
+	char env[128];
+
+	if (sh->env.rhost[0] != '\0' &&
+	    pam_set_item(ph, PAM_RHOST, sh->env.rhost) != PAM_SUCCESS)
+		return -1;
+	if (sh->log.who.tty[0] != '\0' &&
+	    pam_set_item(ph, PAM_TTY, sh->log.who.tty) != PAM_SUCCESS)
+		return -1;
+	if (inst == NULL)
+		return 0;
+	snprintf(env, sizeof(env), "VNCGATE_INSTANCE=%s", inst->name);
+	return pam_putenv(ph, env) == PAM_SUCCESS ? 0 : -1;
+}
+
+/* Authenticate, then account, then the user-name check. */
+static int
+transact(struct shell *sh, pam_handle_t *ph, const struct vg_instance *inst,
+    const char **why)
+{
+	const void *item = NULL;
+	int rc;
+
+	if (set_items(sh, ph, inst) == -1) {
+		*why = "pam_set_item failed";
+		return PAM_SYSTEM_ERR;
+	}
+	if ((rc = pam_authenticate(ph, PAM_DISALLOW_NULL_AUTHTOK)) !=
+	    PAM_SUCCESS) {
+		*why = pam_strerror(ph, rc);
+		return rc;
+	}
+	/* always asked: an expired or locked account must not pass */
+	if ((rc = pam_acct_mgmt(ph, PAM_DISALLOW_NULL_AUTHTOK)) !=
+	    PAM_SUCCESS) {
+		*why = pam_strerror(ph, rc);
+		return rc;
+	}
+	if (pam_get_item(ph, PAM_USER, &item) != PAM_SUCCESS ||
+	    item == NULL || strcmp(item, sh->user) != 0) {
+		*why = "a PAM module changed the user name";
+		return PAM_PERM_DENIED;
+	}
+	return PAM_SUCCESS;
+}
+
+static void
+open_io(struct conv_io *io)
+{
+	io->in = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	io->tty = io->in >= 0;
+	io->out = io->tty ? io->in : 2;
+	if (!io->tty)
+		io->in = 0;
+}
+
+int
+pam_step_up(struct shell *sh, const struct vg_instance *inst)
+{
+	struct conv_io io;
+	struct pam_conv pc = { conv, &io };
+	pam_handle_t *ph = NULL;
+	const char *why = NULL;
+	int rc;
+
+	if (sh->conf.pam_service[0] == '\0')
+		return EXIT_OK;
+	open_io(&io);
+	rc = pam_start(sh->conf.pam_service, sh->user, &pc, &ph);
+	if (rc == PAM_SUCCESS)
+		rc = transact(sh, ph, inst, &why);
+	else
+		why = "pam_start failed";
+	record_auth(sh, rc == PAM_SUCCESS ? "ok" : "fail", why);
+	if (ph != NULL)
+		pam_end(ph, rc);
+	if (io.tty)
+		close(io.in);
+	if (rc == PAM_SUCCESS)
+		return EXIT_OK;
+	say("authentication failed: %s", why != NULL ? why : "denied");
+	return EXIT_DENIED;
+}

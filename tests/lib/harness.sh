@@ -1,0 +1,231 @@
+# Shared by the shell-level test layers (sourced, POSIX sh).
+# Each layer prints TAP lines; tests/run counts them.
+#
+#   harness_init            make $T (a temp folder), trap cleanup
+#   start_syslog            a real AF_UNIX datagram syslog sink at $T/log.sock
+#   start_mock [ARGS...]    the HTTPS mock cloud in a fresh $MOCK folder
+#   write_conf PROVIDER SIG [EXTRA_TOP]   config, ACL and access key in $T
+#   vg CMD                  run vncgate-shell -c CMD: $OUT $ERR $RC
+#   ok NAME  / fail NAME WHY / check NAME CMD...
+
+PY=/usr/bin/python3
+SHELL_BIN=${SHELL_BIN:-$PWD/shell/vncgate-shell}
+N=0
+FAILED=0
+PIDS=""
+
+harness_init() {
+	T=$(mktemp -d /tmp/vgtest.XXXXXX) || exit 1
+	chmod 755 "$T"
+	trap harness_cleanup EXIT INT TERM
+	tests/mock/mkcerts "$T/certs" >/dev/null 2>&1 || {
+		echo "not ok - cannot make test certificates"; exit 1; }
+	ME=$(id -un)
+}
+
+harness_cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	for p in $PIDS; do wait "$p" 2>/dev/null; done
+	if [ "$FAILED" -ne 0 ] && [ -n "${KEEP_LOGS:-}" ]; then
+		echo "# logs kept in $T"
+	else
+		rm -rf "$T"
+	fi
+}
+
+ok() {
+	N=$((N + 1)); echo "ok $N - $1"
+}
+
+fail() {
+	N=$((N + 1)); FAILED=$((FAILED + 1))
+	echo "not ok $N - $1"
+	shift
+	for line in "$@"; do echo "#   $line"; done
+}
+
+# check NAME COMMAND...: ok when the command succeeds
+check() {
+	name=$1; shift
+	if "$@"; then ok "$name"; else
+		fail "$name" "failed: $*" "rc=$RC out=$(head -c 300 "$OUT")" \
+		    "err=$(head -c 300 "$ERR")"
+	fi
+}
+
+wait_file() {
+	i=0
+	while [ ! -s "$1" ]; do
+		i=$((i + 1)); [ $i -gt 100 ] && return 1
+		sleep 0.05
+	done
+}
+
+start_syslog() {
+	rm -f "$T/syslog.txt" "$T/syslogd.pid"
+	: >"$T/syslog.txt"
+	$PY tests/lib/syslogd.py "$T/log.sock" "$T/syslog.txt" \
+	    "$T/syslogd.pid" &
+	PIDS="$PIDS $!"
+	wait_file "$T/syslogd.pid"
+}
+
+stop_pid_file() {
+	[ -s "$1" ] || return 0
+	p=$(cat "$1")
+	kill "$p" 2>/dev/null
+	i=0
+	while kill -0 "$p" 2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.05; i=$((i + 1))
+	done
+	rm -f "$1"
+}
+
+stop_syslog() { stop_pid_file "$T/syslogd.pid"; }
+
+MOCKN=0
+start_mock() {
+	[ -n "${MOCK:-}" ] && stop_mock
+	MOCKN=$((MOCKN + 1))
+	MOCK=$T/mock$MOCKN
+	mkdir -p "$MOCK"
+	cp "$T"/certs/* "$MOCK"/
+	$PY tests/mock/mockcloud.py --dir "$MOCK" "$@" \
+	    >"$MOCK/stdout" 2>&1 &
+	PIDS="$PIDS $!"
+	wait_file "$MOCK/ecs.port" || { echo "# mock did not start"; return 1; }
+	ECS_PORT=$(cat "$MOCK/ecs.port")
+	STS_PORT=$(cat "$MOCK/sts.port")
+	IMDS_PORT=$(cat "$MOCK/imds.port")
+}
+
+stop_mock() {
+	stop_pid_file "$MOCK/mock.pid"
+	MOCK=
+}
+
+# Requests the mock logged for a service (ecs, sts, imds).
+mock_count() {
+	[ -f "$MOCK/requests.log" ] || { echo 0; return; }
+	grep -c "\"service\": *\"$1\"" "$MOCK/requests.log"
+}
+
+# A field of the last logged request of a service.
+mock_last() {
+	$PY - "$MOCK/requests.log" "$1" "$2" <<'PYEOF'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+rows = [r for r in rows if r.get("service") == sys.argv[2]]
+print(rows[-1].get(sys.argv[3], "") if rows else "")
+PYEOF
+}
+
+PAGE=https://g.alicdn.com/aliyun/ecs-console-vnc2/0.0.8/index.html
+AK_ID=LTAI5tMOCKstaticKey01
+AK_SECRET=MOCKstaticSecret0123456789abcdef
+ROLE_ARN=acs:ram::1234567890123456:role/vncgate-operator
+
+# write_conf PROVIDER SIGVER [LINES...]: extra lines go in the top level.
+write_conf() {
+	provider=$1 sig=$2; shift 2
+	{
+		echo "acl_file = \"$T/acl.conf\""
+		echo "pam_service = \"${PAM_SERVICE:-}\""
+		for line in "$@"; do echo "$line"; done
+		cat <<CONF
+api {
+  region = "cn-hangzhou"
+  endpoint = "https://127.0.0.1:$ECS_PORT"
+  sts_endpoint = "https://127.0.0.1:$STS_PORT"
+  signature = "$sig"
+  ca_file = "${CA_FILE:-$MOCK/ca.pem}"
+  connect_timeout = 1
+  timeout = ${API_TIMEOUT:-5}
+  retries = ${RETRIES:-2}
+}
+credentials {
+  provider = "$provider"
+  metadata_url = "http://127.0.0.1:$IMDS_PORT"
+  metadata_token = "${MD_TOKEN:-required}"
+  access_key_file = "$T/access_key"
+  role_arn = "$ROLE_ARN"
+  session_policy = true
+}
+audit {
+  file = ""
+  required = true
+}
+instance "web-1" {
+  id = "i-bp1hzoinajzkh91h0001"
+  description = "web frontend 1"
+  tags = {"env=prod", "team=web"}
+}
+instance "win-1" {
+  id = "i-bp1hzoinajzkh91h0002"
+  os = "windows"
+  description = "windows box"
+}
+instance "db-1" {
+  id = "i-bp1stopped0000000003"
+  description = "a stopped database"
+}
+instance "secret-1" {
+  id = "i-bp1hzoinajzkh91h0004"
+  description = "nobody may open this"
+}
+CONF
+	} >"$T/vncgate.conf"
+	cat >"$T/acl.conf" <<ACL
+allow "ops" {
+  users = {"$ME"}
+  instances = {"web-*", "win-*", "db-*"}
+}
+deny "never-secret" {
+  instances = {"secret-*"}
+}
+ACL
+	printf 'access_key_id = "%s"\naccess_key_secret = "%s"\n' \
+	    "$AK_ID" "$AK_SECRET" >"$T/access_key"
+	chmod 644 "$T/vncgate.conf" "$T/acl.conf"
+	chmod 640 "$T/access_key"
+}
+
+# vg COMMAND: run the shell as sshd would for "ssh bastion COMMAND".
+OUT=
+ERR=
+RC=
+vg() {
+	OUT=$T/out ERR=$T/err
+	env -i PATH=/usr/bin:/bin VNCGATE_CONFIG="$T/vncgate.conf" \
+	    VNCGATE_SYSLOG_SOCKET="$T/log.sock" \
+	    SSH_CONNECTION="10.1.2.3 50000 10.0.0.1 22" \
+	    ${VG_ENV:-} "$SHELL_BIN" -c "$1" <"${VG_STDIN:-/dev/null}" \
+	    >"$OUT" 2>"$ERR"
+	RC=$?
+	syslog_sync
+}
+
+# Datagrams arrive in order: once a marker sent now is in the file, every
+# record the shell sent before it is there too.
+SYNC=0
+syslog_sync() {
+	[ -S "$T/log.sock" ] && [ -s "$T/syslogd.pid" ] || return 0
+	SYNC=$((SYNC + 1))
+	logger -d -u "$T/log.sock" "vgtest-sync-$SYNC" 2>/dev/null || return 0
+	i=0
+	while ! grep -q "vgtest-sync-$SYNC\$" "$T/syslog.txt" && [ $i -lt 100 ]
+	do
+		sleep 0.02; i=$((i + 1))
+	done
+}
+
+# The syslog records of one event, message part only.
+records() {
+	grep "vncgate\[[0-9]*\]: event=$1\b" "$T/syslog.txt" | \
+	    sed 's/^.*vncgate\[[0-9]*\]: //'
+}
+
+harness_end() {
+	echo "1..$N"
+	[ "$FAILED" -eq 0 ]
+}

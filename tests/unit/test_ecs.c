@@ -1,0 +1,550 @@
+/*
+ * lib/ecs.c without the network: the error table, answer parsing, the
+ * VncUrl filter, the console URL, the endpoint and the retry classes.
+ * (The signed calls against the mock cloud are in test_http.c.)
+ */
+#include "unit.h"
+
+#include "ecs.h"
+#include "util.h"
+
+#define GOOD_URL	"wss%3A%2F%2Fhz01-vncproxy.aliyun.com%2Fwebsockify" \
+			"%2F%3Fs%3DDvh%252FIA%252Bx"
+#define PAGE		"https://g.alicdn.com/aliyun/ecs-console-vnc2/0.0.8/" \
+			"index.html"
+
+static struct vg_instance web1 = {
+	.name = "web-1",
+	.id = "i-bp1hzoinajzkh91h0001",
+	.region = "cn-hangzhou",
+	.windows = 0,
+	.description = "",
+};
+
+static struct vg_instance win1 = {
+	.name = "win-1",
+	.id = "i-bp1hzoinajzkh91h0002",
+	.region = "cn-shanghai",
+	.windows = 1,
+	.description = "",
+};
+
+/* Parse one answer for web-1; returns ecs_parse_answer's result. */
+static int
+parse(long status, const char *body, struct ecs_result *res,
+    struct vg_cloud_err *err)
+{
+	memset(res, 0, sizeof(*res));
+	cloud_err_clear(err);
+	return ecs_parse_answer(status, body, strlen(body), &web1, res, err);
+}
+
+/* Error table ------------------------------------------------------------ */
+
+static const struct {
+	const char *code;
+	const char *message;
+} table[] = {
+	{ "IncorrectInstanceStatus",
+	    "web-1 is not running: the console needs a running instance" },
+	{ "InstanceNotReady",
+	    "web-1 is still being created: try again in a minute" },
+	{ "InvalidInstanceId.NotFound",
+	    "the cloud does not know the instance ID of web-1: the inventory "
+	    "may be stale; tell your admin" },
+	{ "InvalidRegionId.NotFound",
+	    "the cloud does not know the region of web-1: the inventory may "
+	    "be wrong; tell your admin" },
+	{ "Throttling",
+	    "the cloud is throttling requests: try web-1 again in a minute" },
+	{ "Throttling.User",
+	    "the cloud is throttling requests: try web-1 again in a minute" },
+	{ "Throttling.Api",
+	    "the cloud is throttling requests: try web-1 again in a minute" },
+	{ "SignatureDoesNotMatch",
+	    "cannot open web-1: the bastion's credentials are wrong; tell "
+	    "your admin" },
+	{ "InvalidAccessKeyId.NotFound",
+	    "cannot open web-1: the cloud does not know the bastion's access "
+	    "key; tell your admin" },
+	{ "InvalidSecurityToken.Expired",
+	    "cannot open web-1: the bastion's role credentials are expired "
+	    "or invalid; tell your admin" },
+	{ "InvalidSecurityToken.Malformed",
+	    "cannot open web-1: the bastion's role credentials are expired "
+	    "or invalid; tell your admin" },
+	{ "Forbidden.RAM",
+	    "the bastion's role may not open the console of web-1; tell your "
+	    "admin" },
+	{ "Forbidden",
+	    "the bastion's role may not open the console of web-1; tell your "
+	    "admin" },
+	{ "NoPermission",
+	    "the bastion's role may not open the console of web-1; tell your "
+	    "admin" },
+	{ "ServiceUnavailable",
+	    "the cloud API is unavailable: try web-1 again in a minute" },
+	{ "InternalError",
+	    "the cloud API failed: try web-1 again in a minute" },
+	{ "NetworkError",
+	    "cannot reach the cloud API to open web-1: check the network or "
+	    "tell your admin" },
+	{ "Timeout",
+	    "the cloud API did not answer in time for web-1: try again in a "
+	    "minute" },
+	{ "TLSError",
+	    "cannot verify the cloud API's certificate, so web-1 was not "
+	    "opened; tell your admin" },
+	{ "ResponseTooLarge",
+	    "the cloud API sent an oversized answer for web-1; tell your "
+	    "admin" },
+	{ "BadResponse",
+	    "the cloud API sent an unreadable answer for web-1; tell your "
+	    "admin" },
+	{ "BadVncUrl",
+	    "the cloud API sent a console address for web-1 that vncgate "
+	    "refuses; tell your admin" },
+	{ "SomethingNew.Unheard",
+	    "the cloud refused to open the console of web-1; tell your "
+	    "admin" },
+	/* a prefix row must not swallow a longer, different code */
+	{ "NoPermissionX",
+	    "the cloud refused to open the console of web-1; tell your "
+	    "admin" },
+};
+
+static void
+test_error_table(void **state)
+{
+	struct vg_cloud_err err;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+		cloud_err_clear(&err);
+		ecs_explain(table[i].code, &web1, &err);
+		assert_string_equal(err.code, table[i].code);
+		assert_string_equal(err.message, table[i].message);
+		/* one sentence: no full stop inside, no line break */
+		assert_null(strchr(err.message, '\n'));
+		assert_null(strstr(err.message, ". "));
+	}
+}
+
+/* Answers ---------------------------------------------------------------- */
+
+static void
+test_parse_good(void **state)
+{
+	struct ecs_result res;
+	struct vg_cloud_err err;
+
+	(void)state;
+	assert_int_equal(parse(200, "{\"RequestId\": \"6A1F-42\", "
+	    "\"VncUrl\": \"" GOOD_URL "\"}", &res, &err), 0);
+	assert_string_equal(res.vnc_url, GOOD_URL);
+	assert_string_equal(res.request_id, "6A1F-42");
+	assert_string_equal(err.request_id, "6A1F-42");
+	assert_string_equal(err.code, "");
+	ecs_result_free(&res);
+	assert_null(res.vnc_url);
+}
+
+static void
+test_parse_error_bodies(void **state)
+{
+	static const struct {
+		long status;
+		const char *code;
+	} cases[] = {
+		{ 403, "IncorrectInstanceStatus" },
+		{ 403, "InstanceNotReady" },
+		{ 404, "InvalidInstanceId.NotFound" },
+		{ 404, "InvalidRegionId.NotFound" },
+		{ 400, "Throttling.User" },
+		{ 400, "SignatureDoesNotMatch" },
+		{ 404, "InvalidAccessKeyId.NotFound" },
+		{ 400, "InvalidSecurityToken.Expired" },
+		{ 403, "Forbidden.RAM" },
+		{ 403, "NoPermission" },
+		{ 503, "ServiceUnavailable" },
+		{ 500, "InternalError" },
+	};
+	struct ecs_result res;
+	struct vg_cloud_err err, want;
+	char body[512], status[16];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(body, sizeof(body), "{\"RequestId\": \"RID-%zu\", "
+		    "\"HostId\": \"ecs.cn-hangzhou.aliyuncs.com\", "
+		    "\"Code\": \"%s\", \"Message\": \"it said no %zu\", "
+		    "\"Recommend\": \"https://api.alibabacloud.com/x\"}",
+		    i, cases[i].code, i);
+		assert_int_equal(parse(cases[i].status, body, &res, &err),
+		    -1);
+		assert_null(res.vnc_url);
+		assert_string_equal(err.code, cases[i].code);
+		assert_int_equal(err.http_status, cases[i].status);
+		cloud_err_clear(&want);
+		ecs_explain(cases[i].code, &web1, &want);
+		assert_string_equal(err.message, want.message);
+		snprintf(status, sizeof(status), "%ld", cases[i].status);
+		assert_non_null(strstr(err.detail, status));
+		assert_non_null(strstr(err.detail, cases[i].code));
+		snprintf(body, sizeof(body), "it said no %zu", i);
+		assert_non_null(strstr(err.detail, body));
+		snprintf(body, sizeof(body), "RID-%zu", i);
+		assert_string_equal(err.request_id, body);
+	}
+}
+
+static void
+test_parse_error_sanitised(void **state)
+{
+	struct ecs_result res;
+	struct vg_cloud_err err;
+	char big[600];
+
+	(void)state;
+	/* escape sequences from the cloud must not reach a log or tty */
+	assert_int_equal(parse(400, "{\"RequestId\": \"R\\u001b[2J1\", "
+	    "\"Code\": \"Odd\\u001b]0;x\\u0007Code\", "
+	    "\"Message\": \"line\\nbreak\\u001b[31m\"}", &res, &err), -1);
+	assert_string_equal(err.code, "Odd]0;xCode");
+	assert_string_equal(err.request_id, "R[2J1");
+	assert_null(strchr(err.detail, '\n'));
+	assert_null(strchr(err.detail, 0x1b));
+	assert_non_null(strstr(err.detail, "linebreak[31m"));
+
+	/* bounded: a huge Code is cut to the field */
+	memset(big, 'A', sizeof(big));
+	memcpy(big, "{\"Code\": \"", 10);
+	memcpy(big + sizeof(big) - 3, "\"}", 3);
+	assert_int_equal(parse(400, big, &res, &err), -1);
+	assert_int_equal(strlen(err.code), sizeof(err.code) - 1);
+}
+
+static void
+test_parse_missing_code(void **state)
+{
+	struct ecs_result res;
+	struct vg_cloud_err err;
+
+	(void)state;
+	assert_int_equal(parse(503, "{\"RequestId\": \"R1\"}", &res, &err),
+	    -1);
+	assert_string_equal(err.code, "HTTP503");
+	assert_true(ecs_retryable(&err));
+	assert_int_equal(parse(418, "{}", &res, &err), -1);
+	assert_string_equal(err.code, "HTTP418");
+	assert_false(ecs_retryable(&err));
+}
+
+static void
+test_parse_duplicate_keys(void **state)
+{
+	struct ecs_result res;
+	struct vg_cloud_err err;
+
+	(void)state;
+	/* a second VncUrl must not win over the one a filter looked at */
+	assert_int_equal(parse(200, "{\"RequestId\": \"R1\", \"VncUrl\": \""
+	    GOOD_URL "\", \"VncUrl\": \"javascript:alert(1)\"}", &res, &err),
+	    -1);
+	assert_string_equal(err.code, "BadResponse");
+	assert_null(res.vnc_url);
+	assert_int_equal(parse(403, "{\"Code\": \"InstanceNotReady\", "
+	    "\"Code\": \"X\"}", &res, &err), -1);
+	assert_string_equal(err.code, "BadResponse");
+}
+
+static void
+test_parse_malformed(void **state)
+{
+	static const char *bodies[] = {
+		"{\"RequestId\": \"R1\", \"VncUrl\": \"" GOOD_URL "\"",
+		"<html>503 Service Temporarily Unavailable</html>",
+		"",
+		"[\"" GOOD_URL "\"]",
+		"\"" GOOD_URL "\"",
+		"{\"RequestId\": \"R1\", \"VncUrl\": \"" GOOD_URL "\"} trailing",
+	};
+	struct ecs_result res;
+	struct vg_cloud_err err;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+		assert_int_equal(parse(200, bodies[i], &res, &err), -1);
+		assert_string_equal(err.code, "BadResponse");
+		assert_null(res.vnc_url);
+		/* the VncUrl is a secret even in a broken answer */
+		assert_null(strstr(err.detail, "hz01-vncproxy"));
+		assert_null(strstr(err.message, "hz01-vncproxy"));
+	}
+}
+
+static void
+test_parse_bad_vnc_url(void **state)
+{
+	static const char *vnc[] = {
+		NULL,				/* missing */
+		"42",				/* not a string */
+		"\"\"",				/* empty */
+		"\"wss%3A%2F%2Fa\\\"onmouseover=x\"",	/* quote */
+		"\"wss%3A%2F%2Fa b\"",		/* space */
+		"\"wss%3A%2F%2Fa\\u001b[2Jb\"",	/* ESC */
+		"\"javascript:alert(1)\"",
+		"\"wss://host/a?b=c\"",		/* not encoded */
+	};
+	struct ecs_result res;
+	struct vg_cloud_err err;
+	char body[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(vnc) / sizeof(vnc[0]); i++) {
+		if (vnc[i] == NULL)
+			snprintf(body, sizeof(body), "{\"RequestId\": \"R1\"}");
+		else
+			snprintf(body, sizeof(body), "{\"RequestId\": \"R1\", "
+			    "\"VncUrl\": %s}", vnc[i]);
+		assert_int_equal(parse(200, body, &res, &err), -1);
+		assert_string_equal(err.code, "BadVncUrl");
+		assert_null(res.vnc_url);
+		assert_null(strstr(err.detail, "wss"));
+		assert_null(strstr(err.detail, "javascript"));
+	}
+	/* jansson refuses \u0000 (a C string would end there) */
+	assert_int_equal(parse(200, "{\"RequestId\": \"R1\", \"VncUrl\": "
+	    "\"wss%3A%2F%2Fa\\u0000b\"}", &res, &err), -1);
+	assert_string_equal(err.code, "BadResponse");
+	assert_null(res.vnc_url);
+}
+
+static void
+test_parse_bad_request_id(void **state)
+{
+	struct ecs_result res;
+	struct vg_cloud_err err;
+	char body[512], rid[97];
+
+	(void)state;
+	assert_int_equal(parse(200, "{\"VncUrl\": \"" GOOD_URL "\"}", &res,
+	    &err), -1);
+	assert_string_equal(err.code, "BadResponse");
+	assert_int_equal(parse(200, "{\"RequestId\": \"a\\nb\", \"VncUrl\": \""
+	    GOOD_URL "\"}", &res, &err), -1);
+	assert_string_equal(err.code, "BadResponse");
+	/* 95 characters fit, 96 do not */
+	memset(rid, 'R', 96);
+	rid[96] = '\0';
+	snprintf(body, sizeof(body), "{\"RequestId\": \"%s\", \"VncUrl\": "
+	    "\"%s\"}", rid, GOOD_URL);
+	assert_int_equal(parse(200, body, &res, &err), -1);
+	rid[95] = '\0';
+	snprintf(body, sizeof(body), "{\"RequestId\": \"%s\", \"VncUrl\": "
+	    "\"%s\"}", rid, GOOD_URL);
+	assert_int_equal(parse(200, body, &res, &err), 0);
+	assert_string_equal(res.request_id, rid);
+	ecs_result_free(&res);
+}
+
+static void
+test_vnc_url_ok(void **state)
+{
+	char url[2050];
+
+	(void)state;
+	assert_true(ecs_vnc_url_ok(GOOD_URL));
+	assert_true(ecs_vnc_url_ok("a-b_c.d~e%25"));
+	assert_false(ecs_vnc_url_ok(""));
+	assert_false(ecs_vnc_url_ok("a&b"));	/* would add a parameter */
+	assert_false(ecs_vnc_url_ok("a#b"));
+	assert_false(ecs_vnc_url_ok("a+b"));
+	assert_false(ecs_vnc_url_ok("a\xc3\xa9"));
+	memset(url, 'a', sizeof(url));
+	url[2048] = '\0';
+	assert_true(ecs_vnc_url_ok(url));
+	url[2048] = 'a';
+	url[2049] = '\0';
+	assert_false(ecs_vnc_url_ok(url));
+}
+
+/* URLs ------------------------------------------------------------------- */
+
+static void
+test_console_url(void **state)
+{
+	char *url, err[VG_ERRLEN];
+
+	(void)state;
+	assert_int_equal(ecs_console_url(PAGE, GOOD_URL, &web1, &url, err,
+	    sizeof(err)), 0);
+	/* exactly as returned: %252F stays, nothing is encoded again */
+	assert_string_equal(url, PAGE "?vncUrl=" GOOD_URL
+	    "&instanceId=i-bp1hzoinajzkh91h0001&isWindows=false");
+	free(url);
+	assert_int_equal(ecs_console_url(PAGE, GOOD_URL, &win1, &url, err,
+	    sizeof(err)), 0);
+	assert_string_equal(url, PAGE "?vncUrl=" GOOD_URL
+	    "&instanceId=i-bp1hzoinajzkh91h0002&isWindows=true");
+	free(url);
+}
+
+static void
+test_console_url_refused(void **state)
+{
+	char *url = (char *)"unset", err[VG_ERRLEN];
+
+	(void)state;
+	assert_int_equal(ecs_console_url(PAGE "?x=1", GOOD_URL, &web1, &url,
+	    err, sizeof(err)), -1);
+	assert_null(url);
+	assert_int_equal(ecs_console_url(PAGE, "javascript:alert(1)", &web1,
+	    &url, err, sizeof(err)), -1);
+	assert_null(url);
+	assert_null(strstr(err, "javascript"));
+	assert_int_equal(ecs_console_url(PAGE, "a\"b", &web1, &url, err,
+	    sizeof(err)), -1);
+	assert_int_equal(ecs_console_url("", GOOD_URL, &web1, &url, err,
+	    sizeof(err)), -1);
+}
+
+static void
+test_endpoint(void **state)
+{
+	struct vg_conf conf;
+	struct vg_instance bad = web1;
+	char ep[128];
+
+	(void)state;
+	memset(&conf, 0, sizeof(conf));
+	conf.api.endpoint = (char *)"";
+	conf.api.region = (char *)"cn-beijing";
+	assert_int_equal(ecs_endpoint(&conf, &web1, ep, sizeof(ep)), 0);
+	assert_string_equal(ep, "https://ecs.cn-hangzhou.aliyuncs.com");
+	assert_int_equal(ecs_endpoint(&conf, &win1, ep, sizeof(ep)), 0);
+	assert_string_equal(ep, "https://ecs.cn-shanghai.aliyuncs.com");
+	conf.api.endpoint = NULL;
+	assert_int_equal(ecs_endpoint(&conf, &web1, ep, sizeof(ep)), 0);
+	assert_string_equal(ep, "https://ecs.cn-hangzhou.aliyuncs.com");
+
+	/* a region is part of a host name: nothing else may get in */
+	snprintf(bad.region, sizeof(bad.region), "evil.example/");
+	assert_int_equal(ecs_endpoint(&conf, &bad, ep, sizeof(ep)), -1);
+
+	conf.api.endpoint = (char *)"https://ecs-vpc.cn-hangzhou.aliyuncs.com/";
+	assert_int_equal(ecs_endpoint(&conf, &web1, ep, sizeof(ep)), 0);
+	assert_string_equal(ep, "https://ecs-vpc.cn-hangzhou.aliyuncs.com");
+	conf.api.endpoint = (char *)"https://127.0.0.1:8443";
+	assert_int_equal(ecs_endpoint(&conf, &web1, ep, sizeof(ep)), 0);
+	assert_string_equal(ep, "https://127.0.0.1:8443");
+	assert_int_equal(ecs_endpoint(&conf, &web1, ep, 10), -1);
+}
+
+/* Retry classes ---------------------------------------------------------- */
+
+static void
+test_retryable(void **state)
+{
+	static const struct {
+		const char *code;
+		long status;
+		int retry;
+	} cases[] = {
+		{ "NetworkError", 0, 1 },
+		{ "Timeout", 0, 1 },
+		{ "Throttling", 400, 1 },
+		{ "Throttling.User", 400, 1 },
+		{ "Throttling.Api", 503, 1 },
+		{ "ServiceUnavailable", 503, 1 },
+		{ "InternalError", 500, 1 },
+		{ "HTTP502", 502, 1 },
+		{ "BadResponse", 504, 1 },	/* a gateway's HTML page */
+		{ "SignatureNonceUsed", 400, 1 },
+		{ "TLSError", 0, 0 },
+		{ "ResponseTooLarge", 0, 0 },
+		{ "BadResponse", 200, 0 },
+		{ "BadVncUrl", 200, 0 },
+		{ "IncorrectInstanceStatus", 403, 0 },
+		{ "InvalidInstanceId.NotFound", 404, 0 },
+		{ "SignatureDoesNotMatch", 400, 0 },
+		{ "InvalidAccessKeyId.NotFound", 404, 0 },
+		{ "InvalidSecurityToken.Expired", 400, 0 },
+		{ "Forbidden.RAM", 403, 0 },
+		{ "NoPermission", 403, 0 },
+		{ "HTTP404", 404, 0 },
+	};
+	struct vg_cloud_err err;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cloud_err_clear(&err);
+		snprintf(err.code, sizeof(err.code), "%s", cases[i].code);
+		err.http_status = cases[i].status;
+		if (ecs_retryable(&err) != cases[i].retry)
+			fail_msg("%s at %ld: retryable %d", cases[i].code,
+			    cases[i].status, !cases[i].retry);
+	}
+}
+
+/* Calls that fail before any request ------------------------------------- */
+
+static void
+test_describe_refuses_early(void **state)
+{
+	struct vg_conf conf;
+	struct vg_creds creds;
+	struct ecs_result res;
+	struct vg_cloud_err err;
+
+	(void)state;
+	memset(&conf, 0, sizeof(conf));
+	memset(&creds, 0, sizeof(creds));
+	conf.api.endpoint = (char *)"";
+	conf.api.timeout = 5;
+	/* no credentials: nothing is sent (the client is never touched) */
+	assert_int_equal(ecs_describe_vnc_url(NULL, &conf, &creds, &web1,
+	    &res, &err), -1);
+	assert_string_equal(err.code, "CredentialsUnavailable");
+	assert_int_equal(err.attempts, 0);
+	assert_non_null(strstr(err.message, "web-1"));
+
+	/* a path in the endpoint could not match the signed "/" */
+	snprintf(creds.id, sizeof(creds.id), "LTAI5tMOCKstaticKey01");
+	creds.secret = (char *)"secret";
+	conf.api.endpoint = (char *)"https://127.0.0.1:8443/prefix";
+	assert_int_equal(ecs_describe_vnc_url(NULL, &conf, &creds, &web1,
+	    &res, &err), -1);
+	assert_string_equal(err.code, "ClientError");
+	assert_int_equal(err.attempts, 0);
+	assert_null(res.vnc_url);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_error_table),
+		cmocka_unit_test(test_parse_good),
+		cmocka_unit_test(test_parse_error_bodies),
+		cmocka_unit_test(test_parse_error_sanitised),
+		cmocka_unit_test(test_parse_missing_code),
+		cmocka_unit_test(test_parse_duplicate_keys),
+		cmocka_unit_test(test_parse_malformed),
+		cmocka_unit_test(test_parse_bad_vnc_url),
+		cmocka_unit_test(test_parse_bad_request_id),
+		cmocka_unit_test(test_vnc_url_ok),
+		cmocka_unit_test(test_console_url),
+		cmocka_unit_test(test_console_url_refused),
+		cmocka_unit_test(test_endpoint),
+		cmocka_unit_test(test_retryable),
+		cmocka_unit_test(test_describe_refuses_early),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
