@@ -395,6 +395,28 @@ ecs_endpoint(const struct vg_conf *conf, const struct vg_instance *inst,
 
 /* One attempt ------------------------------------------------------------ */
 
+/* The headers V3 signs (all sent as they are); returns how many. */
+static size_t
+v3_headers(const struct call *c, const char *date, const char *nonce,
+    const char *sha, struct sign_param h[8])
+{
+	size_t n = 0;
+
+	h[n++] = (struct sign_param){ "host", c->host };
+	h[n++] = (struct sign_param){ "x-acs-action", ACTION };
+	h[n++] = (struct sign_param){ "x-acs-version", API_VERSION };
+	h[n++] = (struct sign_param){ "x-acs-date", date };
+	h[n++] = (struct sign_param){ "x-acs-signature-nonce", nonce };
+	h[n++] = (struct sign_param){ "x-acs-content-sha256", sha };
+	if (c->creds->token != NULL) {
+		h[n++] = (struct sign_param){ "x-acs-security-token",
+		    c->creds->token };
+		h[n++] = (struct sign_param){ "x-acs-accesskey-id",
+		    c->creds->id };
+	}
+	return n;
+}
+
 static enum http_result
 send_v3(const struct call *c, long tmo, struct http_response *resp,
     char *why, size_t whylen)
@@ -410,7 +432,7 @@ send_v3(const struct call *c, long tmo, struct http_response *resp,
 	struct http_request req;
 	struct vg_buf url;
 	enum http_result r = HTTP_ERR_INTERNAL;
-	size_t n = 0, i;
+	size_t n, i;
 
 	if (sign_nonce(nonce) == -1) {
 		vg_seterr(why, whylen, "no random nonce");
@@ -418,18 +440,7 @@ send_v3(const struct call *c, long tmo, struct http_response *resp,
 	}
 	sign_timestamp(time(NULL), date);
 	sign_sha256_hex("", 0, sha);
-	h[n++] = (struct sign_param){ "host", c->host };
-	h[n++] = (struct sign_param){ "x-acs-action", ACTION };
-	h[n++] = (struct sign_param){ "x-acs-version", API_VERSION };
-	h[n++] = (struct sign_param){ "x-acs-date", date };
-	h[n++] = (struct sign_param){ "x-acs-signature-nonce", nonce };
-	h[n++] = (struct sign_param){ "x-acs-content-sha256", sha };
-	if (c->creds->token != NULL) {
-		h[n++] = (struct sign_param){ "x-acs-security-token",
-		    c->creds->token };
-		h[n++] = (struct sign_param){ "x-acs-accesskey-id",
-		    c->creds->id };
-	}
+	n = v3_headers(c, date, nonce, sha, h);
 	memset(&sr, 0, sizeof(sr));
 	sr.method = "POST";
 	sr.path = "/";

@@ -317,7 +317,8 @@ headers_build(const struct http_request *req, int body,
 	}
 	if (rc == 0 && headers_add(out, "Expect:") == -1)
 		rc = -1;
-	if (rc == 0 && body && !ctype && headers_add(out, "Content-Type:") == -1)
+	if (rc == 0 && body && !ctype &&
+	    headers_add(out, "Content-Type:") == -1)
 		rc = -1;
 	if (rc == -1) {
 		headers_free(*out);

@@ -160,7 +160,9 @@ main(int argc, char **argv)
 		rc = EXIT_OK;
 		break;
 	case ACT_USAGE:
+		log_shell(&sh, "shell_start", "arguments");
 		fprintf(stderr, "%s\n", USAGE);
+		log_shell(&sh, "shell_end", "usage");
 		rc = EXIT_USAGE;
 		break;
 	default:

@@ -34,14 +34,14 @@ harness_cleanup() {
 }
 
 ok() {
-	N=$((N + 1)); echo "ok $N - $1"
+	N=$((N + 1)); printf 'ok %s - %s\n' "$N" "$1"
 }
 
 fail() {
 	N=$((N + 1)); FAILED=$((FAILED + 1))
-	echo "not ok $N - $1"
+	printf 'not ok %s - %s\n' "$N" "$1"
 	shift
-	for line in "$@"; do echo "#   $line"; done
+	for line in "$@"; do printf '#   %s\n' "$line"; done
 }
 
 # check NAME COMMAND...: ok when the command succeeds
@@ -194,13 +194,29 @@ ACL
 OUT=
 ERR=
 RC=
+# VG_ORIG, when set, is sshd's SSH_ORIGINAL_COMMAND (spaces and all).
 vg() {
 	OUT=$T/out ERR=$T/err
+	if [ -n "${VG_ORIG+set}" ]; then
+		set -- "$1" "SSH_ORIGINAL_COMMAND=$VG_ORIG"
+	else
+		set -- "$1" "VG_NO_ORIGINAL_COMMAND=1"
+	fi
 	env -i PATH=/usr/bin:/bin VNCGATE_CONFIG="$T/vncgate.conf" \
 	    VNCGATE_SYSLOG_SOCKET="$T/log.sock" \
-	    SSH_CONNECTION="10.1.2.3 50000 10.0.0.1 22" \
+	    SSH_CONNECTION="10.1.2.3 50000 10.0.0.1 22" "$2" \
 	    ${VG_ENV:-} "$SHELL_BIN" -c "$1" <"${VG_STDIN:-/dev/null}" \
 	    >"$OUT" 2>"$ERR"
+	RC=$?
+	syslog_sync
+}
+
+# vg_argv ARG...: the shell with other arguments than -c.
+vg_argv() {
+	OUT=$T/out ERR=$T/err
+	env -i PATH=/usr/bin:/bin VNCGATE_CONFIG="$T/vncgate.conf" \
+	    VNCGATE_SYSLOG_SOCKET="$T/log.sock" ${VG_ENV:-} "$SHELL_BIN" "$@" \
+	    <"${VG_STDIN:-/dev/null}" >"$OUT" 2>"$ERR"
 	RC=$?
 	syslog_sync
 }

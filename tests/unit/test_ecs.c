@@ -269,7 +269,7 @@ test_parse_malformed(void **state)
 		"",
 		"[\"" GOOD_URL "\"]",
 		"\"" GOOD_URL "\"",
-		"{\"RequestId\": \"R1\", \"VncUrl\": \"" GOOD_URL "\"} trailing",
+		"{\"RequestId\": \"R1\", \"VncUrl\": \"" GOOD_URL "\"} x",
 	};
 	struct ecs_result res;
 	struct vg_cloud_err err;

@@ -139,7 +139,8 @@ mock_start(struct mock *m, const char *const extra[])
 	for (i = 0; i < WAIT_STEPS && access(path_in("ecs.port"), F_OK); i++) {
 		if (waitpid(m->child, &st, WNOHANG) == m->child) {
 			m->child = 0;
-			fail_msg("the mock exited; see %s", path_in("mock.err"));
+			fail_msg("the mock exited; see %s",
+			    path_in("mock.err"));
 		}
 		usleep(25000);
 	}
