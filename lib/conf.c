@@ -23,15 +23,8 @@
 #include "confcheck.h"
 #include "util.h"
 
-/*
- * libconfuse 3.3 has no user pointer in cfg_t.  Every option table gets
- * one hidden "simple" option whose value pointer leads to our context, so
- * callbacks reach it from any section without global state.  A file can
- * name it ("|ctx" = 1) but never set it: libconfuse refuses to set a
- * pointer option that has no parse callback, and the parse fails.
- */
-#define CTX_KEY		"|ctx"
-#define CTX_OPT(c)	{ .name = CTX_KEY, .type = CFGT_PTR, \
+/* The hidden option that leads callbacks to struct ctx (confcheck.h). */
+#define CTX_OPT(c)	{ .name = CONFCHECK_CTX_KEY, .type = CFGT_PTR, \
 			  .simple_value.ptr = &(c)->self }
 
 #define STS_DEFAULT	"https://sts.aliyuncs.com"
@@ -58,28 +51,16 @@ ctx_of(cfg_t *cfg)
 	int i;
 
 	for (i = 0; cfg != NULL && cfg->opts[i].name != NULL; i++)
-		if (strcmp(cfg->opts[i].name, CTX_KEY) == 0)
+		if (strcmp(cfg->opts[i].name, CONFCHECK_CTX_KEY) == 0)
 			return *cfg->opts[i].simple_value.ptr;
 	return NULL;
 }
 
-/* Problems are printed on terminals by -t: no control bytes get through. */
-static void
-sanitize(char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
-			*s = '?';
-}
-
+/* Problems are printed on terminals by -t: confcheck_vdiag filters them. */
 static void __attribute__((format(printf, 3, 0)))
 vnote(struct ctx *c, int line, const char *fmt, va_list ap)
 {
-	char msg[sizeof(((struct vg_diag *)0)->msg)];
-
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	sanitize(msg);
-	diag_add(c->diags, c->path, line, "%s", msg);
+	confcheck_vdiag(c->diags, c->path, line, fmt, ap);
 	c->nerr++;
 }
 
@@ -467,23 +448,21 @@ set_callbacks(cfg_t *cfg, int keyfile)
 /* ------------------------------------------------------------------ */
 /* reading the file */
 
-/* confcheck_prescan found a ${ that libconfuse would substitute. */
+/* What confcheck_prescan found: a ${ that libconfuse would fill in. */
 static void
-note_subst(void *arg, int line)
+note_subst(void *arg, enum confcheck_find what, int line)
 {
-	note(arg, line, "${...} (environment substitution) is not allowed");
+	if (what == CONFCHECK_SUBST)
+		note(arg, line, "${...} (environment substitution) is not "
+		    "allowed");
 }
 
 /* "the file is group-writable": the diag names the file already. */
 static void
 note_secfile(struct ctx *c, const char *err)
 {
-	size_t n = strlen(c->path);
-
-	if (strncmp(err, c->path, n) == 0 && err[n] == ' ')
-		note(c, 0, "the file %s", err + n + 1);
-	else
-		note(c, 0, "%s", err);
+	confcheck_secfile(c->diags, c->path, err);
+	c->nerr++;
 }
 
 /*

@@ -2,10 +2,13 @@
  * The value checks of vncgate.conf and the access_key file: see
  * confcheck.h.  conf.c wires them to libconfuse and words the messages
  * (key names, FILE:LINE); here a value is only a string or a number.
+ * Also the pre-parse scan and the problem wording that conf.c and acl.c
+ * share.
  */
 #include <sys/stat.h>
 
 #include <limits.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,7 +20,6 @@
 
 #define ZONEINFO	"/usr/share/zoneinfo"
 #define ALNUM	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-#define NBRACE	8
 
 /* ------------------------------------------------------------------ */
 /* value checks: each returns NULL when fine, else what is wrong */
@@ -392,49 +394,143 @@ confcheck_tag(const char *tag)
 
 /*
  * libconfuse substitutes ${VAR} from the environment in unquoted and
- * double-quoted values, and accepts a section left open at the end of the
- * file (a truncated config).  Neither is visible after the parse, so a
- * small scan that follows the lexer's quoting and comment rules looks for
- * them first.
+ * double-quoted values, ends a value at a NUL byte, and accepts a section
+ * left open at the end of the file (a truncated config).  None of this is
+ * visible after the parse, so a small scan that follows the lexer's
+ * quoting and comment rules looks for them first.
  */
 enum scanstate { S_CODE, S_DQ, S_SQ, S_LINE, S_BLOCK };
 
-int
-confcheck_prescan(FILE *f, void (*subst)(void *, int), void *arg)
-{
-	enum scanstate st = S_CODE;
-	int ch, prev = 0, line = 1, depth = 0, open[NBRACE];
+struct scan {
+	enum scanstate	 st;
+	int		 line;
+	int		 depth;
+	int		 open;	/* line of the outermost '{' still open */
+	int		 prev;	/* the last byte as the lexer took it, or 0 */
+	int		 raw;	/* the last byte as it stands in the file */
+	void		(*found)(void *, enum confcheck_find, int);
+	void		*arg;
+};
 
-	while ((ch = getc(f)) != EOF) {
-		if ((st == S_CODE || st == S_DQ) && prev == '$' && ch == '{')
-			subst(arg, line);
-		if (st == S_CODE) {
-			if (ch == '#' || (prev == '/' && ch == '/'))
-				st = S_LINE;
-			else if (prev == '/' && ch == '*') {
-				st = S_BLOCK;
-				ch = 0;	/* so the star cannot also close it */
-			} else if (ch == '"')
-				st = S_DQ;
-			else if (ch == '\'')
-				st = S_SQ;
-			else if (ch == '{' && depth++ < NBRACE)
-				open[depth - 1] = line;
-			else if (ch == '}' && depth > 0)
-				depth--;
-		} else if ((st == S_DQ || st == S_SQ) && ch == '\\') {
-			if ((ch = getc(f)) == '\n')
-				line++;
-			ch = 0;	/* the escaped byte is literal */
-		} else if ((st == S_DQ && ch == '"') ||
-		    (st == S_SQ && ch == '\'') ||
-		    (st == S_LINE && ch == '\n') ||
-		    (st == S_BLOCK && prev == '*' && ch == '/'))
-			st = S_CODE;
-		if (ch == '\n')
-			line++;
-		prev = ch;
+/* A byte of code: strings and comments start here, braces count. */
+static int
+code_byte(struct scan *s, int ch)
+{
+	if (ch == '#' || (s->prev == '/' && ch == '/'))
+		s->st = S_LINE;
+	else if (s->prev == '/' && ch == '*') {
+		s->st = S_BLOCK;
+		return 0;	/* so the star cannot also close it */
+	} else if (ch == '"')
+		s->st = S_DQ;
+	else if (ch == '\'')
+		s->st = S_SQ;
+	else if (ch == '{' && s->depth++ == 0)
+		s->open = s->line;
+	else if (ch == '}')
+		s->depth--;
+	return ch;
+}
+
+/* The byte after a backslash in a string: literal, so it pairs with none. */
+static int
+escaped(struct scan *s, FILE *f)
+{
+	int ch;
+
+	if ((ch = getc(f)) == EOF)
+		return 0;
+	s->raw = ch;
+	if (ch == '\0')
+		s->found(s->arg, CONFCHECK_NUL, s->line);
+	else if (ch == '\n')
+		s->line++;
+	return 0;
+}
+
+static int
+closes(const struct scan *s, int ch)
+{
+	return (s->st == S_DQ && ch == '"') || (s->st == S_SQ && ch == '\'') ||
+	    (s->st == S_LINE && ch == '\n') ||
+	    (s->st == S_BLOCK && s->prev == '*' && ch == '/');
+}
+
+static void
+step(struct scan *s, FILE *f, int ch)
+{
+	int subst = s->prev == '$' && (s->st == S_CODE || s->st == S_DQ);
+
+	if (ch == '\0')
+		s->found(s->arg, CONFCHECK_NUL, s->line);
+	else if (s->raw == '$' && ch == '{')
+		s->found(s->arg, subst ? CONFCHECK_SUBST : CONFCHECK_DOLLAR,
+		    s->line);
+	s->raw = ch;
+	if (s->st == S_CODE)
+		ch = code_byte(s, ch);
+	else if ((s->st == S_DQ || s->st == S_SQ) && ch == '\\')
+		ch = escaped(s, f);
+	else if (closes(s, ch)) {
+		/* the slash of a star-slash cannot start a comment again */
+		if (s->st == S_BLOCK)
+			ch = 0;
+		s->st = S_CODE;
 	}
+	if (ch == '\n')
+		s->line++;
+	s->prev = ch;
+}
+
+int
+confcheck_prescan(FILE *f, void (*found)(void *, enum confcheck_find, int),
+    void *arg)
+{
+	struct scan s = { S_CODE, 1, 0, 0, 0, 0, found, arg };
+	int ch;
+
+	while ((ch = getc(f)) != EOF)
+		step(&s, f, ch);
 	rewind(f);
-	return depth == 0 ? 0 : open[(depth > NBRACE ? NBRACE : depth) - 1];
+	/* inside a string at the end, libconfuse says so itself */
+	return s.depth > 0 && s.st != S_DQ && s.st != S_SQ ? s.open : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* problems */
+
+void
+confcheck_vdiag(struct vg_diags *ds, const char *path, int line,
+    const char *fmt, va_list ap)
+{
+	char msg[sizeof(((struct vg_diag *)0)->msg)];
+	char *s;
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	for (s = msg; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+			*s = '?';
+	diag_add(ds, path, line, "%s", msg);
+}
+
+static void __attribute__((format(printf, 4, 5)))
+diag(struct vg_diags *ds, const char *path, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	confcheck_vdiag(ds, path, line, fmt, ap);
+	va_end(ap);
+}
+
+void
+confcheck_secfile(struct vg_diags *ds, const char *path, const char *err)
+{
+	size_t n = path != NULL ? strlen(path) : 0;
+
+	/* secfile starts its sentence with the path, which the diag names */
+	if (path != NULL && strncmp(err, path, n) == 0 && err[n] == ' ')
+		diag(ds, path, 0, "the file %s", err + n + 1);
+	else
+		diag(ds, path, 0, "%s", err);
 }

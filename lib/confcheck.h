@@ -1,14 +1,29 @@
 /*
  * The value checks of vncgate.conf and the access_key file (DESIGN 1.5),
  * kept apart from the libconfuse glue in conf.c: plain strings and numbers
- * in, NULL (fine) or a phrase saying what is wrong out.  Internal to lib/
- * (conf.c, acl.c); it does not need confuse.h.
+ * in, NULL (fine) or a phrase saying what is wrong out; and what the two
+ * libconfuse readers share: the pre-parse scan, the hidden option's name,
+ * the wording of problems.  Internal to lib/ (conf.c, acl.c); it does not
+ * need confuse.h.
  */
 #ifndef VG_CONFCHECK_H
 #define VG_CONFCHECK_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+
+#include "diag.h"
+
+/*
+ * libconfuse 3.3 has no user pointer in cfg_t.  Every option table gets
+ * one hidden "simple" option of this name whose value pointer leads to
+ * the parse state, so callbacks reach it from any section without global
+ * state.  A file can name it ("|ctx" = 1) but never set it: libconfuse
+ * refuses to set a pointer option that has no parse callback, and the
+ * parse fails.
+ */
+#define CONFCHECK_CTX_KEY	"|ctx"
 
 /* The rule for a string key, named "[section|]key" as libconfuse does. */
 struct confcheck_str {
@@ -39,13 +54,37 @@ void	confcheck_choices(const char *key, char *out, size_t outlen);
 /* NULL when an instance tag is K=V, else what is wrong. */
 const char *confcheck_tag(const char *tag);
 
+/* What libconfuse would let through unseen, as confcheck_prescan meets it. */
+enum confcheck_find {
+	CONFCHECK_SUBST,	/* a ${ it fills in from the environment */
+	CONFCHECK_DOLLAR,	/* a ${ it keeps as text: comment, '...', \${ */
+	CONFCHECK_NUL,		/* a NUL byte: a value would end there */
+};
+
 /*
- * What libconfuse lets through unseen, looked for before the parse: calls
- * subst(arg, line) for every ${ it would substitute from the environment,
- * rewinds f, and returns the line of a '{' never closed (a truncated
- * file), or 0.
+ * Read f before the parse, following the lexer's quotes and comments:
+ * calls found(arg, what, line) for each of the above, rewinds f, and
+ * returns the line of the outermost '{' never closed (a truncated file),
+ * or 0.  A file that ends inside a string also gives 0: libconfuse
+ * refuses that by itself.
  */
-int	confcheck_prescan(FILE *f, void (*subst)(void *arg, int line),
-	    void *arg);
+int	confcheck_prescan(FILE *f,
+	    void (*found)(void *arg, enum confcheck_find, int line), void *arg);
+
+/*
+ * Add a problem of path (FILE:LINE: message; line 0: FILE: message).
+ * Control bytes become '?': -t prints problems on a terminal, and a
+ * message may quote the file.
+ */
+void	confcheck_vdiag(struct vg_diags *, const char *path, int line,
+	    const char *fmt, va_list) __attribute__((format(printf, 4, 0)));
+
+/*
+ * secfile's refusal of path as a problem of path: its sentence, without
+ * the path that the problem names already ("the file is group-writable",
+ * "the file is owned by uid 1000, not by uid 0").
+ */
+void	confcheck_secfile(struct vg_diags *, const char *path,
+	    const char *err);
 
 #endif

@@ -578,8 +578,10 @@ backoff(int n, const char *retry_after)
 		return ms < WAIT_MAX_MS ? ms : WAIT_MAX_MS;
 	}
 	base = BACKOFF_MS << (n < 10 ? n : 10);
-	/* jitter spreads the retries of many bastions; it guards nothing,
-	   so a failed getrandom just means none */
+	/*
+	 * Jitter spreads the retries of many bastions; it guards nothing,
+	 * so a failed getrandom just means none.
+	 */
 	if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != sizeof(rnd))
 		rnd = 0;
 	ms = base / 2 + (long long)(rnd % (unsigned int)(base / 2 + 1));

@@ -382,8 +382,10 @@ setup_request(struct http_client *c, const struct http_request *req,
 		bad += curl_easy_setopt(h, CURLOPT_HTTPGET, 1L) != CURLE_OK;
 		return bad ? -1 : 0;
 	}
-	/* POSTFIELDS with an explicit size: an empty body still sends
-	   Content-Length: 0, and libcurl keeps no copy of the body */
+	/*
+	 * POSTFIELDS with an explicit size: an empty body still sends
+	 * Content-Length: 0, and libcurl keeps no copy of the body.
+	 */
 	bad += curl_easy_setopt(h, CURLOPT_POSTFIELDS,
 	    req->body != NULL ? req->body : "") != CURLE_OK;
 	bad += curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
@@ -439,8 +441,8 @@ describe(enum http_result r, const char *host, const struct http_client *c,
 	curl_reason(c->errbuf, cc, why, sizeof(why));
 	switch (r) {
 	case HTTP_ERR_TIMEOUT:
-		vg_seterr(err, errlen, "%s did not answer within %ld ms",
-		    host, tmo);
+		vg_seterr(err, errlen, "%s did not answer in time (limit %ld "
+		    "ms): %s", host, tmo, why);
 		break;
 	case HTTP_ERR_TLS:
 		vg_seterr(err, errlen, "TLS with %s failed: %s", host, why);

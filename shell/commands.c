@@ -42,10 +42,23 @@ cmd_list(struct shell *sh, const char *arg)
 	return list_instances(sh);
 }
 
+/* Obtain, then show: the URL reaches stdout only after its record. */
+static int
+issue_and_show(struct shell *sh, const char *target, enum show_how how)
+{
+	char *url = NULL;
+	int rc;
+
+	if ((rc = issue_obtain(sh, target, 1, &url)) == EXIT_OK)
+		rc = show_url(sh, url, how);
+	vg_freestr(url);
+	return rc;
+}
+
 static int
 cmd_url(struct shell *sh, const char *target)
 {
-	return issue_url(sh, target);
+	return issue_and_show(sh, target, SHOW_URL_LINE);
 }
 
 static int
@@ -130,7 +143,7 @@ dispatch(struct shell *sh, char **words, int n)
 			return EXIT_USAGE;
 		}
 	if (c == NULL && n == 1)
-		return issue_url(sh, words[0]);		/* bare TARGET */
+		return issue_and_show(sh, words[0], SHOW_TARGET);
 	if (c == NULL) {
 		say("unknown command \"%s\"; try \"help\"", words[0]);
 		return EXIT_USAGE;

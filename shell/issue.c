@@ -1,6 +1,7 @@
 /*
  * One issuance (DESIGN 2.2 steps 3-7): target, ACL, credentials, the
- * signed call, the console URL, the audit record, and only then stdout.
+ * signed call, the console URL and the audit record.  The caller shows
+ * the URL, and only once this returned EXIT_OK.
  */
 #include <stdio.h>
 #include <string.h>
@@ -150,26 +151,25 @@ obtain(struct shell *sh, struct issuance *is, char **url,
 	return 0;
 }
 
+/* The record first: no URL without it (audit.required). */
 static int
-deliver(struct shell *sh, struct issuance *is, char *url,
+record_ok(struct shell *sh, struct issuance *is, const char *url,
     const struct ecs_result *res)
 {
 	char hash[URL_HASH_HEX + 1];
 
 	audit_sha256_prefix(url, URL_HASH_HEX, hash);
-	/* no URL without its record (audit.required) */
 	if (record_issue(sh, is, "ok", res->request_id, hash, NULL) == -1 &&
 	    sh->conf.audit.required) {
 		say("the audit log did not take the record, so no URL is "
 		    "shown; tell your admin");
 		return EXIT_RUNTIME;
 	}
-	printf("%s\n", url);
-	return fflush(stdout) == EOF ? EXIT_RUNTIME : EXIT_OK;
+	return EXIT_OK;
 }
 
 int
-issue_url(struct shell *sh, const char *target)
+issue_obtain(struct shell *sh, const char *target, int step_up, char **out)
 {
 	struct issuance is;
 	struct acl_request req;
@@ -178,13 +178,14 @@ issue_url(struct shell *sh, const char *target)
 	char *url = NULL;
 	int rc;
 
+	*out = NULL;
 	memset(&is, 0, sizeof(is));
 	memset(&res, 0, sizeof(res));
 	cloud_err_clear(&ce);
 	vg_strlcpy(is.target, target, sizeof(is.target));
 	is.inst = conf_find_instance(&sh->conf, target);
 	vg_strlcpy(is.rule, "no-match", sizeof(is.rule));
-	if ((rc = pam_step_up(sh, is.inst)) != EXIT_OK)
+	if (step_up && (rc = pam_step_up(sh, is.inst)) != EXIT_OK)
 		return rc;
 	if (is.inst == NULL)
 		return deny(sh, &is, "unknown");
@@ -195,8 +196,10 @@ issue_url(struct shell *sh, const char *target)
 	new_id(is.id, sizeof(is.id));
 	if (obtain(sh, &is, &url, &res, &ce) == -1)
 		rc = cloud_failed(sh, &is, &ce);
-	else
-		rc = deliver(sh, &is, url, &res);
+	else if ((rc = record_ok(sh, &is, url, &res)) == EXIT_OK) {
+		*out = url;
+		url = NULL;
+	}
 	vg_freestr(url);
 	ecs_result_free(&res);
 	return rc;

@@ -80,9 +80,18 @@ int	pam_step_up(struct shell *, const struct vg_instance *);
 /* commands.c */
 int	command_run(struct shell *, const char *line);
 
-/* issue.c */
-int	issue_url(struct shell *, const char *target);
+/*
+ * issue.c: one issuance.  step_up: ask PAM first (with the instance in
+ * VNCGATE_INSTANCE).  On EXIT_OK *url is the console URL, already
+ * recorded; the caller shows it and wipes it with vg_freestr.
+ */
+int	issue_obtain(struct shell *, const char *target, int step_up,
+	    char **url);
 int	list_instances(struct shell *);
+
+/* output.c: how a URL reaches the operator */
+enum show_how { SHOW_URL_LINE, SHOW_TARGET };
+int	show_url(struct shell *, const char *url, enum show_how);
 
 /* One sentence to the operator on stderr. */
 void	say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

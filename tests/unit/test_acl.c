@@ -568,7 +568,9 @@ expect_refused(const char *path, enum secfile_status st)
 	assert_null(acl);
 	assert_int_equal(ds.n, 1);
 	diag_format(&ds.d[0], got, sizeof(got));
-	snprintf(want, sizeof(want), "%s: %s", path, secfile_reason(st));
+	/* secfile's sentence, as vncgate.conf words it */
+	snprintf(want, sizeof(want), "%s: the file %s", path,
+	    secfile_reason(st));
 	assert_string_equal(got, want);
 }
 

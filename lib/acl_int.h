@@ -1,0 +1,78 @@
+/*
+ * What the pieces of the ACL module share; not part of its API (acl.h).
+ * acl.c reads acl.conf with libconfuse into rules; acl_value.c turns one
+ * value into a rule's entries; acl_match.c decides requests; acl_groups.c
+ * finds the request's groups and time.  Only acl.c includes confuse.h.
+ */
+#ifndef VG_ACL_INT_H
+#define VG_ACL_INT_H
+
+#include <stddef.h>
+
+#include "acl.h"
+
+#define MAXVAL		64		/* names, globs, tag keys and values */
+#define SHOWN		(MAXVAL + 8)	/* a value quoted in a message */
+#define DAYMIN		1440
+#define NOMATCH		"no-match"
+
+enum acl_key { K_USERS, K_GROUPS, K_INSTANCES, K_FROM, K_HOURS, NKEYS };
+#define KEYBIT(k)	(1u << (k))
+
+struct acl_strv {
+	char	**v;
+	size_t	  n;
+};
+
+struct acl_cidr {		/* also a single address: bits = 32 or 128 */
+	int		af;
+	int		bits;
+	unsigned char	net[16];
+};
+
+struct acl_span {		/* one `hours` entry */
+	unsigned	days;	/* bit d: a range starts on weekday d */
+	int		start;	/* minute of the day, 0..1439 */
+	int		end;	/* 1..1440; end < start crosses midnight */
+};
+
+struct acl_rule {
+	char		 name[MAXVAL + 1];
+	int		 deny;
+	int		 line;
+	unsigned	 set;		/* KEYBIT(key) for each key it sets */
+	int		 anyuser;	/* users holds "*" */
+	struct acl_strv	 users, groups, globs, tags;	/* tags: "K=V" */
+	struct acl_cidr	*from;
+	size_t		 nfrom;
+	struct acl_span	*hours;
+	size_t		 nhours;
+};
+
+struct vg_acl {
+	struct acl_rule	 *rules;	/* file order */
+	size_t		  nrules;
+	const struct acl_rule **allow;	/* file order within each kind */
+	size_t		  nallow;
+	const struct acl_rule **deny;
+	size_t		  ndeny;
+};
+
+/* acl_value.c */
+
+/* The key's name in acl.conf: "users", "groups" ... */
+const char *acl_key_name(enum acl_key);
+/* Add one value of key to r; -1 with the reason in why. */
+int	acl_add_value(struct acl_rule *r, enum acl_key, const char *v,
+	    char *why, size_t whylen);
+/* 1 when name may name a rule: it goes into audit records and -C output. */
+int	acl_rule_name_ok(const char *name);
+void	acl_rule_free(struct acl_rule *);
+/* Grow an array by one slot, doubling: capacity is implied by n. */
+void	*acl_append(void *p, size_t n, size_t size);
+/* A value quoted in a message: printable ASCII only, cut at 64 bytes. */
+const char *acl_shown(const char *v, char out[SHOWN]);
+/* A request's address, IPv4-mapped IPv6 as IPv4; -1 when it is none. */
+int	acl_parse_addr(const char *v, struct acl_cidr *);
+
+#endif
