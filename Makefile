@@ -28,6 +28,10 @@ LIB       = lib/libvncgate.a
 SHELL_SRC = $(sort $(wildcard shell/*.c))
 SHELL_OBJ = $(SHELL_SRC:.c=.o)
 SHELL_BIN = shell/vncgate-shell
+TOOL_SRC  = $(sort $(wildcard tools/*.c))
+TOOL_BIN  = $(if $(TOOL_SRC),tools/vncgate-audit)
+PAM_SRC   = $(sort $(wildcard pam_module/*.c))
+PAM_SO    = $(if $(PAM_SRC),pam_module/pam_vncgate.so)
 UNIT_SRC  = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN  = $(UNIT_SRC:.c=)
 HEADERS   = $(wildcard lib/*.h shell/*.h)
@@ -38,23 +42,34 @@ DEPS = gcc make pkg-config libc6-dev \
        libcurl4-openssl-dev libssl-dev openssl libconfuse-dev \
        libjansson-dev libqrencode-dev libpam0g-dev \
        libcmocka-dev libpam-wrapper libpamtest0-dev \
-       python3-minimal ca-certificates
+       python3-minimal ca-certificates bsdutils \
+       tmux zbar-tools groff-base gettext
 
-.PHONY: all check deps install clean unit
+.PHONY: all check deps install clean unit demo bench
 
-all: $(SHELL_BIN) $(UNIT_BIN)
+all: $(SHELL_BIN) $(TOOL_BIN) $(PAM_SO) $(UNIT_BIN)
 
 $(LIB): $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $(LIB_OBJ)
 
 lib/%.o: CFLAGS += -fPIC
-shell/%.o: CFLAGS += -fPIE
+shell/%.o tools/%.o: CFLAGS += -fPIE
+pam_module/%.o: CFLAGS += -fPIC
 %.o: %.c $(HEADERS)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(SHELL_BIN): $(SHELL_OBJ) $(LIB)
 	$(CC) $(CFLAGS) $(EXE_LDFLAGS) -o $@ $(SHELL_OBJ) $(LIB) $(LDLIBS)
+
+$(TOOL_BIN): $(TOOL_SRC:.c=.o) $(LIB)
+	$(CC) $(CFLAGS) $(EXE_LDFLAGS) -o $@ $(TOOL_SRC:.c=.o) $(LIB) $(LDLIBS)
+
+# Only pam_sm_* leave the module (the version script).
+$(PAM_SO): $(PAM_SRC:.c=.o) $(LIB) pam_module/pam_vncgate.map
+	$(CC) $(CFLAGS) -shared -Wl,-z,relro,-z,now,-z,defs \
+	    -Wl,--version-script=pam_module/pam_vncgate.map \
+	    -o $@ $(PAM_SRC:.c=.o) $(LIB) $(LDLIBS)
 
 tests/unit/test_%: tests/unit/test_%.c tests/unit/unit.h $(LIB) $(HEADERS)
 	$(CC) $(CFLAGS) -fPIE -Itests/unit $(EXE_LDFLAGS) -o $@ $< $(LIB) \
@@ -88,6 +103,13 @@ install: all
 	    install -m 0644 etc/$$f $(DESTDIR)$(SYSCONFDIR)/vncgate/$$f; \
 	done
 
+demo: deps all
+	tests/demo/run
+
+bench: deps all
+	bench/run
+
 clean:
-	rm -f lib/*.o lib/*.a shell/*.o $(SHELL_BIN) $(UNIT_BIN)
+	rm -f lib/*.o lib/*.a shell/*.o tools/*.o pam_module/*.o \
+	    pam_module/*.so $(SHELL_BIN) $(TOOL_BIN) $(UNIT_BIN)
 	rm -rf tests/out
