@@ -448,13 +448,19 @@ set_callbacks(cfg_t *cfg, int keyfile)
 /* ------------------------------------------------------------------ */
 /* reading the file */
 
-/* What confcheck_prescan found: a ${ that libconfuse would fill in. */
+/*
+ * What confcheck_prescan found: a ${ that libconfuse would fill in from
+ * the environment, or a NUL byte, which libconfuse silently cuts a value
+ * at ("vnc\0gate" would load as "vnc").
+ */
 static void
 note_subst(void *arg, enum confcheck_find what, int line)
 {
 	if (what == CONFCHECK_SUBST)
 		note(arg, line, "${...} (environment substitution) is not "
 		    "allowed");
+	else if (what == CONFCHECK_NUL)
+		note(arg, line, "a NUL byte is not allowed");
 }
 
 /* "the file is group-writable": the diag names the file already. */
@@ -486,6 +492,11 @@ parse_file(struct ctx *c, const struct secfile_policy *pol, cfg_t *cfg,
 	if (iobuf != NULL)
 		setvbuf(f, iobuf, _IOFBF, iolen);
 	unclosed = confcheck_prescan(f, note_subst, c);
+	if (c->nerr > 0) {
+		/* parsing on would quote the environment's values back */
+		fclose(f);
+		return -1;
+	}
 	c->root = cfg;
 	set_callbacks(cfg, c->secret);
 	/* libconfuse tests errno for ERANGE without clearing it */
