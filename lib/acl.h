@@ -33,7 +33,8 @@ void	acl_free(struct vg_acl *);
 /*
  * Decide one request.  rule gets the name of the deciding rule: the
  * matching deny, else the first matching allow, else "no-match".
- * A rule that sets `from` does not match an unknown address.
+ * An unknown address fails closed: an allow that sets `from` does not
+ * match it, a deny that sets `from` does.
  */
 enum acl_decision acl_decide(const struct vg_acl *,
 	    const struct acl_request *, char *rule, size_t rulelen);

@@ -84,7 +84,11 @@ in_cidr(const struct acl_cidr *c, const struct acl_cidr *a)
 	return rest == 0 || ((c->net[full] ^ a->net[full]) & mask) == 0;
 }
 
-/* an unknown address never matches a rule that names addresses */
+/*
+ * An unknown address (a local login, no PAM_RHOST) fails closed: it never
+ * matches an allow that names addresses, and it always matches such a
+ * deny, so hiding the source cannot slip past a deny scoped by source.
+ */
 static int
 from_match(const struct acl_rule *r, const struct req *q)
 {
@@ -92,7 +96,9 @@ from_match(const struct acl_rule *r, const struct req *q)
 
 	if ((r->set & KEYBIT(K_FROM)) == 0)
 		return 1;
-	for (i = 0; q->have_addr && i < r->nfrom; i++)
+	if (!q->have_addr)
+		return r->deny;
+	for (i = 0; i < r->nfrom; i++)
 		if (in_cidr(&r->from[i], &q->addr))
 			return 1;
 	return 0;
@@ -250,9 +256,12 @@ acl_query_new(const struct vg_acl *acl, const struct acl_request *req)
 		acl_query_free(q);
 		return NULL;
 	}
-	/* each rule's groups are looked up in the request's: sort once */
-	memcpy(sorted, q->req.groups, q->req.ngroups * sizeof(*sorted));
-	qsort(sorted, q->req.ngroups, sizeof(*sorted), cmpstr);
+	/* each rule's groups are looked up in the request's: sort once
+	 * (groups may be NULL when ngroups is 0: memcpy(NULL) is undefined) */
+	if (q->req.ngroups > 0) {
+		memcpy(sorted, q->req.groups, q->req.ngroups * sizeof(*sorted));
+		qsort(sorted, q->req.ngroups, sizeof(*sorted), cmpstr);
+	}
 	q->req.groups = sorted;
 	q->req.sorted = 1;
 	q->nallow = filter(q->allow, acl->allow, acl->nallow, &q->req);

@@ -155,6 +155,9 @@ audit {
   file = ""
   required = true
 }
+limits {
+  state_dir = "$T/state"
+}
 instance "web-1" {
   id = "i-bp1hzoinajzkh91h0001"
   description = "web frontend 1"
@@ -175,6 +178,8 @@ instance "secret-1" {
 }
 CONF
 	} >"$T/vncgate.conf"
+	mkdir -p "$T/state"
+	chmod 700 "$T/state"
 	cat >"$T/acl.conf" <<ACL
 allow "ops" {
   users = {"$ME"}

@@ -67,6 +67,13 @@ static const char main_acl[] =
     "}\n"
     "allow \"mallory-too\" {\n"
     "  users = {\"mallory\"}\n"
+    "}\n"
+    "allow \"jill-any\" {\n"
+    "  users = {\"jill\"}\n"
+    "}\n"
+    "deny \"jill-not-from-dmz\" {\n"
+    "  users = {\"jill\"}\n"
+    "  from  = {\"192.0.2.0/24\"}\n"
     "}\n";
 
 static char *web_tags[] = { "env=prod", "team=web" };
@@ -213,6 +220,15 @@ static const struct dcase dcases[] = {
 	    NULL, NOON, ACL_DENY, "no-match" },
 	{ "unparsable address never matches from", "hank", { NULL }, "db-2",
 	    "bastion.example", NOON, ACL_DENY, "no-match" },
+	{ "deny by from: outside the denied net", "jill", { NULL }, "db-2",
+	    "10.1.1.1", NOON, ACL_ALLOW, "jill-any" },
+	{ "deny by from: inside the denied net", "jill", { NULL }, "db-2",
+	    "192.0.2.5", NOON, ACL_DENY, "jill-not-from-dmz" },
+	/* fails closed: a hidden source must not slip past a deny */
+	{ "deny by from: an unknown address is denied", "jill", { NULL },
+	    "db-2", NULL, NOON, ACL_DENY, "jill-not-from-dmz" },
+	{ "deny by from: an unparsable address is denied", "jill", { NULL },
+	    "db-2", "bastion.example", NOON, ACL_DENY, "jill-not-from-dmz" },
 	{ "unknown user with no groups", "nosuchuser", { NULL }, "db-1",
 	    NULL, NOON, ACL_DENY, "no-match" },
 	{ "no instance: an allow naming instances may reach one", "zed",
