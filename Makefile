@@ -34,7 +34,7 @@ PAM_SRC   = $(sort $(wildcard pam_module/*.c))
 PAM_SO    = $(if $(PAM_SRC),pam_module/pam_vncgate.so)
 UNIT_SRC  = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN  = $(UNIT_SRC:.c=)
-HEADERS   = $(wildcard lib/*.h shell/*.h)
+HEADERS   = $(wildcard lib/*.h shell/*.h pam_module/*.h tools/*.h)
 
 # Debian packages: build, tests and the mock cloud.  `make deps` installs
 # the missing ones as root, or prints the command.
@@ -43,7 +43,7 @@ DEPS = gcc make pkg-config libc6-dev \
        libjansson-dev libqrencode-dev libpam0g-dev \
        libcmocka-dev libpam-wrapper libpamtest0-dev \
        python3-minimal ca-certificates bsdutils \
-       tmux zbar-tools groff-base gettext
+       tmux zbar-tools groff-base gettext nftables iproute2
 
 .PHONY: all check deps install clean unit demo bench
 
@@ -56,7 +56,15 @@ $(LIB): $(LIB_OBJ)
 lib/%.o: CFLAGS += -fPIC
 shell/%.o tools/%.o: CFLAGS += -fPIE
 pam_module/%.o: CFLAGS += -fPIC
-%.o: %.c $(HEADERS)
+# The paths compiled into the binaries: a change rebuilds them, so
+# `make PREFIX=... install` never installs a binary with stale paths.
+PATHS_STAMP = .build-paths
+$(PATHS_STAMP): FORCE
+	@echo "$(PREFIX) $(SYSCONFDIR)" | cmp -s - $@ || \
+	    echo "$(PREFIX) $(SYSCONFDIR)" >$@
+FORCE:
+
+%.o: %.c $(HEADERS) $(PATHS_STAMP)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(SHELL_BIN): $(SHELL_OBJ) $(LIB)
@@ -95,13 +103,94 @@ check: deps
 	$(MAKE) all
 	tests/run
 
+# Installation (DESIGN 1.1).  DESTDIR stages a package: files only, no
+# group and no owners.  Run as root without DESTDIR, it also makes the
+# group, the setgid shell and the state and log folders (STATEDIR and
+# LOGDIR let tests install into a temporary root).  Existing configs and
+# the audit file are never overwritten; the access_key file is the
+# admin's to create (vncgate.conf(5)).  The installed configs, examples
+# and man pages name the paths of this installation.
+STATEDIR  ?= /var/lib/vncgate
+LOGDIR    ?= /var/log/vncgate
+VG_GROUP   = vncgate
+# PAMDIR: where libpam looks, from pam.pc (/lib/x86_64-linux-gnu on
+# Debian), else from the multiarch triplet.
+ifeq ($(origin PAMDIR),undefined)
+PAM_LIBDIR := $(shell pkg-config --variable=libdir pam 2>/dev/null)
+DEB_HOST_MULTIARCH ?= $(shell $(CC) -print-multiarch 2>/dev/null)
+PAM_LIBDIR := $(or $(PAM_LIBDIR),/lib/$(DEB_HOST_MULTIARCH))
+PAMDIR     := $(PAM_LIBDIR)/security
+endif
+MANDIR     = $(PREFIX)/share/man
+EXAMPLEDIR = $(PREFIX)/share/doc/vncgate/examples
+MOFILE     = $(PREFIX)/share/locale/zh_CN/LC_MESSAGES/vncgate.mo
+MAN_PAGES  = man/vncgate-audit.1 man/vncgate.conf.5 man/vncgate-acl.5 \
+	     man/vncgate-shell.8 man/pam_vncgate.8
+EXAMPLES   = pam.d/vncgate pam.d/sshd-vncgate.example \
+	     sshd_config.d/vncgate.conf rsyslog.d/vncgate.conf \
+	     nftables/vncgate-imds.nft
+# The default paths in the sources, rewritten to this installation's.
+# $(call inst_dir,FROM,TO): FROM only where a path ends or goes on with
+# a '/' (or a quote, a space...), so /var/log/vncgate.log stays.
+inst_dir   = -e 's|$(1)\([^-._A-Za-z0-9]\)|$(2)\1|g' -e 's|$(1)$$|$(2)|'
+INST_SED   = sed -e 's|/usr/local/|$(PREFIX)/|g' \
+	     -e 's|/lib/x86_64-linux-gnu/security/|$(PAMDIR)/|g' \
+	     $(call inst_dir,/etc/vncgate,$(SYSCONFDIR)/vncgate) \
+	     $(call inst_dir,/var/lib/vncgate,$(STATEDIR)) \
+	     $(call inst_dir,/var/log/vncgate,$(LOGDIR))
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(SYSCONFDIR)/vncgate
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
+	    $(DESTDIR)$(PAMDIR) $(DESTDIR)$(SYSCONFDIR)/vncgate \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(SHELL_BIN) $(DESTDIR)$(PREFIX)/sbin/vncgate-shell
-	for f in vncgate.conf acl.conf; do \
-	    [ -e $(DESTDIR)$(SYSCONFDIR)/vncgate/$$f ] || \
-	    install -m 0644 etc/$$f $(DESTDIR)$(SYSCONFDIR)/vncgate/$$f; \
+	$(if $(TOOL_BIN),install -m 0755 $(TOOL_BIN) \
+	    $(DESTDIR)$(PREFIX)/bin/vncgate-audit)
+	$(if $(PAM_SO),install -m 0644 $(PAM_SO) \
+	    $(DESTDIR)$(PAMDIR)/pam_vncgate.so)
+	for f in $(MAN_PAGES); do \
+	    $(INST_SED) $$f >$(DESTDIR)$(MANDIR)/man$${f##*.}/$${f#man/} && \
+	    chmod 0644 $(DESTDIR)$(MANDIR)/man$${f##*.}/$${f#man/} || exit 1; \
 	done
+	for f in vncgate.conf acl.conf; do \
+	    t=$(DESTDIR)$(SYSCONFDIR)/vncgate/$$f; \
+	    [ -e $$t ] && { echo "install: kept $$t"; continue; }; \
+	    $(INST_SED) etc/$$f >$$t.new && chmod 0644 $$t.new && \
+	    mv $$t.new $$t || exit 1; \
+	done
+	for f in vncgate.conf acl.conf $(EXAMPLES); do \
+	    t=$(DESTDIR)$(EXAMPLEDIR)/$$f; \
+	    install -d $${t%/*} && $(INST_SED) etc/$$f >$$t && \
+	    chmod 0644 $$t || exit 1; \
+	done
+	if [ -f po/zh_CN.mo ]; then \
+	    install -d $(DESTDIR)$(dir $(MOFILE)) && \
+	    install -m 0644 po/zh_CN.mo $(DESTDIR)$(MOFILE); fi
+	@if [ -n "$(DESTDIR)" ] || [ "$$(id -u)" != 0 ]; then \
+	    echo "install: as root without DESTDIR, install also makes the" \
+	        "group $(VG_GROUP), the setgid shell, $(STATEDIR) and" \
+	        "$(LOGDIR)"; exit 0; fi; \
+	set -ex; \
+	getent group $(VG_GROUP) >/dev/null || groupadd --system $(VG_GROUP); \
+	chown root:$(VG_GROUP) $(PREFIX)/sbin/vncgate-shell; \
+	chmod 2755 $(PREFIX)/sbin/vncgate-shell; \
+	install -d -o root -g $(VG_GROUP) -m 2770 $(STATEDIR) $(LOGDIR); \
+	[ -e $(LOGDIR)/audit.log ] || install -o root -g $(VG_GROUP) \
+	    -m 0660 /dev/null $(LOGDIR)/audit.log
+
+# Programs, module, man pages, examples and the catalogue; configs, the
+# access key, state, logs and the group stay.
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/vncgate-shell \
+	    $(DESTDIR)$(PREFIX)/bin/vncgate-audit \
+	    $(DESTDIR)$(PAMDIR)/pam_vncgate.so $(DESTDIR)$(MOFILE)
+	for f in $(MAN_PAGES); do \
+	    rm -f $(DESTDIR)$(MANDIR)/man$${f##*.}/$${f#man/}; done
+	rm -rf $(DESTDIR)$(EXAMPLEDIR)
+	rmdir $(DESTDIR)$(PREFIX)/share/doc/vncgate 2>/dev/null || true
+
+.PHONY: uninstall
 
 demo: deps all
 	tests/demo/run
@@ -112,4 +201,4 @@ bench: deps all
 clean:
 	rm -f lib/*.o lib/*.a shell/*.o tools/*.o pam_module/*.o \
 	    pam_module/*.so $(SHELL_BIN) $(TOOL_BIN) $(UNIT_BIN)
-	rm -rf tests/out
+	rm -rf tests/out .build-paths

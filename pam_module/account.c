@@ -1,0 +1,122 @@
+/*
+ * The account gate (DESIGN 1.9): the user passes only when the ACL
+ * (DESIGN 1.6) lets them reach some instance now from PAM_RHOST, or,
+ * when the shell names one instance in VNCGATE_INSTANCE, that instance.
+ *
+ * VNCGATE_INSTANCE only narrows the question: an instance allowed
+ * implies some instance allowed, so a value planted in the PAM
+ * environment (pam_env, say) cannot widen what the gate lets through.
+ */
+#include <security/pam_ext.h>
+#include <security/pam_modules.h>
+
+#include <arpa/inet.h>
+
+#include <string.h>
+#include <time.h>
+
+#include "pam_vncgate.h"
+#include "util.h"
+
+#define RULELEN		80
+#define ANYWHERE	"an unknown address"
+
+/*
+ * The source address.  None (a local login) is an unknown address, which
+ * no rule with `from` matches.  A host name (sshd with UseDNS yes) is
+ * refused: its owner picks the reverse name, so a deny rule's `from`
+ * would not see the address behind it.
+ */
+static int
+source(struct pvg *g, const char **from)
+{
+	const char *rhost = pvg_item(g, PAM_RHOST);
+	unsigned char a[16];
+
+	*from = NULL;
+	if (rhost == NULL || *rhost == '\0')
+		return PAM_SUCCESS;
+	if (strlen(rhost) >= INET6_ADDRSTRLEN ||
+	    (inet_pton(AF_INET, rhost, a) != 1 &&
+	    inet_pton(AF_INET6, rhost, a) != 1)) {
+		pvg_log(g, LOG_NOTICE, "PAM_RHOST \"%.64s\" is not a numeric "
+		    "address (sshd_config: UseDNS no); access denied", rhost);
+		return PAM_PERM_DENIED;
+	}
+	*from = rhost;
+	return PAM_SUCCESS;
+}
+
+/* The instance the shell asks about, or *inst NULL for "any". */
+static int
+target(struct pvg *g, const struct vg_instance **inst)
+{
+	const char *t = pam_getenv(g->ph, "VNCGATE_INSTANCE");
+
+	*inst = NULL;
+	if (t == NULL)
+		return PAM_SUCCESS;
+	if ((vg_valid_instance_name(t) || vg_valid_instance_id(t)) &&
+	    (*inst = conf_find_instance(&g->conf, t)) != NULL)
+		return PAM_SUCCESS;
+	pvg_log(g, LOG_NOTICE, "VNCGATE_INSTANCE \"%.64s\" is not in the "
+	    "inventory of %s; access denied", t, g->conf.path);
+	return PAM_PERM_DENIED;
+}
+
+static int
+decide(struct pvg *g, struct acl_request *req)
+{
+	const struct vg_instance *inst;
+	const char *what, *from = req->from != NULL ? req->from : ANYWHERE;
+	char rule[RULELEN];
+	enum acl_decision d;
+	int rc;
+
+	if ((rc = target(g, &inst)) != PAM_SUCCESS)
+		return rc;
+	req->inst = inst;
+	if (inst != NULL)
+		d = acl_decide(g->acl, req, rule, sizeof(rule));
+	else
+		d = acl_decide_any(g->acl, &g->conf, req, rule, sizeof(rule));
+	what = inst != NULL ? inst->name : "any instance";
+	if (d == ACL_ALLOW) {
+		pvg_log(g, LOG_DEBUG, "%s from %s may reach %s: allow %s",
+		    req->user, from, what, rule);
+		return PAM_SUCCESS;
+	}
+	pvg_log(g, LOG_NOTICE, "%s from %s may not reach %s: deny %s",
+	    req->user, from, what, rule);
+	return PAM_PERM_DENIED;
+}
+
+int
+pvg_account(struct pvg *g)
+{
+	struct acl_request req;
+	char **groups = NULL;
+	size_t ngroups = 0;
+	int rc;
+
+	memset(&req, 0, sizeof(req));
+	if ((rc = pvg_user(g, &req.user)) != PAM_SUCCESS ||
+	    (rc = source(g, &req.from)) != PAM_SUCCESS ||
+	    (rc = pvg_load(g, 1)) != PAM_SUCCESS)
+		return rc;
+	if (acl_user_groups(req.user, &groups, &ngroups) == -1) {
+		pvg_log(g, LOG_ERR, "the groups of %s cannot be read",
+		    req.user);
+		return PAM_SERVICE_ERR;
+	}
+	req.groups = (const char *const *)groups;
+	req.ngroups = ngroups;
+	if (acl_request_time(&req, time(NULL), g->conf.timezone) == -1) {
+		pvg_log(g, LOG_ERR, "the local time in \"%s\" cannot be found",
+		    g->conf.timezone);
+		rc = PAM_SERVICE_ERR;
+	} else
+		rc = decide(g, &req);
+	acl_groups_free(groups);
+	return rc;
+}

@@ -1,0 +1,257 @@
+/*
+ * Session records (DESIGN 1.7, 1.9): session_start when sshd opens the
+ * session, session_end when it closes it, both with one random 128-bit
+ * session ID.  The ID goes to the shell in VNCGATE_SESSION (sshd copies
+ * the PAM environment into the session's) and stays on the PAM handle
+ * (pam_set_data, no global state) for close_session.
+ *
+ * Records go through lib/audit.c's builder to its syslog sink, on a
+ * socket of our own, and to the hash-chained audit file (audit.file),
+ * as the shell's do: a record a sink did not take is known, and with
+ * audit.required a session whose start was not recorded does not open.
+ */
+#include <security/pam_ext.h>
+#include <security/pam_modules.h>
+
+#include <sys/random.h>
+
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pam_vncgate.h"
+#include "util.h"
+
+#define DATA_KEY	"pam_vncgate_session"
+#define SID_BYTES	16
+#define SID_HEX		(2 * SID_BYTES + 1)
+
+static void
+drop_sid(pam_handle_t *ph, void *data, int status)
+{
+	(void)ph;
+	(void)status;
+	vg_freestr(data);
+}
+
+static int
+new_sid(char out[SID_HEX])
+{
+	unsigned char r[SID_BYTES];
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < sizeof(r)) {
+		n = getrandom(r + got, sizeof(r) - got, 0);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			vg_wipe(r, sizeof(r));
+			return -1;
+		}
+		got += (size_t)n;
+	}
+	vg_hex(r, sizeof(r), out);
+	vg_wipe(r, sizeof(r));
+	return 0;
+}
+
+/* The user's uid; -1 when the passwd database does not know them. */
+static int
+user_uid(const char *user, uid_t *uid)
+{
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+
+	if (getpwnam_r(user, &pw, buf, sizeof(buf), &res) != 0 ||
+	    res == NULL)
+		return -1;
+	*uid = pw.pw_uid;
+	return 0;
+}
+
+/*
+ * The client port: OpenSSH puts "ADDR PORT LADDR LPORT" in the PAM
+ * environment as SSH_CONNECTION.  Taken only when ADDR is PAM_RHOST, so
+ * a record never pairs a port with someone else's address.
+ */
+static void
+client_port(struct pvg *g, const char *rhost, char *port, size_t portlen)
+{
+	const char *c = pam_getenv(g->ph, "SSH_CONNECTION");
+	const char *sp;
+	size_t alen, plen;
+
+	port[0] = '\0';
+	if (c == NULL || rhost == NULL || (sp = strchr(c, ' ')) == NULL)
+		return;
+	alen = (size_t)(sp - c);
+	plen = strcspn(sp + 1, " ");
+	if (alen != strlen(rhost) || strncmp(c, rhost, alen) != 0 ||
+	    plen == 0 || plen >= portlen ||
+	    strspn(sp + 1, "0123456789") != plen)
+		return;
+	memcpy(port, sp + 1, plen);
+	port[plen] = '\0';
+}
+
+/*
+ * The who keys of DESIGN 1.7 as sshd knows them.  A user the passwd
+ * database does not know gets an empty uid in rec (-1 when even that
+ * cannot be set: a record must never claim uid 0 by default).
+ */
+static int
+who_fill(struct pvg *g, const char *user, struct audit_who *w,
+    struct audit_rec *rec)
+{
+	const char *rhost = pvg_item(g, PAM_RHOST);
+	const char *tty = pvg_item(g, PAM_TTY);
+
+	vg_strlcpy(w->user, user, sizeof(w->user));
+	/* sshd runs as root: the uid is the user's, not ours */
+	if (user_uid(user, &w->uid) == -1 && audit_set(rec, "uid", "") == -1)
+		return -1;
+	vg_strlcpy(w->rhost, rhost != NULL ? rhost : "", sizeof(w->rhost));
+	client_port(g, rhost, w->rport, sizeof(w->rport));
+	vg_strlcpy(w->tty, tty != NULL ? tty : "", sizeof(w->tty));
+	w->pid = getpid();
+	return 0;
+}
+
+/* The sinks of one record: syslog, and the chained file when named. */
+struct sinks {
+	struct audit_log	log;
+	struct audit_syslog	sl;
+	struct audit_file	af;
+	int			use_file;
+};
+
+/*
+ * Both sinks are added even when they cannot be opened: such a sink
+ * fails every record (audit_syslog_open, audit_file_open), so a record
+ * one sink missed is known and audit.required can act on it.
+ */
+static void
+sinks_open(struct pvg *g, struct sinks *s)
+{
+	const char *sock = g->args.audit_socket != NULL ?
+	    g->args.audit_socket : PVG_SYSLOG_PATH;
+	struct audit_sink sink;
+	char err[VG_ERRLEN];
+
+	audit_log_init(&s->log);
+	(void)audit_syslog_open(&s->sl, sock, g->conf.audit.facility, err,
+	    sizeof(err));
+	audit_syslog_sink(&s->sl, &sink);
+	audit_log_add_sink(&s->log, &sink);
+	s->use_file = g->conf.audit.file != NULL &&
+	    g->conf.audit.file[0] != '\0';
+	if (!s->use_file)
+		return;
+	(void)audit_file_open(&s->af, g->conf.audit.file, err, sizeof(err));
+	audit_file_sink(&s->af, &sink);
+	audit_log_add_sink(&s->log, &sink);
+}
+
+static void
+sinks_close(struct sinks *s)
+{
+	audit_syslog_close(&s->sl);
+	if (s->use_file)
+		audit_file_close(&s->af);
+}
+
+/* Send one record to the sinks; -1 when a sink did not take it. */
+static int
+record(struct pvg *g, const char *event, const char *sid, const char *user)
+{
+	const char *service = pvg_item(g, PAM_SERVICE);
+	struct audit_rec rec;
+	struct sinks s;
+	char err[VG_ERRLEN];
+	int rc;
+
+	audit_rec_init(&rec, event);
+	sinks_open(g, &s);
+	if (who_fill(g, user, &s.log.who, &rec) == -1 ||
+	    audit_set(&rec, "session", sid) == -1 ||
+	    audit_set(&rec, "service", service != NULL ? service : "") == -1) {
+		vg_seterr(err, sizeof(err), "out of memory");
+		rc = -1;
+	} else
+		rc = audit_emit(&s.log, &rec, err, sizeof(err));
+	if (rc == -1)
+		pvg_log(g, LOG_ERR, "%s record of session %s for %s was not "
+		    "stored: %s", event, sid, user, err);
+	sinks_close(&s);
+	audit_rec_free(&rec);
+	return rc;
+}
+
+/* A record that was not stored stops the session when it must be. */
+static int
+recorded(struct pvg *g, int rc)
+{
+	if (rc == 0 || !g->conf.audit.required)
+		return PAM_SUCCESS;
+	return PAM_SESSION_ERR;
+}
+
+int
+pvg_session_open(struct pvg *g)
+{
+	char sid[SID_HEX], env[sizeof("VNCGATE_SESSION=") + SID_HEX];
+	const char *user;
+	char *keep;
+	int rc;
+
+	if (pvg_user(g, &user) != PAM_SUCCESS)
+		return PAM_SESSION_ERR;
+	if ((rc = pvg_load(g, 0)) != PAM_SUCCESS)
+		return rc;
+	if (new_sid(sid) == -1) {
+		pvg_log(g, LOG_ERR, "no random session ID: %s",
+		    strerror(errno));
+		return PAM_SESSION_ERR;
+	}
+	if ((keep = strdup(sid)) == NULL)
+		return PAM_BUF_ERR;
+	/* on failure libpam did not take keep: ours to free */
+	if (pam_set_data(g->ph, DATA_KEY, keep, drop_sid) != PAM_SUCCESS) {
+		vg_freestr(keep);
+		return PAM_SESSION_ERR;
+	}
+	snprintf(env, sizeof(env), "VNCGATE_SESSION=%s", sid);
+	if (pam_putenv(g->ph, env) != PAM_SUCCESS) {
+		pvg_log(g, LOG_ERR, "cannot set VNCGATE_SESSION");
+		return PAM_SESSION_ERR;
+	}
+	pvg_log(g, LOG_DEBUG, "session %s opened for %s", sid, user);
+	return recorded(g, record(g, "session_start", sid, user));
+}
+
+int
+pvg_session_close(struct pvg *g)
+{
+	const void *sid = NULL;
+	const char *user;
+	int rc;
+
+	if (pvg_user(g, &user) != PAM_SUCCESS)
+		return PAM_SESSION_ERR;
+	if ((rc = pvg_load(g, 0)) != PAM_SUCCESS)
+		return rc;
+	/* no ID: open_session never ran (or failed) on this handle */
+	if (pam_get_data(g->ph, DATA_KEY, &sid) != PAM_SUCCESS ||
+	    sid == NULL) {
+		pvg_log(g, LOG_ERR, "closing a session for %s that this module "
+		    "did not open", user);
+		return PAM_SESSION_ERR;
+	}
+	pvg_log(g, LOG_DEBUG, "session %s closed for %s",
+	    (const char *)sid, user);
+	return recorded(g, record(g, "session_end", sid, user));
+}
