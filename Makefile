@@ -43,7 +43,8 @@ DEPS = gcc make pkg-config libc6-dev \
        libjansson-dev libqrencode-dev libpam0g-dev \
        libcmocka-dev libpam-wrapper libpamtest0-dev \
        python3-minimal ca-certificates bsdutils \
-       tmux zbar-tools groff-base gettext nftables iproute2
+       tmux zbar-tools groff-base gettext nftables iproute2 \
+       openssh-server openssh-client passwd util-linux
 
 .PHONY: all check deps install clean unit demo bench
 
@@ -79,7 +80,7 @@ $(PAM_SO): $(PAM_SRC:.c=.o) $(LIB) pam_module/pam_vncgate.map
 	    -Wl,--version-script=pam_module/pam_vncgate.map \
 	    -o $@ $(PAM_SRC:.c=.o) $(LIB) $(LDLIBS)
 
-tests/unit/test_%: tests/unit/test_%.c tests/unit/unit.h $(LIB) $(HEADERS)
+tests/unit/test_%: tests/unit/test_%.c tests/unit/unit.h tests/unit/mock.h $(LIB) $(HEADERS)
 	$(CC) $(CFLAGS) -fPIE -Itests/unit $(EXE_LDFLAGS) -o $@ $< $(LIB) \
 	    $(LDLIBS) -lcmocka
 

@@ -38,21 +38,6 @@ creds_setfail(struct vg_cloud_err *e, const char *code, const char *msg,
 	va_end(ap);
 }
 
-/* url without its trailing slashes, then the rest. */
-char *
-creds_join_url(const char *base, const char *fmt, const char *rest)
-{
-	struct vg_buf b;
-	size_t n = strlen(base);
-
-	while (n > 0 && base[n - 1] == '/')
-		n--;
-	buf_init(&b);
-	buf_add(&b, base, n);
-	buf_addf(&b, fmt, rest);
-	return buf_take(&b);
-}
-
 /* The access_key file: for static, and as the caller of AssumeRole. */
 int
 creds_load_key(struct creds_ctx *c, char **id, char **secret,

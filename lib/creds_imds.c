@@ -57,7 +57,7 @@ imds_do(struct imds *m, const char *method, const char *path,
 
 	memset(resp, 0, sizeof(*resp));
 	memset(&req, 0, sizeof(req));
-	if ((url = creds_join_url(m->c->conf->creds.metadata_url, "%s",
+	if ((url = cloud_join_url(m->c->conf->creds.metadata_url, "%s",
 	    path)) == NULL) {
 		vg_seterr(why, whylen, "out of memory");
 		return -1;

@@ -7,7 +7,6 @@
 #ifndef VG_CREDS_INT_H
 #define VG_CREDS_INT_H
 
-#include <jansson.h>
 #include <stddef.h>
 
 #include "cloud.h"
@@ -26,8 +25,6 @@
 void	creds_setfail(struct vg_cloud_err *, const char *code,
 	    const char *msg, const char *fmt, ...)
 	    __attribute__((format(printf, 4, 5)));
-/* base without its trailing slashes, then fmt with rest; NULL: no memory */
-char	*creds_join_url(const char *base, const char *fmt, const char *rest);
 /* The access_key file: for static, and as the caller of AssumeRole. */
 int	creds_load_key(struct creds_ctx *, char **id, char **secret,
 	    struct vg_cloud_err *);
@@ -44,11 +41,5 @@ int	creds_sts_fetch(struct creds_ctx *, const char *user,
 
 /* Only printable ASCII and no space ("" passes). */
 int	creds_printable(const char *);
-/*
- * A JSON object, duplicate keys refused; NULL and err on failure.  err
- * never quotes the text, which may hold a secret.
- */
-json_t	*creds_load_json(const char *text, size_t len, char *err,
-	    size_t errlen);
 
 #endif

@@ -5,7 +5,7 @@
  *
  * The input is untrusted and holds secrets: every field is checked for
  * length and characters, an error names the field but never its value,
- * and jansson's copies of the secrets are wiped before the tree is freed.
+ * and jansson's copies are wiped before the tree is freed (cloud.h).
  */
 #include <jansson.h>
 #include <string.h>
@@ -84,30 +84,6 @@ creds_printable(const char *s)
 	return 1;
 }
 
-json_t *
-creds_load_json(const char *text, size_t len, char *err, size_t errlen)
-{
-	json_error_t je;
-	json_t *root;
-
-	/* never je.text: "near '...'" may quote a piece of a secret */
-	if ((root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je)) ==
-	    NULL) {
-		if (json_error_code(&je) == json_error_duplicate_key)
-			vg_seterr(err, errlen, "the answer repeats a key");
-		else
-			vg_seterr(err, errlen, "the answer is not valid JSON "
-			    "(line %d, column %d)", je.line, je.column);
-		return NULL;
-	}
-	if (!json_is_object(root)) {
-		vg_seterr(err, errlen, "the answer is not a JSON object");
-		json_decref(root);
-		return NULL;
-	}
-	return root;
-}
-
 /* ------------------------------------------------------------------ */
 /* The credentials */
 
@@ -140,24 +116,6 @@ str_field(json_t *o, const char *key, size_t max, const char *set,
 		return NULL;
 	}
 	return s;
-}
-
-/*
- * jansson keeps its own copy of every string and frees it unwiped: clear
- * the secret ones in place before the tree goes.
- */
-static void
-scrub(json_t *o)
-{
-	static const char *const keys[] = { "AccessKeySecret",
-	    "SecurityToken" };
-	json_t *v;
-	size_t i;
-
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (json_is_string(v = json_object_get(o, keys[i])))
-			vg_wipe((char *)json_string_value(v),
-			    json_string_length(v));
 }
 
 static int
@@ -196,7 +154,7 @@ creds_parse_imds(const char *json, size_t len, struct vg_creds *out,
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	if ((root = creds_load_json(json, len, err, errlen)) == NULL)
+	if ((root = cloud_json_load(json, len, err, errlen)) == NULL)
 		return -1;
 	if ((code = str_field(root, "Code", 64, NULL, err, errlen)) == NULL)
 		;
@@ -204,8 +162,7 @@ creds_parse_imds(const char *json, size_t len, struct vg_creds *out,
 		vg_seterr(err, errlen, "the answer's Code is not Success");
 	else
 		rc = fill_creds(root, out, err, errlen);
-	scrub(root);
-	json_decref(root);
+	cloud_json_free_wiped(root);
 	return rc;
 }
 
@@ -217,16 +174,14 @@ creds_parse_sts(const char *json, size_t len, struct vg_creds *out,
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	if ((root = creds_load_json(json, len, err, errlen)) == NULL)
+	if ((root = cloud_json_load(json, len, err, errlen)) == NULL)
 		return -1;
 	if ((c = json_object_get(root, "Credentials")) == NULL)
 		vg_seterr(err, errlen, "the answer has no Credentials");
 	else if (!json_is_object(c))
 		vg_seterr(err, errlen, "Credentials is not an object");
-	else {
+	else
 		rc = fill_creds(c, out, err, errlen);
-		scrub(c);
-	}
-	json_decref(root);
+	cloud_json_free_wiped(root);
 	return rc;
 }

@@ -2,24 +2,23 @@
  * ram_role_arn: credentials from STS AssumeRole, signed with the access
  * key file, issued under a session name that names the operator and
  * optionally scoped by a session policy to the one instance
- * (../shared/reference/alibaba-cloud-api.md f, h).
+ * (../shared/reference/alibaba-cloud-api.md f, h).  The request goes
+ * through cloud_rpc_call, with the API parameters in a form body.
  *
- * STS's Message goes to syslog only, cleaned to one printable line; the
+ * STS's Message goes to syslog only, cleaned by cloud_parse_error; the
  * operator gets a sentence from the table below or from ecs_explain.
  */
 #include <jansson.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "creds_int.h"
 #include "ecs.h"
-#include "sign.h"
 #include "util.h"
 
 #define STS_VERSION	"2015-04-01"
+#define STS_WHAT	"STS AssumeRole"	/* the detail's prefix */
 
 /* ------------------------------------------------------------------ */
 /*
@@ -216,25 +215,7 @@ struct sts {
 	char		*policy;	/* NULL without session_policy */
 	struct sign_param p[4];	/* the API parameters */
 	size_t		 np;
-	char		*body;		/* p as a form body */
-	size_t		 bodylen;
 };
-
-static int
-form_encode(struct vg_buf *b, const struct sign_param *p, size_t n)
-{
-	size_t i;
-	int rc = 0;
-
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			rc |= buf_addc(b, '&');
-		rc |= sign_percent_encode(b, p[i].name);
-		rc |= buf_addc(b, '=');
-		rc |= sign_percent_encode(b, p[i].value);
-	}
-	return rc != 0 || b->oom ? -1 : 0;
-}
 
 static void
 sts_free(struct sts *s)
@@ -242,7 +223,6 @@ sts_free(struct sts *s)
 	vg_freestr(s->key_id);
 	vg_freestr(s->secret);
 	free(s->policy);
-	vg_freestr(s->body);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -252,7 +232,6 @@ sts_prepare(struct creds_ctx *c, const char *user,
 {
 	const struct vg_conf *cf = c->conf;
 	char why[VG_ERRLEN];
-	struct vg_buf b;
 
 	if (creds_session_name(user, s->session, sizeof(s->session)) == -1) {
 		creds_setfail(err, UNAVAILABLE, "your user name does not fit "
@@ -274,132 +253,7 @@ sts_prepare(struct creds_ctx *c, const char *user,
 	s->p[s->np++] = (struct sign_param){ "DurationSeconds", s->duration };
 	if (s->policy != NULL)
 		s->p[s->np++] = (struct sign_param){ "Policy", s->policy };
-	buf_init(&b);
-	if (form_encode(&b, s->p, s->np) == -1) {
-		buf_free(&b);
-		creds_setfail(err, UNAVAILABLE, "vncgate ran out of memory",
-		    "out of memory");
-		return -1;
-	}
-	s->bodylen = b.len;
-	s->body = buf_take(&b);
 	return 0;
-}
-
-static enum http_result
-sts_post(struct creds_ctx *c, const char *url, const struct http_header *h,
-    size_t nh, const struct sts *s, struct http_response *resp,
-    char *why, size_t whylen)
-{
-	struct http_request req;
-
-	memset(&req, 0, sizeof(req));
-	memset(resp, 0, sizeof(*resp));
-	req.method = "POST";
-	req.url = url;
-	req.headers = h;
-	req.nheaders = nh;
-	req.body = s->body;
-	req.bodylen = s->bodylen;
-	req.require_https = 1;
-	return http_do(c->http, &req, resp, why, whylen);
-}
-
-/*
- * V1: the common parameters and the signature in the query, the API
- * parameters in the form body, the signature over the union.
- */
-static enum http_result
-sts_send_v1(struct creds_ctx *c, const struct sts *s,
-    struct http_response *resp, char *why, size_t whylen)
-{
-	static const struct http_header h[] = {
-		{ "Content-Type", "application/x-www-form-urlencoded" } };
-	struct sign_param all[12];
-	struct sign_v1 sig;
-	struct vg_buf q;
-	char ts[21], nonce[33], *url = NULL;
-	enum http_result r = HTTP_ERR_INTERNAL;
-	size_t n = 0, i;
-
-	if (sign_nonce(nonce) == -1) {
-		vg_seterr(why, whylen, "no random nonce");
-		return r;
-	}
-	sign_timestamp(time(NULL), ts);
-	all[n++] = (struct sign_param){ "Action", "AssumeRole" };
-	all[n++] = (struct sign_param){ "Version", STS_VERSION };
-	all[n++] = (struct sign_param){ "Format", "JSON" };
-	all[n++] = (struct sign_param){ "AccessKeyId", s->key_id };
-	all[n++] = (struct sign_param){ "SignatureMethod", "HMAC-SHA1" };
-	all[n++] = (struct sign_param){ "SignatureVersion", "1.0" };
-	all[n++] = (struct sign_param){ "Timestamp", ts };
-	all[n++] = (struct sign_param){ "SignatureNonce", nonce };
-	for (i = 0; i < s->np; i++)
-		all[n + i] = s->p[i];
-	memset(&sig, 0, sizeof(sig));
-	if (sign_v1("POST", all, n + s->np, s->secret, &sig, why, whylen) ==
-	    -1)
-		return r;
-	buf_init(&q);
-	if (form_encode(&q, all, n) == 0 && buf_adds(&q, "&Signature=") ==
-	    0 && sign_percent_encode(&q, sig.signature) == 0 && !q.oom &&
-	    (url = creds_join_url(c->conf->api.sts_endpoint, "/?%s",
-	    q.p)) != NULL)
-		r = sts_post(c, url, h, 1, s, resp, why, whylen);
-	else
-		vg_seterr(why, whylen, "out of memory");
-	free(url);
-	buf_free(&q);
-	sign_v1_free(&sig);
-	return r;
-}
-
-/* V3: the API parameters in the signed form body, x-acs-* headers. */
-static enum http_result
-sts_send_v3(struct creds_ctx *c, const struct sts *s,
-    struct http_response *resp, char *why, size_t whylen)
-{
-	struct sign_param sh[7];
-	struct http_header hh[8];
-	struct sign_v3_req req;
-	struct sign_v3 sig;
-	char host[256], ts[21], nonce[33], sha[65], *url;
-	enum http_result r = HTTP_ERR_INTERNAL;
-	size_t i;
-
-	if (http_url_host(c->conf->api.sts_endpoint, host, sizeof(host)) ==
-	    -1 || sign_nonce(nonce) == -1) {
-		vg_seterr(why, whylen, "bad STS endpoint or no random nonce");
-		return r;
-	}
-	sign_timestamp(time(NULL), ts);
-	sign_sha256_hex(s->body, s->bodylen, sha);
-	sh[0] = (struct sign_param){ "host", host };
-	sh[1] = (struct sign_param){ "x-acs-action", "AssumeRole" };
-	sh[2] = (struct sign_param){ "x-acs-version", STS_VERSION };
-	sh[3] = (struct sign_param){ "x-acs-date", ts };
-	sh[4] = (struct sign_param){ "x-acs-signature-nonce", nonce };
-	sh[5] = (struct sign_param){ "x-acs-content-sha256", sha };
-	sh[6] = (struct sign_param){ "content-type",
-	    "application/x-www-form-urlencoded" };
-	memset(&req, 0, sizeof(req));
-	req = (struct sign_v3_req){ "POST", "/", NULL, 0, sh, 7, s->body,
-	    s->bodylen, s->key_id, s->secret };
-	memset(&sig, 0, sizeof(sig));
-	if (sign_v3(&req, &sig, why, whylen) == -1)
-		return r;
-	for (i = 0; i < 7; i++)
-		hh[i] = (struct http_header){ sh[i].name, sh[i].value };
-	hh[7] = (struct http_header){ "Authorization", sig.authorization };
-	if ((url = creds_join_url(c->conf->api.sts_endpoint, "%s", "/")) !=
-	    NULL)
-		r = sts_post(c, url, hh, 8, s, resp, why, whylen);
-	else
-		vg_seterr(why, whylen, "out of memory");
-	free(url);
-	sign_v3_free(&sig);
-	return r;
 }
 
 /* STS codes worth their own sentence; the rest go to ecs_explain. */
@@ -419,8 +273,18 @@ static const struct {
 	    "for this instance; tell your admin" },
 	{ "InvalidParameter.RoleSessionName", "STS refused the session name "
 	    "made from your user name; tell your admin" },
+	/* the transport failures (cloud_transport_code) */
+	{ "NetworkError", "cannot reach STS for role credentials: check the "
+	    "network or tell your admin" },
+	{ "Timeout", "STS did not answer in time for role credentials: try "
+	    "again in a minute" },
+	{ "TLSError", "cannot verify STS's certificate, so no role "
+	    "credentials were requested; tell your admin" },
+	{ "ResponseTooLarge", "STS sent an oversized answer for role "
+	    "credentials; tell your admin" },
 };
 
+/* Fill err->message for code; ecs_explain has a sentence for any code. */
 static void
 sts_explain(const char *code, const struct vg_instance *inst,
     struct vg_cloud_err *err)
@@ -434,81 +298,35 @@ sts_explain(const char *code, const struct vg_instance *inst,
 			return;
 		}
 	ecs_explain(code, inst, err);
-	if (err->message[0] == '\0')
-		vg_strlcpy(err->message, "STS refused to issue role "
-		    "credentials; tell your admin",
-		    sizeof(err->message));
 }
 
-/* A string member, or "" when missing or not in set. */
-static const char *
-member(json_t *o, const char *key, const char *set, size_t max)
+/* No answer: cloud_rpc_call set the code and the detail. */
+static void
+sts_unsent(const struct vg_instance *inst, struct vg_cloud_err *err)
 {
-	const char *s = json_string_value(json_object_get(o, key));
-
-	if (s == NULL || (set != NULL ? !vg_charset_ok(s, set, max) :
-	    strlen(s) > max))
-		return "";
-	return s;
+	if (strcmp(err->code, UNAVAILABLE) == 0)
+		vg_strlcpy(err->message, "vncgate could not request role "
+		    "credentials; tell your admin", sizeof(err->message));
+	else
+		sts_explain(err->code, inst, err);
 }
 
 static void
 sts_error(const struct http_response *resp, const struct vg_instance *inst,
     struct vg_cloud_err *err)
 {
-	const char *code = "", *msg = "";
-	char clean[200], why[VG_ERRLEN];
+	char why[VG_ERRLEN];
 	json_t *root;
-	size_t i;
 
-	if ((root = creds_load_json(resp->body, resp->len, why, sizeof(why))) !=
-	    NULL) {
-		code = member(root, "Code", NAME_SET, sizeof(err->code) - 1);
-		msg = member(root, "Message", NULL, SIZE_MAX);
-		vg_strlcpy(err->request_id, member(root, "RequestId",
-		    ALNUM "-", sizeof(err->request_id) - 1),
-		    sizeof(err->request_id));
-	}
-	/* Message goes to syslog: keep it to one printable line */
-	vg_strlcpy(clean, msg, sizeof(clean));
-	for (i = 0; clean[i] != '\0'; i++)
-		if (clean[i] < 0x20 || clean[i] > 0x7e)
-			clean[i] = '?';
-	creds_setfail(err, *code != '\0' ? code : UNAVAILABLE, "",
-	    "STS AssumeRole: HTTP %ld %s: %s", resp->status,
-	    *code != '\0' ? code : "(no Code)", root != NULL ? clean : why);
-	json_decref(root);
+	if ((root = cloud_json_load(resp->body, resp->len, why,
+	    sizeof(why))) == NULL)
+		creds_setfail(err, UNAVAILABLE, "", STS_WHAT ": HTTP %ld, %s",
+		    resp->status, why);
+	else
+		cloud_parse_error(root, resp->status, STS_WHAT, UNAVAILABLE,
+		    err);
+	cloud_json_free_wiped(root);
 	sts_explain(err->code, inst, err);
-}
-
-static const struct {
-	enum http_result	 r;
-	const char		*code;
-	const char		*msg;
-} net_codes[] = {
-	{ HTTP_ERR_NETWORK, "NetworkError", "cannot reach STS for role "
-	    "credentials: check the network or tell your admin" },
-	{ HTTP_ERR_TIMEOUT, "Timeout", "STS did not answer in time for role "
-	    "credentials: try again in a minute" },
-	{ HTTP_ERR_TLS, "TLSError", "cannot verify STS's certificate, so "
-	    "no role credentials were requested; tell your admin" },
-	{ HTTP_ERR_TOO_BIG, "ResponseTooLarge", "STS sent an oversized "
-	    "answer for role credentials; tell your admin" },
-};
-
-static void
-sts_neterr(enum http_result r, const char *why, struct vg_cloud_err *err)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(net_codes) / sizeof(net_codes[0]); i++)
-		if (net_codes[i].r == r) {
-			creds_setfail(err, net_codes[i].code, net_codes[i].msg,
-			    "STS AssumeRole: %s", why);
-			return;
-		}
-	creds_setfail(err, UNAVAILABLE, "vncgate could not request role "
-	    "credentials; tell your admin", "STS AssumeRole: %s", why);
 }
 
 static int
@@ -526,10 +344,34 @@ sts_answer(const struct http_response *resp, const struct vg_instance *inst,
 	    -1) {
 		creds_setfail(err, UNAVAILABLE, "STS sent role credentials "
 		    "vncgate cannot use; tell your admin",
-		    "STS AssumeRole: HTTP %ld: %s", resp->status, why);
+		    STS_WHAT ": HTTP %ld: %s", resp->status, why);
 		return -1;
 	}
 	return 0;
+}
+
+/* AssumeRole, signed with the access key; the long Policy in a form body. */
+static int
+sts_call(struct creds_ctx *c, const struct sts *s, struct http_response *resp,
+    struct vg_cloud_err *err)
+{
+	const struct cloud_rpc rpc = {
+		.endpoint = c->conf->api.sts_endpoint,
+		.action = "AssumeRole",
+		.version = STS_VERSION,
+		.params = s->p,
+		.nparams = s->np,
+		.sigver = c->conf->api.signature,
+		.key_id = s->key_id,
+		.secret = s->secret,
+		.token = NULL,
+		.place = CLOUD_PARAMS_BODY,
+		.timeout_ms = 0,
+		.what = STS_WHAT,
+		.own_code = UNAVAILABLE,
+	};
+
+	return cloud_rpc_call(c->http, &rpc, resp, err);
 }
 
 int
@@ -539,8 +381,6 @@ creds_sts_fetch(struct creds_ctx *c, const char *user,
 {
 	struct http_response resp;
 	struct sts s;
-	char why[VG_ERRLEN] = "";
-	enum http_result r;
 	int rc = -1;
 
 	memset(&s, 0, sizeof(s));
@@ -548,13 +388,8 @@ creds_sts_fetch(struct creds_ctx *c, const char *user,
 		sts_free(&s);
 		return -1;
 	}
-	err->attempts++;
-	if (c->conf->api.signature == VG_SIG_V1)
-		r = sts_send_v1(c, &s, &resp, why, sizeof(why));
-	else
-		r = sts_send_v3(c, &s, &resp, why, sizeof(why));
-	if (r != HTTP_OK)
-		sts_neterr(r, why, err);
+	if (sts_call(c, &s, &resp, err) == -1)
+		sts_unsent(inst, err);
 	else {
 		rc = sts_answer(&resp, inst, out, err);
 		http_response_free(&resp);

@@ -1,8 +1,7 @@
 /*
- * DescribeInstanceVncUrl (see ecs.h): the signed request (V3 or V1, as
- * ../shared/reference/alibaba-cloud-api.md a, b), the retry policy of
- * DESIGN 2.2 step 6, the error table of DESIGN 2.3 and the console URL of
- * DESIGN 1.8.
+ * DescribeInstanceVncUrl (see ecs.h): the retry policy of DESIGN 2.2
+ * step 6, the error table of DESIGN 2.3 and the console URL of DESIGN
+ * 1.8.  The signed request itself (V3 or V1) is cloud_rpc_call's.
  *
  * The VncUrl is a bearer secret for 15 seconds: it never reaches a log or
  * an error sentence, and every copy made here is wiped.
@@ -17,7 +16,6 @@
 #include <time.h>
 
 #include "ecs.h"
-#include "sign.h"
 #include "util.h"
 
 #define ACTION		"DescribeInstanceVncUrl"
@@ -27,7 +25,6 @@
 			"0123456789%._~-"
 #define RID_MAX		95	/* fits ecs_result.request_id */
 #define ENDPOINT_MAX	512
-#define HOST_MAX	256
 
 #define BACKOFF_MS	200LL	/* first retry, doubled each time */
 #define WAIT_MAX_MS	5000LL	/* no single wait is longer */
@@ -108,19 +105,6 @@ static const struct ecs_error {
 	    "the cloud refused to open the console of %s; tell your admin" },
 };
 
-/* How a transport failure is reported. */
-static const struct {
-	enum http_result	 r;
-	const char		*code;
-} transport[] = {
-	{ HTTP_ERR_NETWORK,	"NetworkError" },
-	{ HTTP_ERR_TIMEOUT,	"Timeout" },
-	{ HTTP_ERR_TLS,		"TLSError" },
-	{ HTTP_ERR_TOO_BIG,	"ResponseTooLarge" },
-	{ HTTP_ERR_POLICY,	"ClientError" },
-	{ HTTP_ERR_INTERNAL,	"ClientError" },
-};
-
 /* One call: what every attempt needs. */
 struct call {
 	struct http_client		*http;
@@ -128,7 +112,6 @@ struct call {
 	const struct vg_creds		*creds;
 	const struct vg_instance	*inst;
 	char				 endpoint[ENDPOINT_MAX];
-	char				 host[HOST_MAX];
 	long long			 deadline;	/* vg_now_ms() */
 	char				 retry_after[32];
 };
@@ -191,30 +174,6 @@ fail(struct vg_cloud_err *err, const struct vg_instance *inst,
 
 /* Parsing ---------------------------------------------------------------- */
 
-/* Cloud text bound for syslog: printable ASCII only, at most dstlen-1. */
-static void
-clean_copy(char *dst, size_t dstlen, const char *src)
-{
-	size_t n = 0;
-
-	for (; src != NULL && *src != '\0' && n + 1 < dstlen; src++)
-		if (*src >= 0x20 && *src < 0x7f)
-			dst[n++] = *src;
-	dst[n] = '\0';
-}
-
-/* A string member without embedded NUL, or NULL. */
-static const char *
-member(json_t *root, const char *key)
-{
-	json_t *v = json_object_get(root, key);
-
-	if (!json_is_string(v) ||
-	    strlen(json_string_value(v)) != json_string_length(v))
-		return NULL;
-	return json_string_value(v);
-}
-
 static int
 request_id_ok(const char *s)
 {
@@ -232,8 +191,8 @@ static int
 parse_ok(json_t *root, long status, const struct vg_instance *inst,
     struct ecs_result *res, struct vg_cloud_err *err)
 {
-	const char *url = member(root, "VncUrl");
-	const char *rid = member(root, "RequestId");
+	const char *url = cloud_json_str(root, "VncUrl");
+	const char *rid = cloud_json_str(root, "RequestId");
 
 	if (url == NULL || !ecs_vnc_url_ok(url))
 		return fail(err, inst, "BadVncUrl", "HTTP %ld, VncUrl is "
@@ -252,27 +211,10 @@ static int
 parse_error(json_t *root, long status, const struct vg_instance *inst,
     struct vg_cloud_err *err)
 {
-	char code[sizeof(err->code)], msg[200];
-
-	clean_copy(code, sizeof(code), member(root, "Code"));
-	clean_copy(msg, sizeof(msg), member(root, "Message"));
-	clean_copy(err->request_id, sizeof(err->request_id),
-	    member(root, "RequestId"));
-	if (code[0] == '\0')
-		snprintf(code, sizeof(code), "HTTP%ld", status);
-	return fail(err, inst, code, "HTTP %ld, Code %s, Message %s",
-	    status, code, msg);
-}
-
-/* jansson keeps its own copy of the VncUrl: wipe it before freeing. */
-static void
-json_wipe_free(json_t *root)
-{
-	json_t *v = json_object_get(root, "VncUrl");
-
-	if (json_is_string(v))
-		vg_wipe((char *)json_string_value(v), json_string_length(v));
-	json_decref(root);
+	/* no Code: HTTP<status>, so that a 5xx is still retried */
+	cloud_parse_error(root, status, NULL, NULL, err);
+	ecs_explain(err->code, inst, err);
+	return -1;
 }
 
 int
@@ -280,7 +222,7 @@ ecs_parse_answer(long status, const char *body, size_t len,
     const struct vg_instance *inst, struct ecs_result *res,
     struct vg_cloud_err *err)
 {
-	json_error_t jerr;
+	char why[VG_ERRLEN];
 	json_t *root;
 	int attempts = err->attempts, rc;
 
@@ -289,20 +231,15 @@ ecs_parse_answer(long status, const char *body, size_t len,
 	err->attempts = attempts;
 	err->http_status = status;
 	/* a duplicate key could smuggle a second VncUrl past a checker */
-	root = json_loadb(body != NULL ? body : "", body != NULL ? len : 0,
-	    JSON_REJECT_DUPLICATES, &jerr);
-	/* jerr.text quotes the body (maybe a secret): only its position */
-	if (root == NULL)
-		return fail(err, inst, "BadResponse", "HTTP %ld, the answer "
-		    "is not JSON (error at byte %d)", status, jerr.position);
-	if (!json_is_object(root))
-		rc = fail(err, inst, "BadResponse", "HTTP %ld, the answer is "
-		    "not a JSON object", status);
-	else if (status >= 200 && status <= 299)
+	if ((root = cloud_json_load(body, len, why, sizeof(why))) == NULL)
+		return fail(err, inst, "BadResponse", "HTTP %ld, %s", status,
+		    why);
+	if (status >= 200 && status <= 299)
 		rc = parse_ok(root, status, inst, res, err);
 	else
 		rc = parse_error(root, status, inst, err);
-	json_wipe_free(root);
+	/* jansson's copy of the VncUrl goes too */
+	cloud_json_free_wiped(root);
 	return rc;
 }
 
@@ -375,9 +312,7 @@ ecs_endpoint(const struct vg_conf *conf, const struct vg_instance *inst,
 	int w;
 
 	if (ep != NULL && *ep != '\0') {
-		n = strlen(ep);
-		if (ep[n - 1] == '/')
-			n--;
+		n = cloud_base_len(ep);
 		if (n == 0 || n >= outlen)
 			return -1;
 		memcpy(out, ep, n);
@@ -395,141 +330,6 @@ ecs_endpoint(const struct vg_conf *conf, const struct vg_instance *inst,
 
 /* One attempt ------------------------------------------------------------ */
 
-/* The headers V3 signs (all sent as they are); returns how many. */
-static size_t
-v3_headers(const struct call *c, const char *date, const char *nonce,
-    const char *sha, struct sign_param h[8])
-{
-	size_t n = 0;
-
-	h[n++] = (struct sign_param){ "host", c->host };
-	h[n++] = (struct sign_param){ "x-acs-action", ACTION };
-	h[n++] = (struct sign_param){ "x-acs-version", API_VERSION };
-	h[n++] = (struct sign_param){ "x-acs-date", date };
-	h[n++] = (struct sign_param){ "x-acs-signature-nonce", nonce };
-	h[n++] = (struct sign_param){ "x-acs-content-sha256", sha };
-	if (c->creds->token != NULL) {
-		h[n++] = (struct sign_param){ "x-acs-security-token",
-		    c->creds->token };
-		h[n++] = (struct sign_param){ "x-acs-accesskey-id",
-		    c->creds->id };
-	}
-	return n;
-}
-
-static enum http_result
-send_v3(const struct call *c, long tmo, struct http_response *resp,
-    char *why, size_t whylen)
-{
-	const struct sign_param q[] = {
-		{ "InstanceId", c->inst->id }, { "RegionId", c->inst->region },
-	};
-	char date[21], nonce[33], sha[65];
-	struct sign_param h[8];
-	struct http_header hh[10];
-	struct sign_v3_req sr;
-	struct sign_v3 sv;
-	struct http_request req;
-	struct vg_buf url;
-	enum http_result r = HTTP_ERR_INTERNAL;
-	size_t n, i;
-
-	if (sign_nonce(nonce) == -1) {
-		vg_seterr(why, whylen, "no random nonce");
-		return HTTP_ERR_INTERNAL;
-	}
-	sign_timestamp(time(NULL), date);
-	sign_sha256_hex("", 0, sha);
-	n = v3_headers(c, date, nonce, sha, h);
-	memset(&sr, 0, sizeof(sr));
-	sr.method = "POST";
-	sr.path = "/";
-	sr.query = q;
-	sr.nquery = 2;
-	sr.headers = h;
-	sr.nheaders = n;
-	sr.body = "";
-	sr.key_id = c->creds->id;
-	sr.secret = c->creds->secret;
-	if (sign_v3(&sr, &sv, why, whylen) == -1)
-		return HTTP_ERR_INTERNAL;
-	for (i = 0; i < n; i++)
-		hh[i] = (struct http_header){ h[i].name, h[i].value };
-	hh[n++] = (struct http_header){ "Authorization", sv.authorization };
-	hh[n++] = (struct http_header){ "Accept", "application/json" };
-	buf_init(&url);
-	if (buf_addf(&url, "%s/?%s", c->endpoint, sv.query) == 0) {
-		req = (struct http_request){ "POST", url.p, hh, n, "", 0, 1,
-		    0, tmo };
-		r = http_do(c->http, &req, resp, why, whylen);
-	} else
-		vg_seterr(why, whylen, "out of memory");
-	buf_free(&url);
-	sign_v3_free(&sv);
-	return r;
-}
-
-static enum http_result
-send_v1(const struct call *c, long tmo, struct http_response *resp,
-    char *why, size_t whylen)
-{
-	static const struct http_header hh[] = {
-		{ "Content-Type", "application/x-www-form-urlencoded" },
-		{ "Accept", "application/json" },
-	};
-	char date[21], nonce[33];
-	struct sign_param p[12];
-	struct sign_v1 sv;
-	struct http_request req;
-	struct vg_buf url;
-	enum http_result r = HTTP_ERR_INTERNAL;
-	size_t n = 0;
-
-	if (sign_nonce(nonce) == -1) {
-		vg_seterr(why, whylen, "no random nonce");
-		return HTTP_ERR_INTERNAL;
-	}
-	sign_timestamp(time(NULL), date);
-	p[n++] = (struct sign_param){ "Action", ACTION };
-	p[n++] = (struct sign_param){ "Version", API_VERSION };
-	p[n++] = (struct sign_param){ "Format", "JSON" };
-	p[n++] = (struct sign_param){ "AccessKeyId", c->creds->id };
-	p[n++] = (struct sign_param){ "SignatureMethod", "HMAC-SHA1" };
-	p[n++] = (struct sign_param){ "SignatureVersion", "1.0" };
-	p[n++] = (struct sign_param){ "Timestamp", date };
-	p[n++] = (struct sign_param){ "SignatureNonce", nonce };
-	if (c->creds->token != NULL)
-		p[n++] = (struct sign_param){ "SecurityToken",
-		    c->creds->token };
-	p[n++] = (struct sign_param){ "RegionId", c->inst->region };
-	p[n++] = (struct sign_param){ "InstanceId", c->inst->id };
-	if (sign_v1("POST", p, n, c->creds->secret, &sv, why, whylen) == -1)
-		return HTTP_ERR_INTERNAL;
-	buf_init(&url);
-	if (buf_addf(&url, "%s/", c->endpoint) == 0) {
-		/* the whole signed set goes in the form body, off the URL */
-		req = (struct http_request){ "POST", url.p, hh, 2, sv.query,
-		    strlen(sv.query), 1, 0, tmo };
-		r = http_do(c->http, &req, resp, why, whylen);
-	} else
-		vg_seterr(why, whylen, "out of memory");
-	buf_free(&url);
-	vg_wipe(sv.query, strlen(sv.query));	/* holds the token */
-	sign_v1_free(&sv);
-	return r;
-}
-
-static const char *
-transport_code(enum http_result r)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(transport) / sizeof(transport[0]); i++)
-		if (transport[i].r == r)
-			return transport[i].code;
-	return "ClientError";
-}
-
 /*
  * Send one request with a fresh nonce and timestamp, within what is left
  * of the deadline, and judge its answer.
@@ -537,25 +337,37 @@ transport_code(enum http_result r)
 static int
 attempt(struct call *c, struct ecs_result *res, struct vg_cloud_err *err)
 {
+	const struct sign_param q[] = {
+		{ "InstanceId", c->inst->id }, { "RegionId", c->inst->region },
+	};
+	const struct cloud_rpc rpc = {
+		.endpoint = c->endpoint,
+		.action = ACTION,
+		.version = API_VERSION,
+		.params = q,
+		.nparams = sizeof(q) / sizeof(q[0]),
+		.sigver = c->conf->api.signature,
+		.key_id = c->creds->id,
+		.secret = c->creds->secret,
+		.token = c->creds->token,
+		.place = CLOUD_PARAMS_QUERY,
+		.timeout_ms = (long)(c->deadline - vg_now_ms()),
+		.what = NULL,
+		.own_code = "ClientError",
+	};
 	struct http_response resp;
-	char why[VG_ERRLEN];
-	long long left = c->deadline - vg_now_ms();
-	enum http_result r;
 	int attempts = err->attempts, rc;
 
 	cloud_err_clear(err);
 	err->attempts = attempts;
 	c->retry_after[0] = '\0';
-	if (left <= 0)
+	if (rpc.timeout_ms <= 0)
 		return fail(err, c->inst, "Timeout", "api.timeout of %ld s "
 		    "used up", c->conf->api.timeout);
-	why[0] = '\0';
-	r = (c->conf->api.signature == VG_SIG_V1 ? send_v1 : send_v3)(c,
-	    (long)left, &resp, why, sizeof(why));
-	if (r != HTTP_ERR_INTERNAL && r != HTTP_ERR_POLICY)
-		err->attempts++;
-	if (r != HTTP_OK)
-		return fail(err, c->inst, transport_code(r), "%s", why);
+	if (cloud_rpc_call(c->http, &rpc, &resp, err) == -1) {
+		ecs_explain(err->code, c->inst, err);
+		return -1;
+	}
 	rc = ecs_parse_answer(resp.status, resp.body, resp.len, c->inst, res,
 	    err);
 	vg_strlcpy(c->retry_after, resp.retry_after, sizeof(c->retry_after));
@@ -615,13 +427,10 @@ call_init(struct call *c, struct http_client *http,
 	if (!vg_valid_instance_id(inst->id) || !vg_valid_region(inst->region))
 		return fail(err, inst, "ClientError", "instance %s has an "
 		    "invalid ID or region", inst->name);
-	/* a path would not match the signed CanonicalURI "/" */
-	if (ecs_endpoint(conf, inst, c->endpoint, sizeof(c->endpoint)) ||
-	    http_url_host(c->endpoint, c->host, sizeof(c->host)) ||
-	    strcspn(c->endpoint, ":") + strlen("://") + strlen(c->host) !=
-	    strlen(c->endpoint))
-		return fail(err, inst, "ClientError", "api.endpoint is not "
-		    "http(s)://HOST[:PORT]");
+	/* cloud_rpc_call refuses a path: it would not match the signed "/" */
+	if (ecs_endpoint(conf, inst, c->endpoint, sizeof(c->endpoint)) == -1)
+		return fail(err, inst, "ClientError", "api.endpoint is too "
+		    "long or the region is invalid");
 	c->deadline = vg_now_ms() + 1000LL *
 	    (conf->api.timeout > 0 ? conf->api.timeout : 10);
 	return 0;

@@ -26,12 +26,6 @@
 #define TOKEN_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
 			"0123456789!#$%&'*+-.^_`|~"
 
-/* A parameter with its input position, so that qsort becomes stable. */
-struct pitem {
-	const struct sign_param	*p;
-	size_t			 idx;
-};
-
 /* A header to sign: lower-cased name (owned), trimmed value. */
 struct hitem {
 	char		*name;
@@ -73,6 +67,26 @@ sign_percent_encode(struct vg_buf *b, const char *s)
 		buf_add(b, esc, sizeof(esc));
 	}
 	return b->oom ? -1 : 0;
+}
+
+int
+sign_form_encode(struct vg_buf *b, const struct sign_param *v, size_t n)
+{
+	size_t i;
+	int rc = 0;
+
+	if (b == NULL || (n > 0 && v == NULL))
+		return -1;
+	buf_add(b, "", 0);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_addc(b, '&');
+		/* a NULL name or value fails rather than vanish */
+		rc |= sign_percent_encode(b, v[i].name);
+		buf_addc(b, '=');
+		rc |= sign_percent_encode(b, v[i].value);
+	}
+	return rc != 0 || b->oom ? -1 : 0;
 }
 
 void
@@ -182,41 +196,33 @@ check_params(const struct sign_param *v, size_t n, int v1, char *err,
 static int
 cmp_param(const void *a, const void *b)
 {
-	const struct pitem *x = a, *y = b;
+	const struct sign_param *x = a, *y = b;
 	int c;
 
-	/* strcmp orders by unsigned byte: the SDK's code-unit order */
-	if ((c = strcmp(x->p->name, y->p->name)) != 0)
+	/*
+	 * strcmp orders by unsigned byte: the SDK's code-unit order.  Equal
+	 * pairs encode to the same text, so qsort need not be stable.
+	 */
+	if ((c = strcmp(x->name, y->name)) != 0)
 		return c;
-	if ((c = strcmp(x->p->value, y->p->value)) != 0)
-		return c;
-	return x->idx < y->idx ? -1 : x->idx > y->idx;
+	return strcmp(x->value, y->value);
 }
 
 static char *
 canon_query(const struct sign_param *v, size_t n)
 {
-	struct pitem *it = NULL;
+	struct sign_param *sorted = NULL;
 	struct vg_buf b;
-	size_t i;
 
-	if (n > 0 && (it = calloc(n, sizeof(*it))) == NULL)
+	if (n > 0 && (sorted = calloc(n, sizeof(*sorted))) == NULL)
 		return NULL;
-	for (i = 0; i < n; i++) {
-		it[i].p = &v[i];
-		it[i].idx = i;
-	}
+	if (n > 0)
+		memcpy(sorted, v, n * sizeof(*sorted));
 	if (n > 1)
-		qsort(it, n, sizeof(*it), cmp_param);
+		qsort(sorted, n, sizeof(*sorted), cmp_param);
 	buf_init(&b);
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			buf_addc(&b, '&');
-		sign_percent_encode(&b, it[i].p->name);
-		buf_addc(&b, '=');
-		sign_percent_encode(&b, it[i].p->value);
-	}
-	free(it);
+	sign_form_encode(&b, sorted, n);
+	free(sorted);
 	return buf_take(&b);
 }
 

@@ -68,6 +68,11 @@ void	sign_v3_free(struct sign_v3 *);
 
 /* RFC 3986 percent-encoding as the API wants it (upper-case hex). */
 int	sign_percent_encode(struct vg_buf *, const char *);
+/*
+ * Append "name=value&..." in the given order, both sides encoded as
+ * above: a form body, or a query string (canon_query sorts first).
+ */
+int	sign_form_encode(struct vg_buf *, const struct sign_param *, size_t n);
 /* Lower-case hex SHA-256 of data into out[65]. */
 void	sign_sha256_hex(const void *data, size_t len, char out[65]);
 /* 32 hex digits from the OS random source; -1 when it fails. */

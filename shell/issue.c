@@ -1,13 +1,14 @@
 /*
- * One issuance (DESIGN 2.2 steps 3-7): target, ACL, credentials, the
- * signed call, the console URL and the audit record.  The caller shows
- * the URL, and only once this returned EXIT_OK.
+ * One issuance (DESIGN 2.2 steps 3-7): target, ACL, rate limit,
+ * credentials, the signed call, the console URL and the audit record.
+ * The caller shows the URL, and only once this returned EXIT_OK.
  */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "ecs.h"
+#include "ratelimit.h"
 #include "shell.h"
 #include "sign.h"
 #include "util.h"
@@ -124,6 +125,59 @@ client(struct shell *sh)
 	return 0;
 }
 
+static int
+limited(struct shell *sh, const struct issuance *is,
+    const struct rl_verdict *v)
+{
+	struct audit_rec rec;
+	char where[80] = "";
+	/* rounded up: "try again in 0 seconds" would be refused again */
+	long long secs = (v->retry_after_ms + 999) / 1000;
+
+	audit_rec_init(&rec, "rate_limited");
+	audit_set(&rec, "instance", is->inst->id);
+	audit_set(&rec, "name", is->inst->name);
+	audit_set(&rec, "scope", v->scope == RL_USER ? "user" : "instance");
+	log_emit(sh, &rec);
+	audit_rec_free(&rec);
+	if (v->scope == RL_INSTANCE)
+		snprintf(where, sizeof(where), " for %s", is->inst->name);
+	say("too many consoles opened%s in the last minute; try again in "
+	    "%lld second%s", where, secs, secs == 1 ? "" : "s");
+	return EXIT_DENIED;
+}
+
+/*
+ * Step 4, before any credential is fetched: a refusal costs the cloud
+ * nothing.  State we cannot read or write refuses too (fail closed).
+ */
+static int
+rate_limit(struct shell *sh, const struct issuance *is)
+{
+	struct rl_request rq;
+	struct rl_verdict v;
+	enum rl_result r;
+	char err[VG_ERRLEN];
+
+	memset(&rq, 0, sizeof(rq));
+	rq.dir = sh->conf.limits.state_dir;
+	rq.owner = &sh->policy;
+	rq.user = sh->user;
+	rq.instance = is->inst->id;
+	rq.user_limit = sh->conf.limits.user_per_minute;
+	rq.instance_limit = sh->conf.limits.instance_per_minute;
+	rq.now_ms = ratelimit_now_ms();
+	r = ratelimit_take_pair(&rq, &v, err, sizeof(err));
+	if (r == RL_OK)
+		return EXIT_OK;
+	if (r == RL_LIMITED)
+		return limited(sh, is, &v);
+	record_issue(sh, is, "RateLimitUnavailable", "", "", err);
+	say("the rate limits cannot be checked, so no console is opened; "
+	    "tell your admin");
+	return EXIT_RUNTIME;
+}
+
 /* The call and the URL; on success *url is the console URL. */
 static int
 obtain(struct shell *sh, struct issuance *is, char **url,
@@ -194,6 +248,8 @@ issue_obtain(struct shell *sh, const char *target, int step_up, char **out)
 		return deny(sh, &is, "acl");
 	is.start_ms = vg_now_ms();
 	new_id(is.id, sizeof(is.id));
+	if ((rc = rate_limit(sh, &is)) != EXIT_OK)
+		return rc;
 	if (obtain(sh, &is, &url, &res, &ce) == -1)
 		rc = cloud_failed(sh, &is, &ce);
 	else if ((rc = record_ok(sh, &is, url, &res)) == EXIT_OK) {

@@ -157,6 +157,8 @@ audit {
 }
 limits {
   state_dir = "$T/state"
+  user_per_minute = ${USER_PER_MINUTE:-10000}
+  instance_per_minute = ${INSTANCE_PER_MINUTE:-10000}
 }
 instance "web-1" {
   id = "i-bp1hzoinajzkh91h0001"

@@ -4,16 +4,13 @@
  * (tests/mock/README.md), with its request log as the witness.
  */
 #include "unit.h"
+#include "mock.h"
 
 #include <sys/socket.h>
-#include <sys/wait.h>
 
 #include <netinet/in.h>
 
-#include <dirent.h>
-#include <fcntl.h>
 #include <jansson.h>
-#include <signal.h>
 #include <time.h>
 
 #include "creds.h"
@@ -430,12 +427,8 @@ test_parse_sts_bad(void **state)
 /* The mock cloud -------------------------------------------------------- */
 
 struct fx {
-	char			 dir[64];	/* the mock's */
+	struct mock		 mock;		/* a mock per test */
 	char			 keydir[64];	/* the access_key file's */
-	pid_t			 pid;
-	char			 ca[128];
-	char			 imds_url[64];
-	char			 sts_url[64];
 	char			 keyfile[512];
 	struct vg_conf		 conf;
 	struct secfile_policy	 pol;
@@ -443,108 +436,6 @@ struct fx {
 	struct creds_ctx	 ctx;
 	struct vg_cloud_err	 err;
 };
-
-static int
-run_wait(char *const argv[])
-{
-	pid_t pid;
-	int st, fd;
-
-	if ((pid = fork()) == 0) {
-		if ((fd = open("/dev/null", O_WRONLY)) != -1) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	if (pid == -1 || waitpid(pid, &st, 0) == -1)
-		return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static void
-rm_tree(const char *dir)
-{
-	char path[512];
-	struct dirent *e;
-	DIR *d;
-
-	if (dir[0] == '\0' || (d = opendir(dir)) == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
-static int
-read_int(const char *dir, const char *name)
-{
-	char path[256];
-	FILE *f;
-	int v = -1;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if ((f = fopen(path, "r")) == NULL)
-		return -1;
-	if (fscanf(f, "%d", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
-}
-
-static pid_t
-spawn_mock(const char *dir, const char *const *extra)
-{
-	char *argv[16], out[128];
-	size_t n = 0;
-	pid_t pid;
-	int fd;
-
-	argv[n++] = (char *)"/usr/bin/python3";
-	argv[n++] = (char *)"tests/mock/mockcloud.py";
-	argv[n++] = (char *)"--dir";
-	argv[n++] = (char *)dir;
-	while (extra != NULL && *extra != NULL && n < 15)
-		argv[n++] = (char *)*extra++;
-	argv[n] = NULL;
-	snprintf(out, sizeof(out), "%s/mock.out", dir);
-	if ((pid = fork()) == 0) {
-		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		if (fd != -1) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	return pid;
-}
-
-/* Wait for ecs.port, written last (README); give up if the mock dies. */
-static int
-wait_ready(struct fx *f)
-{
-	char path[128];
-	int i, st;
-
-	snprintf(path, sizeof(path), "%s/ecs.port", f->dir);
-	for (i = 0; i < 600; i++) {
-		if (access(path, F_OK) == 0)
-			return 0;
-		if (waitpid(f->pid, &st, WNOHANG) == f->pid) {
-			f->pid = -1;
-			return -1;
-		}
-		usleep(50 * 1000);
-	}
-	return -1;
-}
 
 static void
 fx_conf(struct fx *f)
@@ -554,14 +445,14 @@ fx_conf(struct fx *f)
 	memset(c, 0, sizeof(*c));
 	c->api.region = (char *)"cn-hangzhou";
 	c->api.endpoint = (char *)"";
-	c->api.sts_endpoint = f->sts_url;
+	c->api.sts_endpoint = f->mock.sts_url;
 	c->api.signature = VG_SIG_V3;
-	c->api.ca_file = f->ca;
+	c->api.ca_file = f->mock.ca;
 	c->api.connect_timeout = 3;
 	c->api.timeout = 10;
 	c->creds.provider = VG_CRED_ECS_RAM_ROLE;
 	c->creds.role_name = (char *)"";
-	c->creds.metadata_url = f->imds_url;
+	c->creds.metadata_url = f->mock.imds_url;
 	c->creds.metadata_token = VG_MDTOKEN_REQUIRED;
 	c->creds.access_key_file = f->keyfile;
 	c->creds.role_arn = (char *)MOCK_ARN;
@@ -572,27 +463,15 @@ fx_conf(struct fx *f)
 static int
 fx_start(void **state, const char *const *extra)
 {
-	char *mkcerts[] = { (char *)"tests/mock/mkcerts", NULL, NULL };
 	struct http_opts o;
 	char err[VG_ERRLEN];
 	struct fx *f;
 
 	assert_non_null(f = calloc(1, sizeof(*f)));
 	*state = f;
-	f->pid = -1;
-	strcpy(f->dir, "/tmp/test_creds.XXXXXX");
-	strcpy(f->keydir, "/tmp/test_creds_key.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	assert_non_null(mkdtemp(f->keydir));
-	mkcerts[1] = f->dir;
-	assert_int_equal(run_wait(mkcerts), 0);
-	assert_true((f->pid = spawn_mock(f->dir, extra)) > 0);
-	assert_int_equal(wait_ready(f), 0);
-	snprintf(f->ca, sizeof(f->ca), "%s/ca.pem", f->dir);
-	snprintf(f->imds_url, sizeof(f->imds_url), "http://127.0.0.1:%d",
-	    read_int(f->dir, "imds.port"));
-	snprintf(f->sts_url, sizeof(f->sts_url), "https://127.0.0.1:%d",
-	    read_int(f->dir, "sts.port"));
+	assert_int_equal(mock_init(&f->mock, "test-creds"), 0);
+	mock_start(&f->mock, extra);
+	unit_tmpdir(f->keydir, sizeof(f->keydir), "test-creds-key");
 	vg_strlcpy(f->keyfile, unit_write_file(f->keydir, "access_key",
 	    "access_key_id = \"" MOCK_KEY_ID "\"\n"
 	    "access_key_secret = \"" MOCK_SECRET "\"\n", 0640),
@@ -602,7 +481,7 @@ fx_start(void **state, const char *const *extra)
 	f->pol.allow_ruid = 1;
 	f->pol.ruid = getuid();
 	memset(&o, 0, sizeof(o));
-	o.ca_file = f->ca;
+	o.ca_file = f->mock.ca;
 	o.connect_timeout_ms = 3000;
 	o.timeout_ms = 10000;
 	assert_int_equal(http_client_new(&f->http, &o, err, sizeof(err)), 0);
@@ -615,21 +494,14 @@ static int
 fx_stop(void **state)
 {
 	struct fx *f = *state;
-	pid_t pid;
 
 	if (f == NULL)
 		return 0;
 	creds_clear(&f->ctx);
 	if (f->http != NULL)
 		http_client_free(f->http);
-	if ((pid = read_int(f->dir, "mock.pid")) > 0)
-		kill(pid, SIGTERM);
-	if (f->pid > 0) {
-		kill(f->pid, SIGTERM);
-		waitpid(f->pid, NULL, 0);
-	}
-	rm_tree(f->dir);
-	rm_tree(f->keydir);
+	mock_fini(&f->mock);
+	unit_rm_tree(f->keydir);
 	free(f);
 	return 0;
 }
@@ -684,15 +556,14 @@ setup_wronghost(void **state)
 static int
 log_count(const struct fx *f, const char *service, json_t **last)
 {
-	char path[128], line[16384];
+	char line[16384];
 	json_t *j;
 	FILE *fp;
 	int n = 0;
 
 	if (last != NULL)
 		*last = NULL;
-	snprintf(path, sizeof(path), "%s/requests.log", f->dir);
-	if ((fp = fopen(path, "r")) == NULL)
+	if ((fp = fopen(mock_path(&f->mock, "requests.log"), "r")) == NULL)
 		return 0;
 	while (fgets(line, sizeof(line), fp) != NULL) {
 		assert_non_null(j = json_loads(line, 0, NULL));
@@ -976,13 +847,16 @@ test_sts_unreachable(void **state)
 	assert_int_equal(bind(s, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	assert_int_equal(getsockname(s, (struct sockaddr *)&sa, &len), 0);
 	close(s);
-	snprintf(f->sts_url, sizeof(f->sts_url), "https://127.0.0.1:%d",
-	    ntohs(sa.sin_port));
+	snprintf(f->mock.sts_url, sizeof(f->mock.sts_url),
+	    "https://127.0.0.1:%d", ntohs(sa.sin_port));
 	f->conf.creds.provider = VG_CRED_RAM_ROLE_ARN;
 	expect_fail(f, "alice", &web1, "NetworkError");
-	/* and never over plain http */
-	snprintf(f->sts_url, sizeof(f->sts_url), "%s", f->imds_url);
+	assert_int_equal(f->err.attempts, 1);
+	/* and never over plain http: refused here, so nothing was sent */
+	snprintf(f->mock.sts_url, sizeof(f->mock.sts_url), "%s",
+	    f->mock.imds_url);
 	expect_fail(f, "alice", &web1, "CredentialsUnavailable");
+	assert_int_equal(f->err.attempts, 0);
 	assert_int_equal(log_count(f, "imds", NULL), 0);
 }
 

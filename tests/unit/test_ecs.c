@@ -1,7 +1,8 @@
 /*
  * lib/ecs.c without the network: the error table, answer parsing, the
- * VncUrl filter, the console URL, the endpoint and the retry classes.
- * (The signed calls against the mock cloud are in test_http.c.)
+ * VncUrl filter, the console URL, the endpoint and the retry classes;
+ * and the pieces of lib/cloud.c it shares with STS.  (The signed calls
+ * against the mock cloud are in test_http.c and test_creds.c.)
  */
 #include "unit.h"
 
@@ -208,15 +209,25 @@ test_parse_error_sanitised(void **state)
 	char big[600];
 
 	(void)state;
-	/* escape sequences from the cloud must not reach a log or tty */
+	/*
+	 * Escape sequences from the cloud must not reach a log or tty.  A
+	 * bad byte becomes '?', not nothing: dropping it could turn
+	 * "Throttl\x01ing" into a code that is retried.
+	 */
 	assert_int_equal(parse(400, "{\"RequestId\": \"R\\u001b[2J1\", "
 	    "\"Code\": \"Odd\\u001b]0;x\\u0007Code\", "
-	    "\"Message\": \"line\\nbreak\\u001b[31m\"}", &res, &err), -1);
-	assert_string_equal(err.code, "Odd]0;xCode");
-	assert_string_equal(err.request_id, "R[2J1");
+	    "\"Message\": \"line\\nbreak\\u001b[31m\\u00e9\"}", &res, &err),
+	    -1);
+	assert_string_equal(err.code, "Odd?]0;x?Code");
+	assert_string_equal(err.request_id, "R?[2J1");
 	assert_null(strchr(err.detail, '\n'));
 	assert_null(strchr(err.detail, 0x1b));
-	assert_non_null(strstr(err.detail, "linebreak[31m"));
+	/* UTF-8 é is two bytes, two '?' */
+	assert_non_null(strstr(err.detail, "line?break?[31m??"));
+	assert_int_equal(parse(400, "{\"Code\": \"Throttl\\u0001ing\"}",
+	    &res, &err), -1);
+	assert_string_equal(err.code, "Throttl?ing");
+	assert_false(ecs_retryable(&err));
 
 	/* bounded: a huge Code is cut to the field */
 	memset(big, 'A', sizeof(big));
@@ -443,6 +454,12 @@ test_endpoint(void **state)
 	assert_int_equal(ecs_endpoint(&conf, &web1, ep, sizeof(ep)), 0);
 	assert_string_equal(ep, "https://127.0.0.1:8443");
 	assert_int_equal(ecs_endpoint(&conf, &web1, ep, 10), -1);
+	/* every trailing slash goes, as for sts_endpoint and metadata_url */
+	conf.api.endpoint = (char *)"https://127.0.0.1:8443///";
+	assert_int_equal(ecs_endpoint(&conf, &web1, ep, sizeof(ep)), 0);
+	assert_string_equal(ep, "https://127.0.0.1:8443");
+	conf.api.endpoint = (char *)"/";
+	assert_int_equal(ecs_endpoint(&conf, &web1, ep, sizeof(ep)), -1);
 }
 
 /* Retry classes ---------------------------------------------------------- */
@@ -525,6 +542,132 @@ test_describe_refuses_early(void **state)
 	assert_null(res.vnc_url);
 }
 
+/* Shared with STS (cloud.c) --------------------------------------------- */
+
+static void
+test_transport_codes(void **state)
+{
+	static const struct {
+		enum http_result r;
+		const char *code;
+	} t[] = {
+		{ HTTP_ERR_NETWORK, "NetworkError" },
+		{ HTTP_ERR_TIMEOUT, "Timeout" },
+		{ HTTP_ERR_TLS, "TLSError" },
+		{ HTTP_ERR_TOO_BIG, "ResponseTooLarge" },
+		{ HTTP_ERR_POLICY, "Ours" },
+		{ HTTP_ERR_INTERNAL, "Ours" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		assert_string_equal(cloud_transport_code(t[i].r, "Ours"),
+		    t[i].code);
+}
+
+static json_t *
+load(const char *text, char *err)
+{
+	return cloud_json_load(text, strlen(text), err, VG_ERRLEN);
+}
+
+static void
+test_json_load(void **state)
+{
+	char err[VG_ERRLEN];
+	json_t *j;
+
+	(void)state;
+	/* a second secret could pass a checker that saw the first */
+	assert_null(load("{\"AccessKeySecret\": \"s3cretOne\", "
+	    "\"AccessKeySecret\": \"s3cretTwo\"}", err));
+	assert_string_equal(err, "the answer repeats a key");
+	/* jansson's own message would quote the text near the error */
+	assert_null(load("{\"AccessKeySecret\": s3cretBare}", err));
+	assert_non_null(strstr(err, "not valid JSON"));
+	assert_null(strstr(err, "s3cret"));
+	assert_null(load("[\"s3cret\"]", err));
+	assert_string_equal(err, "the answer is not a JSON object");
+	assert_null(cloud_json_load(NULL, 10, err, sizeof(err)));
+	assert_non_null(j = load("{\"a\": \"b\", \"n\": 42}", err));
+	assert_string_equal(cloud_json_str(j, "a"), "b");
+	assert_null(cloud_json_str(j, "n"));
+	assert_null(cloud_json_str(j, "missing"));
+	cloud_json_free_wiped(j);
+}
+
+static void
+test_json_free_wiped(void **state)
+{
+	char err[VG_ERRLEN];
+	const char *v[3];
+	json_t *root;
+
+	(void)state;
+	assert_non_null(root = load("{\"Credentials\": {\"AccessKeySecret\": "
+	    "\"s3cret\"}, \"List\": [\"tok3n\"], \"VncUrl\": \"wss\"}",
+	    err));
+	v[0] = json_string_value(json_object_get(json_object_get(root,
+	    "Credentials"), "AccessKeySecret"));
+	v[1] = json_string_value(json_array_get(json_object_get(root,
+	    "List"), 0));
+	v[2] = cloud_json_str(root, "VncUrl");
+	/* a second reference keeps the tree to look at after the wipe */
+	json_incref(root);
+	cloud_json_free_wiped(root);
+	assert_memory_equal(v[0], "\0\0\0\0\0\0", 6);
+	assert_memory_equal(v[1], "\0\0\0\0\0", 5);
+	assert_memory_equal(v[2], "\0\0\0", 3);
+	json_decref(root);
+	cloud_json_free_wiped(NULL);
+}
+
+static void
+test_parse_error_for_sts(void **state)
+{
+	struct vg_cloud_err err;
+	char msg[301], body[400], why[VG_ERRLEN];
+	json_t *root;
+
+	(void)state;
+	/* STS: its own code without a Code, and a prefix naming the call */
+	memset(msg, 'm', 300);
+	msg[300] = '\0';
+	snprintf(body, sizeof(body), "{\"RequestId\": \"R-1\", "
+	    "\"Message\": \"%s\"}", msg);
+	assert_non_null(root = load(body, why));
+	cloud_err_clear(&err);
+	cloud_parse_error(root, 403, "STS AssumeRole",
+	    "CredentialsUnavailable", &err);
+	cloud_json_free_wiped(root);
+	assert_string_equal(err.code, "CredentialsUnavailable");
+	assert_string_equal(err.request_id, "R-1");
+	assert_int_equal(err.http_status, 403);
+	assert_string_equal(err.message, "");	/* the caller's to word */
+	assert_true(strncmp(err.detail, "STS AssumeRole: HTTP 403, Code "
+	    "CredentialsUnavailable, Message mmm", 65) == 0);
+	/* the Message is cut to 199 bytes, not to the detail's end */
+	assert_int_equal(strlen(err.detail), 63 + 199);
+}
+
+static void
+test_join_url(void **state)
+{
+	char *u;
+
+	(void)state;
+	assert_non_null(u = cloud_join_url("http://100.100.100.200//", "%s",
+	    "/latest"));
+	assert_string_equal(u, "http://100.100.100.200/latest");
+	free(u);
+	assert_non_null(u = cloud_join_url("https://h", "/?%s", "a=b"));
+	assert_string_equal(u, "https://h/?a=b");
+	free(u);
+	assert_int_equal(cloud_base_len("https://h/"), 9);
+	assert_int_equal(cloud_base_len("///"), 0);
+}
+
 int
 main(void)
 {
@@ -544,6 +687,11 @@ main(void)
 		cmocka_unit_test(test_endpoint),
 		cmocka_unit_test(test_retryable),
 		cmocka_unit_test(test_describe_refuses_early),
+		cmocka_unit_test(test_transport_codes),
+		cmocka_unit_test(test_json_load),
+		cmocka_unit_test(test_json_free_wiped),
+		cmocka_unit_test(test_parse_error_for_sts),
+		cmocka_unit_test(test_join_url),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,19 +2,15 @@
  * lib/http.c and the signed DescribeInstanceVncUrl of lib/ecs.c against
  * the real mock cloud (tests/mock/README.md): TLS trust, the policy
  * checks, size and time caps, connection reuse, retries.  Each test
- * starts its own mock (faults are per process) and stops it by the PID
- * in DIR/mock.pid.
+ * starts its own mock (faults are per process, see mock.h).
  */
 #include "unit.h"
+#include "mock.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
 #include <jansson.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <time.h>
 
 #include "ecs.h"
@@ -22,178 +18,54 @@
 #include "sign.h"
 #include "util.h"
 
-#define PYTHON		"/usr/bin/python3"
-#define MOCK		"tests/mock/mockcloud.py"
-#define MKCERTS		"tests/mock/mkcerts"
 #define KEY_ID		"LTAI5tMOCKstaticKey01"
 #define KEY_SECRET	"MOCKstaticSecret0123456789abcdef"
 #define WIRE_BODY	1100000		/* bytes, over libcurl's Expect size */
-#define WAIT_STEPS	600		/* of 25 ms: the mock's start-up */
 
-/* The certificates of this run (mkcerts once per group). */
-static char certdir[64];
+/*
+ * The mock of this run: certificates made once for the group, a mock
+ * process per test (faults are per process).
+ */
+static struct mock cloud;
 
-struct mock {
-	pid_t	child;
-	int	ecs, sts, imds;		/* ports */
-	char	ca[128];		/* certdir/ca.pem */
-	char	endpoint[64];
+/* Each test's own: the client it made. */
+struct fx {
 	struct http_client *http;
 };
-
-/* Helpers: files and processes ------------------------------------------- */
-
-static char *
-path_in(const char *name)
-{
-	static char p[256];
-
-	snprintf(p, sizeof(p), "%s/%s", certdir, name);
-	return p;
-}
-
-static int
-read_int(const char *name)
-{
-	FILE *f = fopen(path_in(name), "r");
-	int v = -1;
-
-	if (f != NULL) {
-		if (fscanf(f, "%d", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
-}
-
-static pid_t
-spawn(char *const argv[])
-{
-	pid_t pid = fork();
-	int fd;
-
-	if (pid == 0) {
-		fd = open(path_in("mock.err"), O_WRONLY | O_CREAT | O_APPEND,
-		    0644);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	return pid;
-}
-
-static int
-rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
 
 static int
 group_setup(void **state)
 {
-	char *argv[] = { (char *)MKCERTS, certdir, NULL };
-	pid_t pid;
-	int st;
-
 	(void)state;
-	snprintf(certdir, sizeof(certdir), "/tmp/vg-test-http-XXXXXX");
-	if (mkdtemp(certdir) == NULL)
-		return -1;
-	if ((pid = spawn(argv)) < 0 || waitpid(pid, &st, 0) != pid ||
-	    !WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		return -1;
-	return 0;
+	return mock_init(&cloud, "test-http");
 }
 
 static int
 group_teardown(void **state)
 {
 	(void)state;
-	return nftw(certdir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
-}
-
-/*
- * Start the mock with extra arguments (NULL-terminated), wait for
- * DIR/ecs.port, read the ports.
- */
-static void
-mock_start(struct mock *m, const char *const extra[])
-{
-	char *argv[16] = { (char *)PYTHON, (char *)MOCK, (char *)"--dir",
-	    certdir };
-	size_t n = 4, i;
-	int st;
-
-	for (i = 0; extra != NULL && extra[i] != NULL && n < 15; i++)
-		argv[n++] = (char *)extra[i];
-	argv[n] = NULL;
-	unlink(path_in("ecs.port"));
-	unlink(path_in("requests.log"));
-	assert_true((m->child = spawn(argv)) > 0);
-	for (i = 0; i < WAIT_STEPS && access(path_in("ecs.port"), F_OK); i++) {
-		if (waitpid(m->child, &st, WNOHANG) == m->child) {
-			m->child = 0;
-			fail_msg("the mock exited; see %s",
-			    path_in("mock.err"));
-		}
-		usleep(25000);
-	}
-	m->ecs = read_int("ecs.port");
-	m->sts = read_int("sts.port");
-	m->imds = read_int("imds.port");
-	assert_true(m->ecs > 0 && m->sts > 0 && m->imds > 0);
-	snprintf(m->endpoint, sizeof(m->endpoint), "https://127.0.0.1:%d",
-	    m->ecs);
-}
-
-static void
-mock_stop(struct mock *m)
-{
-	int pid = read_int("mock.pid"), i, st;
-
-	if (m->child <= 0)
-		return;
-	if (pid > 0)
-		kill(pid, SIGTERM);
-	for (i = 0; i < WAIT_STEPS; i++) {
-		if (waitpid(m->child, &st, WNOHANG) == m->child)
-			break;
-		usleep(25000);
-	}
-	if (i == WAIT_STEPS) {
-		kill(m->child, SIGKILL);
-		waitpid(m->child, &st, 0);
-	}
-	m->child = 0;
-	unlink(path_in("mock.pid"));
+	return mock_fini(&cloud);
 }
 
 static int
 setup(void **state)
 {
-	struct mock *m = calloc(1, sizeof(*m));
+	struct fx *f = calloc(1, sizeof(*f));
 
-	if (m == NULL)
+	if (f == NULL)
 		return -1;
-	snprintf(m->ca, sizeof(m->ca), "%s/ca.pem", certdir);
-	*state = m;
+	*state = f;
 	return 0;
 }
 
 static int
 teardown(void **state)
 {
-	struct mock *m = *state;
+	struct fx *f = *state;
 
-	http_client_free(m->http);
-	mock_stop(m);
-	free(m);
+	http_client_free(f->http);
+	mock_stop(&cloud);
+	free(f);
 	return 0;
 }
 
@@ -201,7 +73,7 @@ teardown(void **state)
 static json_t *
 log_line(const char *service, int want, int *count)
 {
-	FILE *f = fopen(path_in("requests.log"), "r");
+	FILE *f = fopen(mock_path(&cloud, "requests.log"), "r");
 	char *line = NULL;
 	size_t cap = 0;
 	json_t *j, *hit = NULL;
@@ -306,7 +178,7 @@ v1_body(const char *instance)
 }
 
 static enum http_result
-post_v1(struct mock *m, long timeout_ms, struct http_response *r,
+post_v1(struct fx *f, long timeout_ms, struct http_response *r,
     char *err, size_t errlen)
 {
 	static const struct http_header h[] = {
@@ -317,8 +189,8 @@ post_v1(struct mock *m, long timeout_ms, struct http_response *r,
 	    1, 0, timeout_ms };
 	enum http_result res;
 
-	snprintf(url, sizeof(url), "%s/", m->endpoint);
-	res = http_do(m->http, &req, r, err, errlen);
+	snprintf(url, sizeof(url), "%s/", cloud.ecs_url);
+	res = http_do(f->http, &req, r, err, errlen);
 	free(body);
 	return res;
 }
@@ -353,7 +225,7 @@ conn_inodes(int port, char *out, size_t outlen)
 /*
  * A one-connection HTTP server in a child: it answers every request with
  * an empty 200 and appends each request's head, then "body N" and
- * "=====", to certdir/wire.txt.  Shows what libcurl put on the wire.
+ * "=====", to DIR/wire.txt.  Shows what libcurl put on the wire.
  */
 static void
 wire_serve(int ls)
@@ -364,7 +236,8 @@ wire_serve(int ls)
 	long clen;
 	ssize_t n;
 	int c = accept(ls, NULL, NULL);
-	int f = open(path_in("wire.txt"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	int f = open(mock_path(&cloud, "wire.txt"), O_WRONLY | O_CREAT |
+	    O_TRUNC, 0644);
 
 	for (;;) {
 		buf[have] = '\0';
@@ -419,7 +292,7 @@ static char *
 wire_request(int want)
 {
 	static char text[65536], one[16384];
-	FILE *f = fopen(path_in("wire.txt"), "r");
+	FILE *f = fopen(mock_path(&cloud, "wire.txt"), "r");
 	size_t n;
 	char *p = text, *sep;
 	int i;
@@ -489,7 +362,7 @@ test_keylog_refused(void **state)
 static void
 test_wire_format(void **state)
 {
-	struct mock *m = *state;
+	struct fx *f = *state;
 	struct http_header ttl = { "X-Ttl", "60" };
 	struct http_header form = { "Content-Type",
 	    "application/x-www-form-urlencoded" };
@@ -499,23 +372,23 @@ test_wire_format(void **state)
 	int port, st;
 
 	port = wire_start(&child);
-	m->http = client(NULL, 0);
+	f->http = client(NULL, 0);
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/t", port);
-	assert_int_equal(http_do(m->http, &(struct http_request){ "PUT", url,
+	assert_int_equal(http_do(f->http, &(struct http_request){ "PUT", url,
 	    &ttl, 1, NULL, 0, 0, 1, 0 }, &r, err, sizeof(err)), HTTP_OK);
 	http_response_free(&r);
 	/* over 1 MiB, where libcurl would otherwise send Expect: 100 */
 	assert_non_null(body = malloc(WIRE_BODY));
 	memset(body, 'b', WIRE_BODY);
-	assert_int_equal(http_do(m->http, &(struct http_request){ "POST", url,
+	assert_int_equal(http_do(f->http, &(struct http_request){ "POST", url,
 	    &form, 1, body, WIRE_BODY, 0, 1, 0 }, &r, err, sizeof(err)),
 	    HTTP_OK);
 	free(body);
 	http_response_free(&r);
-	assert_int_equal(get(m->http, url, 0, &r, err, sizeof(err)), HTTP_OK);
+	assert_int_equal(get(f->http, url, 0, &r, err, sizeof(err)), HTTP_OK);
 	http_response_free(&r);
-	http_client_free(m->http);
-	m->http = NULL;
+	http_client_free(f->http);
+	f->http = NULL;
 	assert_int_equal(waitpid(child, &st, 0), child);
 
 	w = wire_request(0);
@@ -545,20 +418,20 @@ test_wire_format(void **state)
 static void
 test_imds_token_flow(void **state)
 {
-	struct mock *m = *state;
+	struct fx *f = *state;
 	struct http_header ttl = { "X-aliyun-ecs-metadata-token-ttl-seconds",
 	    "60" }, tok = { "X-aliyun-ecs-metadata-token", NULL };
 	struct http_request req = { "PUT", NULL, &ttl, 1, NULL, 0, 0, 1, 0 };
 	struct http_response r;
 	char url[128], err[VG_ERRLEN], *token;
 
-	mock_start(m, NULL);
-	m->http = client(NULL, 1);
+	mock_start(&cloud, NULL);
+	f->http = client(NULL, 1);
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/latest/api/token",
-	    m->imds);
+	    cloud.imds);
 	req.url = url;
 	/* an empty PUT: Content-Length 0, or the mock would wait for it */
-	assert_int_equal(http_do(m->http, &req, &r, err, sizeof(err)),
+	assert_int_equal(http_do(f->http, &req, &r, err, sizeof(err)),
 	    HTTP_OK);
 	assert_int_equal(r.status, 200);
 	assert_true(r.len > 20);
@@ -567,10 +440,10 @@ test_imds_token_flow(void **state)
 
 	/* the same handle now sends a GET, with the token and no body */
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/latest/meta-data/"
-	    "ram/security-credentials/", m->imds);
+	    "ram/security-credentials/", cloud.imds);
 	tok.value = token;
 	req = (struct http_request){ "GET", url, &tok, 1, NULL, 0, 0, 1, 0 };
-	assert_int_equal(http_do(m->http, &req, &r, err, sizeof(err)),
+	assert_int_equal(http_do(f->http, &req, &r, err, sizeof(err)),
 	    HTTP_OK);
 	assert_int_equal(r.status, 200);
 	assert_string_equal(r.body, "VncGateRole");
@@ -579,7 +452,7 @@ test_imds_token_flow(void **state)
 	assert_null(r.body);
 
 	/* and without the token header of the previous request */
-	assert_int_equal(get(m->http, url, 0, &r, err, sizeof(err)), HTTP_OK);
+	assert_int_equal(get(f->http, url, 0, &r, err, sizeof(err)), HTTP_OK);
 	assert_int_equal(r.status, 401);
 	http_response_free(&r);
 	free(token);
@@ -594,14 +467,14 @@ test_imds_token_flow(void **state)
 static void
 test_https_right_ca(void **state)
 {
-	struct mock *m = *state;
+	struct fx *f = *state;
 	struct http_response r;
 	char url[80], err[VG_ERRLEN];
 
-	mock_start(m, NULL);
-	m->http = client(m->ca, 0);
-	snprintf(url, sizeof(url), "%s/", m->endpoint);
-	assert_int_equal(get(m->http, url, 1, &r, err, sizeof(err)), HTTP_OK);
+	mock_start(&cloud, NULL);
+	f->http = client(cloud.ca, 0);
+	snprintf(url, sizeof(url), "%s/", cloud.ecs_url);
+	assert_int_equal(get(f->http, url, 1, &r, err, sizeof(err)), HTTP_OK);
 	/* unsigned: the API's error answer, over verified TLS */
 	assert_int_equal(r.status, 400);
 	assert_non_null(strstr(r.body, "\"Code\": \"MissingParameter\""));
@@ -609,8 +482,8 @@ test_https_right_ca(void **state)
 	assert_int_equal(r.len, strlen(r.body));
 	http_response_free(&r);
 	/* the certificate's DNS name works too */
-	snprintf(url, sizeof(url), "https://localhost:%d/", m->ecs);
-	assert_int_equal(get(m->http, url, 1, &r, err, sizeof(err)), HTTP_OK);
+	snprintf(url, sizeof(url), "https://localhost:%d/", cloud.ecs);
+	assert_int_equal(get(f->http, url, 1, &r, err, sizeof(err)), HTTP_OK);
 	http_response_free(&r);
 	assert_int_equal(log_count("ecs"), 2);
 }
@@ -618,15 +491,15 @@ test_https_right_ca(void **state)
 static void
 test_https_other_ca(void **state)
 {
-	struct mock *m = *state;
+	struct fx *f = *state;
 	struct http_response r;
 	char url[128], err[VG_ERRLEN];
 
-	mock_start(m, NULL);
-	m->http = client(path_in("otherca.pem"), 0);
+	mock_start(&cloud, NULL);
+	f->http = client(mock_path(&cloud, "otherca.pem"), 0);
 	snprintf(url, sizeof(url), "%s/?AccessKeyId=x&Signature=SeCrEt",
-	    m->endpoint);
-	assert_int_equal(get(m->http, url, 1, &r, err, sizeof(err)),
+	    cloud.ecs_url);
+	assert_int_equal(get(f->http, url, 1, &r, err, sizeof(err)),
 	    HTTP_ERR_TLS);
 	assert_null(r.body);
 	assert_non_null(strstr(err, "127.0.0.1"));
@@ -639,14 +512,14 @@ test_https_other_ca(void **state)
 static void
 test_https_system_store(void **state)
 {
-	struct mock *m = *state;
+	struct fx *f = *state;
 	struct http_response r;
 	char err[VG_ERRLEN];
 
-	mock_start(m, NULL);
+	mock_start(&cloud, NULL);
 	/* no ca_file: the system store, which knows nothing of the mock CA */
-	m->http = client(NULL, 0);
-	assert_int_equal(get(m->http, m->endpoint, 1, &r, err, sizeof(err)),
+	f->http = client(NULL, 0);
+	assert_int_equal(get(f->http, cloud.ecs_url, 1, &r, err, sizeof(err)),
 	    HTTP_ERR_TLS);
 	assert_int_equal(log_count(NULL), 0);
 }
@@ -669,24 +542,25 @@ test_env_cannot_redirect_trust(void **state)
 {
 	static const char *names[] = { "SSL_CERT_FILE", "SSL_CERT_DIR",
 	    "CURL_CA_BUNDLE" };
-	struct mock *m = *state;
+	struct fx *f = *state;
 	struct http_response r;
 	char err[VG_ERRLEN], *old[3];
 	enum http_result res[2];
 	int priv;
 	size_t i;
 
-	mock_start(m, NULL);
+	mock_start(&cloud, NULL);
 	/* every variable a CA could come from names the mock's CA */
-	old[0] = env_swap(names[0], m->ca);
-	old[1] = env_swap(names[1], certdir);
-	old[2] = env_swap(names[2], m->ca);
+	old[0] = env_swap(names[0], cloud.ca);
+	old[1] = env_swap(names[1], cloud.dir);
+	old[2] = env_swap(names[2], cloud.ca);
 	for (priv = 0; priv < 2; priv++) {
-		m->http = client(NULL, priv);
-		res[priv] = get(m->http, m->endpoint, 1, &r, err, sizeof(err));
+		f->http = client(NULL, priv);
+		res[priv] = get(f->http, cloud.ecs_url, 1, &r, err,
+		    sizeof(err));
 		http_response_free(&r);
-		http_client_free(m->http);
-		m->http = NULL;
+		http_client_free(f->http);
+		f->http = NULL;
 	}
 	for (i = 0; i < 3; i++) {
 		free(env_swap(names[i], old[i]));
@@ -701,7 +575,7 @@ test_proxy_env(void **state)
 {
 	static const char *names[] = { "https_proxy", "http_proxy",
 	    "no_proxy", "NO_PROXY" };
-	struct mock *m = *state;
+	struct fx *f = *state;
 	struct sockaddr_in sa;
 	socklen_t len = sizeof(sa);
 	struct http_response r;
@@ -710,7 +584,7 @@ test_proxy_env(void **state)
 	size_t i;
 	int s;
 
-	mock_start(m, NULL);
+	mock_start(&cloud, NULL);
 	/* a bound port nobody listens on: any connection is refused */
 	s = socket(AF_INET, SOCK_STREAM, 0);
 	memset(&sa, 0, sizeof(sa));
@@ -725,17 +599,17 @@ test_proxy_env(void **state)
 	old[2] = env_swap(names[2], NULL);
 	old[3] = env_swap(names[3], NULL);
 
-	m->http = client(m->ca, 0);
-	plain = get(m->http, m->endpoint, 1, &r, err, sizeof(err));
+	f->http = client(cloud.ca, 0);
+	plain = get(f->http, cloud.ecs_url, 1, &r, err, sizeof(err));
 	/* the metadata service is never reached through a proxy */
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/latest/api/token",
-	    m->imds);
-	imds = http_do(m->http, &(struct http_request){ "GET", url, NULL, 0,
+	    cloud.imds);
+	imds = http_do(f->http, &(struct http_request){ "GET", url, NULL, 0,
 	    NULL, 0, 0, 1, 0 }, &r, err, sizeof(err));
 	http_response_free(&r);
-	http_client_free(m->http);
-	m->http = client(m->ca, 1);
-	priv = get(m->http, m->endpoint, 1, &r, err, sizeof(err));
+	http_client_free(f->http);
+	f->http = client(cloud.ca, 1);
+	priv = get(f->http, cloud.ecs_url, 1, &r, err, sizeof(err));
 	http_response_free(&r);
 
 	for (i = 0; i < 4; i++) {
@@ -752,15 +626,15 @@ test_proxy_env(void **state)
 static void
 test_wronghost(void **state)
 {
-	struct mock *m = *state;
+	struct fx *f = *state;
 	const char *args[] = { "--fault", "wronghost", NULL };
 	struct http_response r;
 	char err[VG_ERRLEN];
 
-	mock_start(m, args);
-	m->http = client(m->ca, 0);
+	mock_start(&cloud, args);
+	f->http = client(cloud.ca, 0);
 	/* the right CA, but a certificate for wrong.example */
-	assert_int_equal(get(m->http, m->endpoint, 1, &r, err, sizeof(err)),
+	assert_int_equal(get(f->http, cloud.ecs_url, 1, &r, err, sizeof(err)),
 	    HTTP_ERR_TLS);
 	assert_int_equal(log_count(NULL), 0);
 }
@@ -768,14 +642,14 @@ test_wronghost(void **state)
 static void
 test_oversize(void **state)
 {
-	struct mock *m = *state;
+	struct fx *f = *state;
 	const char *args[] = { "--fault", "oversize", NULL };
 	struct http_response r;
 	char err[VG_ERRLEN];
 
-	mock_start(m, args);
-	m->http = client(m->ca, 0);
-	assert_int_equal(post_v1(m, 0, &r, err, sizeof(err)),
+	mock_start(&cloud, args);
+	f->http = client(cloud.ca, 0);
+	assert_int_equal(post_v1(f, 0, &r, err, sizeof(err)),
 	    HTTP_ERR_TOO_BIG);
 	assert_null(r.body);
 	assert_int_equal(log_count("ecs"), 1);
@@ -786,14 +660,14 @@ test_oversize(void **state)
 static void
 test_slow_timeout(void **state)
 {
-	struct mock *m = *state;
+	struct fx *f = *state;
 	const char *args[] = { "--fault", "slow", "--delay", "5", NULL };
 	struct http_response r;
 	char err[VG_ERRLEN];
 
-	mock_start(m, args);
-	m->http = client(m->ca, 0);
-	assert_int_equal(post_v1(m, 1000, &r, err, sizeof(err)),
+	mock_start(&cloud, args);
+	f->http = client(cloud.ca, 0);
+	assert_int_equal(post_v1(f, 1000, &r, err, sizeof(err)),
 	    HTTP_ERR_TIMEOUT);
 	assert_null(r.body);
 	assert_non_null(strstr(err, "limit 1000 ms"));
@@ -802,21 +676,21 @@ test_slow_timeout(void **state)
 static void
 test_require_https(void **state)
 {
-	struct mock *m = *state;
+	struct fx *f = *state;
 	struct http_response r;
 	char url[128], err[VG_ERRLEN];
 
-	mock_start(m, NULL);
-	m->http = client(NULL, 0);
+	mock_start(&cloud, NULL);
+	f->http = client(NULL, 0);
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/latest/api/token",
-	    m->imds);
-	assert_int_equal(get(m->http, url, 1, &r, err, sizeof(err)),
+	    cloud.imds);
+	assert_int_equal(get(f->http, url, 1, &r, err, sizeof(err)),
 	    HTTP_ERR_POLICY);
-	assert_int_equal(get(m->http, "file:///etc/passwd", 0, &r, err,
+	assert_int_equal(get(f->http, "file:///etc/passwd", 0, &r, err,
 	    sizeof(err)), HTTP_ERR_POLICY);
 	assert_int_equal(log_count(NULL), 0);
 	/* the same URL is fine where plain HTTP is allowed */
-	assert_int_equal(get(m->http, url, 0, &r, err, sizeof(err)), HTTP_OK);
+	assert_int_equal(get(f->http, url, 0, &r, err, sizeof(err)), HTTP_OK);
 	http_response_free(&r);
 	assert_int_equal(log_count("imds"), 1);
 }
@@ -824,18 +698,18 @@ test_require_https(void **state)
 static void
 test_header_injection(void **state)
 {
-	struct mock *m = *state;
+	struct fx *f = *state;
 	struct http_header h = { "X-Test", "a\r\nX-Evil: 1" };
 	struct http_response r;
 	char err[VG_ERRLEN];
 	enum http_result res;
 
-	mock_start(m, NULL);
-	m->http = client(m->ca, 0);
-	res = http_do(m->http, &(struct http_request){ "GET", m->endpoint,
+	mock_start(&cloud, NULL);
+	f->http = client(cloud.ca, 0);
+	res = http_do(f->http, &(struct http_request){ "GET", cloud.ecs_url,
 	    &h, 1, NULL, 0, 1, 0, 0 }, &r, err, sizeof(err));
 	assert_int_equal(res, HTTP_ERR_INTERNAL);
-	res = http_do(m->http, &(struct http_request){ "DELETE", m->endpoint,
+	res = http_do(f->http, &(struct http_request){ "DELETE", cloud.ecs_url,
 	    NULL, 0, NULL, 0, 1, 0, 0 }, &r, err, sizeof(err));
 	assert_int_equal(res, HTTP_ERR_INTERNAL);
 	assert_int_equal(log_count(NULL), 0);
@@ -844,20 +718,20 @@ test_header_injection(void **state)
 static void
 test_connection_reuse(void **state)
 {
-	struct mock *m = *state;
+	struct fx *f = *state;
 	struct http_response r;
 	char err[VG_ERRLEN], first[512], second[512];
 
-	mock_start(m, NULL);
-	m->http = client(m->ca, 0);
-	assert_int_equal(get(m->http, m->endpoint, 1, &r, err, sizeof(err)),
+	mock_start(&cloud, NULL);
+	f->http = client(cloud.ca, 0);
+	assert_int_equal(get(f->http, cloud.ecs_url, 1, &r, err, sizeof(err)),
 	    HTTP_OK);
 	http_response_free(&r);
-	conn_inodes(m->ecs, first, sizeof(first));
-	assert_int_equal(post_v1(m, 0, &r, err, sizeof(err)), HTTP_OK);
+	conn_inodes(cloud.ecs, first, sizeof(first));
+	assert_int_equal(post_v1(f, 0, &r, err, sizeof(err)), HTTP_OK);
 	assert_int_equal(r.status, 200);
 	http_response_free(&r);
-	conn_inodes(m->ecs, second, sizeof(second));
+	conn_inodes(cloud.ecs, second, sizeof(second));
 	/* one kept-alive connection, the same socket both times */
 	assert_true(first[0] != '\0');
 	assert_string_equal(first, second);
@@ -876,14 +750,13 @@ static struct vg_instance inst_stopped = {
 };
 
 static void
-conf_for(struct vg_conf *c, struct mock *m, enum vg_sigver sig,
-    long retries, long timeout)
+conf_for(struct vg_conf *c, enum vg_sigver sig, long retries, long timeout)
 {
 	memset(c, 0, sizeof(*c));
 	c->api.region = (char *)"cn-hangzhou";
-	c->api.endpoint = m->endpoint;
+	c->api.endpoint = cloud.ecs_url;
 	c->api.signature = sig;
-	c->api.ca_file = m->ca;
+	c->api.ca_file = cloud.ca;
 	c->api.connect_timeout = 3;
 	c->api.timeout = timeout;
 	c->api.retries = retries;
@@ -899,7 +772,7 @@ static_creds(struct vg_creds *cr)
 
 /* Start the mock with args and call it once; returns the call's result. */
 static int
-describe(struct mock *m, const char *const args[], enum vg_sigver sig,
+describe(struct fx *f, const char *const args[], enum vg_sigver sig,
     long retries, long timeout, const struct vg_instance *inst,
     struct ecs_result *res, struct vg_cloud_err *err)
 {
@@ -907,13 +780,13 @@ describe(struct mock *m, const char *const args[], enum vg_sigver sig,
 	struct vg_creds cr;
 	int rc;
 
-	if (m->child == 0)
-		mock_start(m, args);
-	if (m->http == NULL)
-		m->http = client(m->ca, 0);
-	conf_for(&conf, m, sig, retries, timeout);
+	if (cloud.child == 0)
+		mock_start(&cloud, args);
+	if (f->http == NULL)
+		f->http = client(cloud.ca, 0);
+	conf_for(&conf, sig, retries, timeout);
 	static_creds(&cr);
-	rc = ecs_describe_vnc_url(m->http, &conf, &cr, inst, res, err);
+	rc = ecs_describe_vnc_url(f->http, &conf, &cr, inst, res, err);
 	vg_freestr(cr.secret);
 	return rc;
 }
@@ -933,12 +806,12 @@ check_issued(struct ecs_result *res, int line)
 static void
 test_ecs_v3(void **state)
 {
-	struct mock *m = *state;
+	struct fx *f = *state;
 	struct ecs_result res;
 	struct vg_cloud_err err;
 	json_t *j;
 
-	assert_int_equal(describe(m, NULL, VG_SIG_V3, 2, 10, &inst_run, &res,
+	assert_int_equal(describe(f, NULL, VG_SIG_V3, 2, 10, &inst_run, &res,
 	    &err), 0);
 	assert_int_equal(res.attempts, 1);
 	check_issued(&res, 0);
@@ -949,7 +822,7 @@ test_ecs_v3(void **state)
 	json_decref(j);
 	ecs_result_free(&res);
 	/* a second call on the same client: a fresh nonce is accepted */
-	assert_int_equal(describe(m, NULL, VG_SIG_V3, 0, 10, &inst_run, &res,
+	assert_int_equal(describe(f, NULL, VG_SIG_V3, 0, 10, &inst_run, &res,
 	    &err), 0);
 	check_issued(&res, 1);
 	ecs_result_free(&res);
@@ -958,12 +831,12 @@ test_ecs_v3(void **state)
 static void
 test_ecs_v1(void **state)
 {
-	struct mock *m = *state;
+	struct fx *f = *state;
 	struct ecs_result res;
 	struct vg_cloud_err err;
 	json_t *j;
 
-	assert_int_equal(describe(m, NULL, VG_SIG_V1, 2, 10, &inst_run, &res,
+	assert_int_equal(describe(f, NULL, VG_SIG_V1, 2, 10, &inst_run, &res,
 	    &err), 0);
 	assert_int_equal(res.attempts, 1);
 	check_issued(&res, 0);
@@ -977,7 +850,7 @@ test_ecs_v1(void **state)
 
 /* STS credentials from the metadata service, to sign with a token. */
 static void
-imds_creds(struct mock *m, struct vg_creds *cr)
+imds_creds(struct fx *f, struct vg_creds *cr)
 {
 	struct http_header ttl = { "X-aliyun-ecs-metadata-token-ttl-seconds",
 	    "60" }, tok = { "X-aliyun-ecs-metadata-token", NULL };
@@ -986,15 +859,15 @@ imds_creds(struct mock *m, struct vg_creds *cr)
 	json_t *j;
 
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/latest/api/token",
-	    m->imds);
-	assert_int_equal(http_do(m->http, &(struct http_request){ "PUT", url,
+	    cloud.imds);
+	assert_int_equal(http_do(f->http, &(struct http_request){ "PUT", url,
 	    &ttl, 1, NULL, 0, 0, 1, 0 }, &r, err, sizeof(err)), HTTP_OK);
 	token = strdup(r.body);
 	http_response_free(&r);
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/latest/meta-data/"
-	    "ram/security-credentials/VncGateRole", m->imds);
+	    "ram/security-credentials/VncGateRole", cloud.imds);
 	tok.value = token;
-	assert_int_equal(http_do(m->http, &(struct http_request){ "GET", url,
+	assert_int_equal(http_do(f->http, &(struct http_request){ "GET", url,
 	    &tok, 1, NULL, 0, 0, 1, 0 }, &r, err, sizeof(err)), HTTP_OK);
 	free(token);
 	assert_non_null(j = json_loads(r.body, 0, NULL));
@@ -1009,7 +882,7 @@ imds_creds(struct mock *m, struct vg_creds *cr)
 static void
 test_ecs_sts_token(void **state)
 {
-	struct mock *m = *state;
+	struct fx *f = *state;
 	struct vg_conf conf;
 	struct vg_creds cr;
 	struct ecs_result res;
@@ -1017,12 +890,12 @@ test_ecs_sts_token(void **state)
 	enum vg_sigver sig[] = { VG_SIG_V3, VG_SIG_V1 };
 	size_t i;
 
-	mock_start(m, NULL);
-	m->http = client(m->ca, 0);
-	imds_creds(m, &cr);
+	mock_start(&cloud, NULL);
+	f->http = client(cloud.ca, 0);
+	imds_creds(f, &cr);
 	for (i = 0; i < 2; i++) {
-		conf_for(&conf, m, sig[i], 0, 10);
-		if (ecs_describe_vnc_url(m->http, &conf, &cr, &inst_run, &res,
+		conf_for(&conf, sig[i], 0, 10);
+		if (ecs_describe_vnc_url(f->http, &conf, &cr, &inst_run, &res,
 		    &err) == -1)
 			fail_msg("%s: %s", err.code, err.detail);
 		check_issued(&res, (int)i);
@@ -1030,8 +903,8 @@ test_ecs_sts_token(void **state)
 	}
 	/* a wrong token is the cloud's refusal, not retried */
 	cr.token[5] ^= 1;
-	conf_for(&conf, m, VG_SIG_V3, 2, 10);
-	assert_int_equal(ecs_describe_vnc_url(m->http, &conf, &cr, &inst_run,
+	conf_for(&conf, VG_SIG_V3, 2, 10);
+	assert_int_equal(ecs_describe_vnc_url(f->http, &conf, &cr, &inst_run,
 	    &res, &err), -1);
 	assert_string_equal(err.code, "InvalidSecurityToken.Malformed");
 	assert_int_equal(err.attempts, 1);
@@ -1042,13 +915,13 @@ test_ecs_sts_token(void **state)
 static void
 test_ecs_throttle_once(void **state)
 {
-	struct mock *m = *state;
+	struct fx *f = *state;
 	const char *args[] = { "--fault", "throttle:1", NULL };
 	struct ecs_result res;
 	struct vg_cloud_err err;
 	json_t *j;
 
-	assert_int_equal(describe(m, args, VG_SIG_V3, 2, 10, &inst_run, &res,
+	assert_int_equal(describe(f, args, VG_SIG_V3, 2, 10, &inst_run, &res,
 	    &err), 0);
 	assert_int_equal(res.attempts, 2);
 	assert_int_equal(err.attempts, 2);
@@ -1062,12 +935,12 @@ test_ecs_throttle_once(void **state)
 static void
 test_ecs_unavailable(void **state)
 {
-	struct mock *m = *state;
+	struct fx *f = *state;
 	const char *args[] = { "--fault", "unavailable", NULL };
 	struct ecs_result res;
 	struct vg_cloud_err err;
 
-	assert_int_equal(describe(m, args, VG_SIG_V3, 2, 10, &inst_run, &res,
+	assert_int_equal(describe(f, args, VG_SIG_V3, 2, 10, &inst_run, &res,
 	    &err), -1);
 	assert_string_equal(err.code, "ServiceUnavailable");
 	assert_int_equal(err.http_status, 503);
@@ -1082,12 +955,12 @@ test_ecs_unavailable(void **state)
 static void
 test_ecs_internal_once(void **state)
 {
-	struct mock *m = *state;
+	struct fx *f = *state;
 	const char *args[] = { "--fault", "internal:1", NULL };
 	struct ecs_result res;
 	struct vg_cloud_err err;
 
-	assert_int_equal(describe(m, args, VG_SIG_V1, 2, 10, &inst_run, &res,
+	assert_int_equal(describe(f, args, VG_SIG_V1, 2, 10, &inst_run, &res,
 	    &err), 0);
 	assert_int_equal(res.attempts, 2);
 	assert_int_equal(log_count("ecs"), 2);
@@ -1098,13 +971,13 @@ test_ecs_internal_once(void **state)
 static void
 test_ecs_no_retries(void **state)
 {
-	struct mock *m = *state;
+	struct fx *f = *state;
 	const char *args[] = { "--fault", "unavailable", NULL };
 	struct ecs_result res;
 	struct vg_cloud_err err;
 
 	/* retries = 0: one request and no more */
-	assert_int_equal(describe(m, args, VG_SIG_V3, 0, 10, &inst_run, &res,
+	assert_int_equal(describe(f, args, VG_SIG_V3, 0, 10, &inst_run, &res,
 	    &err), -1);
 	assert_string_equal(err.code, "ServiceUnavailable");
 	assert_int_equal(err.attempts, 1);
@@ -1114,11 +987,11 @@ test_ecs_no_retries(void **state)
 static void
 test_ecs_stopped(void **state)
 {
-	struct mock *m = *state;
+	struct fx *f = *state;
 	struct ecs_result res;
 	struct vg_cloud_err err;
 
-	assert_int_equal(describe(m, NULL, VG_SIG_V3, 2, 10, &inst_stopped,
+	assert_int_equal(describe(f, NULL, VG_SIG_V3, 2, 10, &inst_stopped,
 	    &res, &err), -1);
 	assert_string_equal(err.code, "IncorrectInstanceStatus");
 	assert_string_equal(err.message, "db-2 is not running: the console "
@@ -1131,12 +1004,12 @@ test_ecs_stopped(void **state)
 static void
 test_ecs_tls_not_retried(void **state)
 {
-	struct mock *m = *state;
+	struct fx *f = *state;
 	const char *args[] = { "--fault", "wronghost", NULL };
 	struct ecs_result res;
 	struct vg_cloud_err err;
 
-	assert_int_equal(describe(m, args, VG_SIG_V3, 2, 10, &inst_run, &res,
+	assert_int_equal(describe(f, args, VG_SIG_V3, 2, 10, &inst_run, &res,
 	    &err), -1);
 	assert_string_equal(err.code, "TLSError");
 	assert_int_equal(err.attempts, 1);
@@ -1147,13 +1020,13 @@ test_ecs_tls_not_retried(void **state)
 static void
 test_ecs_slow_deadline(void **state)
 {
-	struct mock *m = *state;
+	struct fx *f = *state;
 	const char *args[] = { "--fault", "slow", "--delay", "5", NULL };
 	struct ecs_result res;
 	struct vg_cloud_err err;
 
 	/* api.timeout 1 s covers all attempts: the first one uses it up */
-	assert_int_equal(describe(m, args, VG_SIG_V3, 2, 1, &inst_run, &res,
+	assert_int_equal(describe(f, args, VG_SIG_V3, 2, 1, &inst_run, &res,
 	    &err), -1);
 	assert_string_equal(err.code, "Timeout");
 	assert_int_equal(err.attempts, 1);
@@ -1174,7 +1047,7 @@ test_ecs_bad_answers(void **state)
 		{ "badurl-esc", "BadVncUrl" },
 		{ "badurl-js", "BadVncUrl" },
 	};
-	struct mock *m = *state;
+	struct fx *f = *state;
 	const char *args[] = { "--fault", NULL, NULL };
 	struct ecs_result res;
 	struct vg_cloud_err err;
@@ -1182,7 +1055,7 @@ test_ecs_bad_answers(void **state)
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		args[1] = cases[i].fault;
-		assert_int_equal(describe(m, args, VG_SIG_V3, 2, 10,
+		assert_int_equal(describe(f, args, VG_SIG_V3, 2, 10,
 		    &inst_run, &res, &err), -1);
 		if (strcmp(err.code, cases[i].code) != 0)
 			fail_msg("%s: %s, not %s", cases[i].fault, err.code,
@@ -1192,9 +1065,9 @@ test_ecs_bad_answers(void **state)
 		assert_int_equal(log_count("ecs"), 1);
 		assert_null(res.vnc_url);
 		assert_null(strstr(err.detail, "mock-vncproxy"));
-		http_client_free(m->http);
-		m->http = NULL;
-		mock_stop(m);
+		http_client_free(f->http);
+		f->http = NULL;
+		mock_stop(&cloud);
 	}
 }
 

@@ -5,7 +5,6 @@
 #include "unit.h"
 
 #include <fcntl.h>
-#include <ftw.h>
 
 #include "secfile.h"
 #include "util.h"
@@ -23,8 +22,7 @@ setup(void **state)
 	struct fx *fx = calloc(1, sizeof(*fx));
 
 	assert_non_null(fx);
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/vg-secfile-XXXXXX");
-	assert_non_null(mkdtemp(fx->dir));
+	unit_tmpdir(fx->dir, sizeof(fx->dir), "secfile");
 	fx->pol.owner = getuid();
 	fx->pol.allow_ruid = 0;
 	fx->pol.ruid = getuid();
@@ -33,20 +31,11 @@ setup(void **state)
 }
 
 static int
-rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
 teardown(void **state)
 {
 	struct fx *fx = *state;
 
-	assert_int_equal(nftw(fx->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS), 0);
+	assert_int_equal(unit_rm_tree(fx->dir), 0);
 	free(fx);
 	return 0;
 }

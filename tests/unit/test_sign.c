@@ -261,6 +261,35 @@ test_percent_encode(void **state)
 }
 
 static void
+test_form_encode(void **state)
+{
+	static const struct sign_param p[] = {
+		{ "RoleArn", "acs:ram::1:role/r" }, { "Policy", "{\"a\": 1}" },
+		{ "Empty", "" }, { "A", "x" },
+	};
+	struct vg_buf b;
+
+	(void)state;
+	/* the given order (STS's form body), not the canonical one */
+	buf_init(&b);
+	assert_int_equal(sign_form_encode(&b, p, 4), 0);
+	assert_string_equal(b.p, "RoleArn=acs%3Aram%3A%3A1%3Arole%2Fr&"
+	    "Policy=%7B%22a%22%3A%201%7D&Empty=&A=x");
+	buf_free(&b);
+	/* nothing to encode is still a string; it appends, like the above */
+	buf_init(&b);
+	assert_int_equal(sign_form_encode(&b, NULL, 0), 0);
+	assert_string_equal(b.p, "");
+	assert_int_equal(sign_form_encode(&b, p + 3, 1), 0);
+	assert_string_equal(b.p, "A=x");
+	assert_int_equal(sign_form_encode(&b, NULL, 1), -1);
+	assert_int_equal(sign_form_encode(&b, &(struct sign_param){ "RoleArn",
+	    NULL }, 1), -1);
+	assert_int_equal(sign_form_encode(NULL, p, 1), -1);
+	buf_free(&b);
+}
+
+static void
 test_sha256_hex(void **state)
 {
 	char out[65];
@@ -638,6 +667,7 @@ main(void)
 {
 	static const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_percent_encode),
+		cmocka_unit_test(test_form_encode),
 		cmocka_unit_test(test_sha256_hex),
 		cmocka_unit_test(test_nonce),
 		cmocka_unit_test(test_timestamp),

@@ -2,6 +2,7 @@
 #ifndef VG_UNIT_H
 #define VG_UNIT_H
 
+#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,34 @@
 
 /* ../shared/vectors, found from the test's working directory (the repo). */
 #define VECTORS_DIR	"../shared/vectors"
+
+/* A fresh mkdtemp folder /tmp/vg-<tag>-XXXXXX into dir (dirlen >= 64). */
+static inline void
+unit_tmpdir(char *dir, size_t dirlen, const char *tag)
+{
+	assert_true(dirlen >= 64 && strlen(tag) < 40);
+	snprintf(dir, dirlen, "/tmp/vg-%s-XXXXXX", tag);
+	assert_non_null(mkdtemp(dir));
+}
+
+static inline int
+unit_rm_one(const char *path, const struct stat *sb, int flag,
+    struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* Remove dir and all in it; "" (never made) is fine.  0 or -1. */
+static inline int
+unit_rm_tree(const char *dir)
+{
+	if (dir[0] == '\0')
+		return 0;
+	return nftw(dir, unit_rm_one, 8, FTW_DEPTH | FTW_PHYS);
+}
 
 /* Write text to a fresh file under a mkdtemp folder; returns its path. */
 static inline char *
