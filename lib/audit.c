@@ -1,7 +1,7 @@
 /*
  * Audit records (DESIGN 1.7): the builder, the escaping that keeps every
  * value on one line and parseable, the line format and audit_emit.  The
- * syslog sink lives in audit_syslog.c.
+ * syslog sink lives in audit_syslog.c, the chained file in audit_file.c.
  */
 #include <openssl/evp.h>
 
@@ -17,10 +17,21 @@
 #define CUTMARK		"..."
 #define TRUNCPAIR	" truncated=1"
 #define NWHO		6
+#define NCHAIN		2	/* seq and chain, or file_error */
 
 /* The who keys, in the order they follow event on every line. */
 static const char *const whokeys[NWHO] = {
 	"user", "uid", "rhost", "rport", "tty", "pid"
+};
+
+/*
+ * Keys the sinks add themselves.  A record that set one could forge its
+ * own place in the chain ("seq", "prev", "hash"), a marker ("event",
+ * "truncated", "file_error") or the file's "ts" and "host".
+ */
+static const char *const reserved[] = {
+	"event", "truncated", "seq", "chain", "file_error", "ts", "host",
+	"prev", "hash",
 };
 
 /* Escapes with a name of their own; other bytes become \xHH. */
@@ -39,7 +50,7 @@ static const struct {
 struct line {
 	struct vg_buf	*b;
 	size_t		 start;
-	size_t		 ends[1 + NWHO + AUDIT_MAXKV];
+	size_t		 ends[1 + NCHAIN + NWHO + AUDIT_MAXKV];
 	size_t		 n;
 };
 
@@ -75,9 +86,11 @@ keeplen(const char *v, int *cut)
 static int
 valid_key(const char *key)
 {
-	/* a record's own "event" or "truncated" would let a value forge one */
-	if (strcmp(key, "event") == 0 || strcmp(key, "truncated") == 0)
-		return 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+		if (strcmp(key, reserved[i]) == 0)
+			return 0;
 	/* digits as in url_sha256, but a key starts with a letter */
 	return vg_charset_ok(key, KEYCHARS, AUDIT_KEYMAX - 1) &&
 	    key[0] >= 'a' && key[0] <= 'z';
@@ -277,8 +290,29 @@ cap_line(struct line *l)
 	return buf_adds(l->b, TRUNCPAIR);
 }
 
-int
-audit_format_kv(const struct audit_rec *rec, const struct audit_who *who,
+/* seq and chain when the file took the record, else why it did not. */
+static int
+add_chain(struct line *l, const struct audit_chain *chain,
+    const char *file_error)
+{
+	char seq[24], prefix[AUDIT_CHAINHEX + 1];
+
+	if (chain != NULL) {
+		snprintf(seq, sizeof(seq), "%llu", chain->seq);
+		memcpy(prefix, chain->hash, AUDIT_CHAINHEX);
+		prefix[AUDIT_CHAINHEX] = '\0';
+		if (add_pair(l, "seq", seq) == -1)
+			return -1;
+		return add_pair(l, "chain", prefix);
+	}
+	if (file_error != NULL)
+		return add_pair(l, "file_error", file_error);
+	return 0;
+}
+
+static int
+format_line(const struct audit_rec *rec, const struct audit_who *who,
+    const struct audit_chain *chain, const char *file_error,
     struct vg_buf *b)
 {
 	struct line l;
@@ -288,6 +322,8 @@ audit_format_kv(const struct audit_rec *rec, const struct audit_who *who,
 	l.b = b;
 	l.start = b->len;
 	if (add_pair(&l, "event", rec->event) == -1)
+		return -1;
+	if (add_chain(&l, chain, file_error) == -1)
 		return -1;
 	if (who != NULL && add_who(&l, rec, who) == -1)
 		return -1;
@@ -302,19 +338,85 @@ audit_format_kv(const struct audit_rec *rec, const struct audit_who *who,
 	return 0;
 }
 
+int
+audit_format_kv(const struct audit_rec *rec, const struct audit_who *who,
+    struct vg_buf *b)
+{
+	return format_line(rec, who, NULL, NULL, b);
+}
+
 void
 audit_log_init(struct audit_log *log)
 {
 	memset(log, 0, sizeof(*log));
 }
 
+static const struct audit_sink *
+chained_sink(const struct audit_log *log)
+{
+	size_t i;
+
+	for (i = 0; i < log->nsinks; i++)
+		if (log->sinks[i].append != NULL)
+			return &log->sinks[i];
+	return NULL;
+}
+
+/* Exactly one of emit and append; one chain per log. */
 int
 audit_log_add_sink(struct audit_log *log, const struct audit_sink *sink)
 {
-	if (log->nsinks == AUDIT_MAXSINKS || sink->emit == NULL)
+	if (log->nsinks == AUDIT_MAXSINKS ||
+	    (sink->emit == NULL) == (sink->append == NULL))
+		return -1;
+	if (sink->append != NULL && chained_sink(log) != NULL)
 		return -1;
 	log->sinks[log->nsinks++] = *sink;
 	return 0;
+}
+
+static const char *
+sink_name(const struct audit_sink *s)
+{
+	return s->name != NULL ? s->name : "unnamed";
+}
+
+/* The first failure names the sink; a sink's own sentence is better. */
+static void
+note_failure(int *rc, const struct audit_sink *s, const char *serr,
+    char *err, size_t errlen)
+{
+	if (*rc == 0 && serr[0] != '\0')
+		vg_seterr(err, errlen, "%s", serr);
+	else if (*rc == 0)
+		vg_seterr(err, errlen, "the %s audit sink did not take the "
+		    "record", sink_name(s));
+	*rc = -1;
+}
+
+/*
+ * The chained sink first: its seq and hash go into the line for the
+ * others.  *chained is set when it took the record; ferr says why not.
+ */
+static int
+append_chained(struct audit_log *log, const struct audit_rec *rec,
+    struct audit_chain *chain, int *chained, char *ferr, size_t ferrlen)
+{
+	const struct audit_sink *s;
+
+	*chained = 0;
+	ferr[0] = '\0';
+	if ((s = chained_sink(log)) == NULL)
+		return 0;
+	memset(chain, 0, sizeof(*chain));
+	if (s->append(s->ctx, rec, &log->who, chain, ferr, ferrlen) == 0) {
+		*chained = 1;
+		return 0;
+	}
+	if (ferr[0] == '\0')
+		vg_seterr(ferr, ferrlen, "the %s audit sink did not take the "
+		    "record", sink_name(s));
+	return -1;
 }
 
 /* Every sink gets the record even after one failed: each copy counts. */
@@ -323,18 +425,23 @@ audit_emit(struct audit_log *log, const struct audit_rec *rec, char *err,
     size_t errlen)
 {
 	const struct audit_sink *s;
+	struct audit_chain chain;
 	struct vg_buf line;
-	char serr[VG_ERRLEN];
+	char serr[VG_ERRLEN], ferr[VG_ERRLEN];
 	size_t i;
-	int rc = 0;
+	int rc = 0, chained;
 
 	if (log->nsinks == 0) {
 		vg_seterr(err, errlen,
 		    "no audit sink is open, so the record was not stored");
 		return -1;
 	}
+	if (append_chained(log, rec, &chain, &chained, ferr,
+	    sizeof(ferr)) == -1)
+		note_failure(&rc, chained_sink(log), ferr, err, errlen);
 	buf_init(&line);
-	if (audit_format_kv(rec, &log->who, &line) == -1) {
+	if (format_line(rec, &log->who, chained ? &chain : NULL,
+	    rc == -1 ? ferr : NULL, &line) == -1) {
 		buf_free(&line);
 		vg_seterr(err, errlen,
 		    "could not format the audit record: out of memory");
@@ -343,15 +450,10 @@ audit_emit(struct audit_log *log, const struct audit_rec *rec, char *err,
 	for (i = 0; i < log->nsinks; i++) {
 		s = &log->sinks[i];
 		serr[0] = '\0';
-		if (s->emit(s->ctx, rec, line.p, serr, sizeof(serr)) == 0)
+		if (s->emit == NULL ||
+		    s->emit(s->ctx, rec, line.p, serr, sizeof(serr)) == 0)
 			continue;
-		if (rc == 0 && serr[0] != '\0')
-			vg_seterr(err, errlen, "%s", serr);
-		else if (rc == 0)
-			vg_seterr(err, errlen,
-			    "the %s audit sink did not take the record",
-			    s->name != NULL ? s->name : "unnamed");
-		rc = -1;
+		note_failure(&rc, s, serr, err, errlen);
 	}
 	buf_free(&line);
 	return rc;

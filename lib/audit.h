@@ -53,12 +53,30 @@ int	audit_escape(struct vg_buf *, const char *value);
 int	audit_format_kv(const struct audit_rec *, const struct audit_who *,
 	    struct vg_buf *);
 
-/* A sink takes the formatted line; 0 when the record is stored. */
+#define AUDIT_HASHHEX	64	/* SHA-256 in lower-case hex */
+#define AUDIT_CHAINHEX	16	/* the prefix the syslog line carries */
+
+/* Where a record landed in the chained file: its seq and hash. */
+struct audit_chain {
+	unsigned long long	seq;
+	char			hash[AUDIT_HASHHEX + 1];
+};
+
+/*
+ * A sink takes the formatted line; 0 when the record is stored.  A
+ * chained sink (the audit file) sets append instead of emit: it gets the
+ * record and the who keys, and says where the record landed, because
+ * every other sink's line carries that seq and chain.  A log has at most
+ * one chained sink.
+ */
 struct audit_sink {
 	const char	*name;
 	int		(*emit)(void *ctx, const struct audit_rec *,
 			    const char *line, char *err, size_t errlen);
 	void		*ctx;
+	int		(*append)(void *ctx, const struct audit_rec *,
+			    const struct audit_who *, struct audit_chain *,
+			    char *err, size_t errlen);
 };
 
 #define AUDIT_MAXSINKS	3
@@ -74,6 +92,20 @@ int	audit_log_add_sink(struct audit_log *, const struct audit_sink *);
 /*
  * Write rec to every sink.  Returns 0 only when every sink took it; err
  * names the first sink that failed.  All sinks are tried regardless.
+ *
+ * The chained sink goes first, so the line every other sink (syslog)
+ * gets can say where the record landed in the file.  That line is:
+ *   - with an audit file that took the record:
+ *       event=E seq=N chain=HHHHHHHHHHHHHHHH user=... (the who keys) ...
+ *     chain being the first 16 hex digits of the record's file hash, so
+ *     the remote copy of syslog authenticates the local file (and
+ *     vncgate-audit verify --against checks one against the other);
+ *   - with an audit file that did not take it: no seq and no chain, but
+ *       event=E file_error="why the file failed" user=... ;
+ *   - with no audit file at all (audit.file = "", syslog only): no seq,
+ *     no chain, no file_error: event=E user=... .
+ * seq and chain come right after event, so the cap on the line length
+ * (which drops whole pairs from the end) can never drop them.
  */
 int	audit_emit(struct audit_log *, const struct audit_rec *,
 	    char *err, size_t errlen);
@@ -97,5 +129,78 @@ void	audit_syslog_sink(struct audit_syslog *, struct audit_sink *);
 
 /* Lower-case hex SHA-256 of s, first n hex digits (url_sha256 uses 16). */
 void	audit_sha256_prefix(const char *s, size_t n, char *out);
+
+/*
+ * The chained audit file (audit_file.c).  One JSON object per line:
+ *
+ *   {"seq":N,"ts":"2024-05-01T08:00:00.123Z","host":"bastion",
+ *    "event":"issue","user":...,"uid":...,"rhost":...,"rport":...,
+ *    "tty":...,"pid":...,<the record's own keys, in the order set>,
+ *    "prev":"<64 hex>","hash":"<64 hex>"}
+ *
+ * seq is a JSON integer, 1 for the first record and one more for each
+ * record after it; every other value is a string (uid and pid too, as in
+ * syslog).  ts is UTC with milliseconds.  Bytes that are not UTF-8 become
+ * U+FFFD.  The writer serialises with jansson, JSON_COMPACT |
+ * JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII, so a line is printable ASCII
+ * with no spaces between tokens, and appends the hash member last.
+ *
+ * The chain: prev is the hash of the record before (64 zeros for the
+ * first record), and
+ *     hash = SHA-256(prev || S)
+ * where prev is its 64 lower-case hex characters and S is the line's
+ * exact bytes without its trailing newline and without the final member
+ * ,"hash":"<64 hex>" (so S ends in ..."prev":"<64 hex>"}).  A verifier
+ * hashes the bytes as written: nothing is re-serialised, so no JSON
+ * library's output rules become part of the format.
+ *
+ * Appends take flock(LOCK_EX) on the open file, read the last record
+ * from the file's tail for seq and prev, write the line with O_APPEND in
+ * one write and fsync.  flock belongs to the open file, not the process:
+ * processes that fork must each open their own audit_file.
+ */
+#define AUDIT_FILE_LINEMAX	65536	/* a record can never be longer */
+#define AUDIT_FILE_MODE		0660	/* root:vncgate, shell and PAM write */
+
+struct audit_file {
+	int	fd;
+	char	path[1024];
+	char	host[256];
+	char	err[VG_ERRLEN];	/* why the file could not be opened */
+};
+
+/*
+ * Open (creating it mode 0660) path with O_NOFOLLOW: a symbolic link, a
+ * folder or anything but a regular file is refused.  On failure the
+ * struct still works as a sink that fails every record with the same
+ * sentence (and tries to open the file again each time), so a file that
+ * cannot be opened is a failed sink, never a missing one.
+ */
+int	audit_file_open(struct audit_file *, const char *path,
+	    char *err, size_t errlen);
+void	audit_file_close(struct audit_file *);
+/* A chained sink (append) that writes to af. */
+void	audit_file_sink(struct audit_file *af, struct audit_sink *);
+/* Append one record; on success *chain is where it landed. */
+int	audit_file_append(struct audit_file *, const struct audit_rec *,
+	    const struct audit_who *, struct audit_chain *,
+	    char *err, size_t errlen);
+
+/* One line of the file, checked on its own (vncgate-audit verify). */
+struct audit_line {
+	unsigned long long	seq;
+	char			prev[AUDIT_HASHHEX + 1];
+	char			hash[AUDIT_HASHHEX + 1];	/* as written */
+	int			hash_ok;	/* hash = SHA-256(prev || S) */
+};
+
+/*
+ * Parse line (len bytes, no newline): a JSON object with no duplicate
+ * keys, a positive integer seq, 64-hex prev, and hash as its last member.
+ * Returns 0 when the line has that shape (then hash_ok says whether the
+ * hash is right), -1 with a sentence in err when it has not.
+ */
+int	audit_file_parse(const char *line, size_t len, struct audit_line *,
+	    char *err, size_t errlen);
 
 #endif

@@ -166,6 +166,7 @@ syslog_emit(void *ctx, const struct audit_rec *rec, const char *line,
 void
 audit_syslog_sink(struct audit_syslog *sl, struct audit_sink *sink)
 {
+	memset(sink, 0, sizeof(*sink));
 	sink->name = "syslog";
 	sink->emit = syslog_emit;
 	sink->ctx = sl;

@@ -1,10 +1,12 @@
 /*
  * The shell's audit records (DESIGN 1.7).  Every record goes through
- * log_emit so the who keys and the session are always there.
+ * log_emit so the who keys and the session are always there.  Syslog is
+ * open from the start; the chained file once the config named it.
  */
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -13,6 +15,7 @@
 #include "util.h"
 
 #define SYSLOG_PATH	"/dev/log"
+#define FILE_SINK	"file"		/* audit_file_sink's name */
 
 void
 say(const char *fmt, ...)
@@ -44,7 +47,10 @@ who_fill(struct shell *sh)
 
 /*
  * Open the syslog sink before the config is read, so a config error is
- * recorded too; the facility is updated once the config is known.
+ * recorded too; the facility is updated once the config is known.  A
+ * socket that is not there yet is still a sink: it dials again for each
+ * record and fails each one it cannot send, so a working audit file
+ * alone never lets a URL through.
  */
 void
 log_open(struct shell *sh)
@@ -57,10 +63,64 @@ log_open(struct shell *sh)
 	audit_log_init(&sh->log);
 	who_fill(sh);
 	sh->syslog.fd = -1;
-	if (audit_syslog_open(&sh->syslog, path, LOG_AUTHPRIV, err,
-	    sizeof(err)) == 0) {
-		audit_syslog_sink(&sh->syslog, &sink);
-		audit_log_add_sink(&sh->log, &sink);
+	(void)audit_syslog_open(&sh->syslog, path, LOG_AUTHPRIV, err,
+	    sizeof(err));
+	audit_syslog_sink(&sh->syslog, &sink);
+	audit_log_add_sink(&sh->log, &sink);
+}
+
+static struct audit_sink *
+file_sink(struct shell *sh)
+{
+	size_t i;
+
+	for (i = 0; i < sh->log.nsinks; i++)
+		if (sh->log.sinks[i].name != NULL &&
+		    strcmp(sh->log.sinks[i].name, FILE_SINK) == 0)
+			return &sh->log.sinks[i];
+	return NULL;
+}
+
+/* No memory for the file sink: still a sink, one that always fails. */
+static int
+no_file(void *ctx, const struct audit_rec *rec, const struct audit_who *who,
+    struct audit_chain *chain, char *err, size_t errlen)
+{
+	(void)ctx;
+	(void)rec;
+	(void)who;
+	(void)chain;
+	vg_seterr(err, errlen, "the audit file could not be opened: out of "
+	    "memory");
+	return -1;
+}
+
+/*
+ * Once the config is loaded and names an audit file, it is a sink for
+ * every record after.  One that cannot be opened stays a sink that
+ * fails (audit_file_open), so audit.required still holds URLs back;
+ * struct shell has no room for it, hence the heap.  Errors in
+ * vncgate.conf itself come before this and go to syslog only; ACL
+ * errors, found after it, go to both.
+ */
+static void
+file_open(struct shell *sh)
+{
+	struct audit_sink sink = { FILE_SINK, NULL, NULL, no_file };
+	struct audit_file *af;
+	char err[VG_ERRLEN];
+
+	if (!sh->conf_loaded || sh->conf.audit.file == NULL ||
+	    sh->conf.audit.file[0] == '\0' || file_sink(sh) != NULL)
+		return;
+	if ((af = malloc(sizeof(*af))) != NULL) {
+		(void)audit_file_open(af, sh->conf.audit.file, err,
+		    sizeof(err));
+		audit_file_sink(af, &sink);
+	}
+	if (audit_log_add_sink(&sh->log, &sink) == -1 && af != NULL) {
+		audit_file_close(af);
+		free(af);
 	}
 }
 
@@ -71,6 +131,7 @@ log_emit(struct shell *sh, struct audit_rec *rec)
 
 	if (sh->conf_loaded)
 		sh->syslog.facility = sh->conf.audit.facility;
+	file_open(sh);
 	who_fill(sh);
 	if (sh->env.session[0] != '\0' && audit_get(rec, "session") == NULL)
 		audit_set(rec, "session", sh->env.session);
@@ -111,5 +172,12 @@ log_shell(struct shell *sh, const char *event, const char *reason)
 void
 log_close(struct shell *sh)
 {
+	struct audit_sink *s;
+
+	if ((s = file_sink(sh)) != NULL && s->ctx != NULL) {
+		audit_file_close(s->ctx);
+		free(s->ctx);
+		s->ctx = NULL;
+	}
 	audit_syslog_close(&sh->syslog);
 }

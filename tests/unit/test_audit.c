@@ -166,6 +166,8 @@ test_invalid_key_refused(void **state)
 	static const char *const bad[] = {
 		"", "User", "a-b", "a b", "a=b", "1k", "_k", "sixteen_chars_xx",
 		"event", "truncated", "kéy",
+		/* the sinks' own keys: a record must not forge its place */
+		"seq", "chain", "file_error", "ts", "host", "prev", "hash",
 	};
 	struct audit_rec rec;
 	size_t i;
@@ -396,7 +398,7 @@ memsink_emit(void *ctx, const struct audit_rec *rec, const char *line,
 static void
 add_memsink(struct audit_log *log, const char *name, struct memsink *m)
 {
-	struct audit_sink s = { name, memsink_emit, m };
+	struct audit_sink s = { name, memsink_emit, m, NULL };
 
 	assert_int_equal(audit_log_add_sink(log, &s), 0);
 }
@@ -405,7 +407,7 @@ static void
 test_emit_every_sink_first_failure(void **state)
 {
 	static struct memsink a, b, c;
-	struct audit_sink extra = { "extra", memsink_emit, &a };
+	struct audit_sink extra = { "extra", memsink_emit, &a, NULL };
 	struct audit_log log;
 	struct audit_rec rec;
 	char err[VG_ERRLEN];
@@ -444,6 +446,159 @@ test_emit_every_sink_first_failure(void **state)
 	assert_int_equal(audit_emit(&log, &rec, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "three"));
 	audit_rec_free(&rec);
+}
+
+/* A test-only chained sink: says seq 41 + n, hash "ab" * 32, or fails. */
+struct fakechain {
+	size_t		 n;
+	const char	*fail;
+	char		 who_user[64];
+};
+
+static int
+fakechain_append(void *ctx, const struct audit_rec *rec,
+    const struct audit_who *who, struct audit_chain *chain, char *err,
+    size_t errlen)
+{
+	struct fakechain *f = ctx;
+	size_t i;
+
+	(void)rec;
+	snprintf(f->who_user, sizeof(f->who_user), "%s", who->user);
+	if (f->fail != NULL) {
+		vg_seterr(err, errlen, "%s", f->fail);
+		return -1;
+	}
+	chain->seq = 41 + ++f->n;
+	for (i = 0; i < AUDIT_HASHHEX; i += 2)
+		memcpy(chain->hash + i, i == 0 ? "cd" : "ab", 2);
+	chain->hash[AUDIT_HASHHEX] = '\0';
+	return 0;
+}
+
+static void
+chained_log(struct audit_log *log, struct memsink *m, struct fakechain *f)
+{
+	struct audit_sink chain = { "file", NULL, f, fakechain_append };
+
+	audit_log_init(log);
+	vg_strlcpy(log->who.user, "bob", sizeof(log->who.user));
+	log->who.uid = 7;
+	log->who.pid = 99;
+	add_memsink(log, "syslog", m);
+	assert_int_equal(audit_log_add_sink(log, &chain), 0);
+}
+
+/* The syslog line says where the record sits in the file. */
+static void
+test_emit_chain_keys_after_event(void **state)
+{
+	static struct memsink m;
+	struct fakechain f = { 0, NULL, "" };
+	struct audit_log log;
+	struct audit_rec rec;
+	char err[VG_ERRLEN] = "";
+
+	(void)state;
+	chained_log(&log, &m, &f);
+	audit_rec_init(&rec, "issue");
+	assert_int_equal(audit_set(&rec, "result", "ok"), 0);
+	assert_int_equal(audit_emit(&log, &rec, err, sizeof(err)), 0);
+	assert_int_equal(f.n, 1);
+	assert_string_equal(f.who_user, "bob");
+	assert_string_equal(m.lines[0], "event=issue seq=42 "
+	    "chain=cdababababababab user=bob uid=7 rhost=\"\" rport=\"\" "
+	    "tty=\"\" pid=99 result=ok");
+	audit_rec_free(&rec);
+}
+
+/* A value full of "seq=1 chain=..." stays a value. */
+static void
+test_emit_chain_not_forged_by_value(void **state)
+{
+	static struct memsink m;
+	struct fakechain f = { 0, NULL, "" };
+	struct audit_log log;
+	struct audit_rec rec;
+	char err[VG_ERRLEN] = "";
+
+	(void)state;
+	chained_log(&log, &m, &f);
+	audit_rec_init(&rec, "deny");
+	assert_int_equal(audit_set(&rec, "name", "x seq=1 chain=0000"), 0);
+	assert_int_equal(audit_set(&rec, "seq", "1"), -1);
+	assert_int_equal(audit_emit(&log, &rec, err, sizeof(err)), 0);
+	assert_non_null(strstr(m.lines[0], " name=\"x seq=1 chain=0000\""));
+	assert_int_equal(strncmp(m.lines[0], "event=deny seq=42 ", 18), 0);
+	audit_rec_free(&rec);
+}
+
+/* The file failed: syslog still gets the record, with why, and no seq. */
+static void
+test_emit_chain_failure_file_error(void **state)
+{
+	static struct memsink m;
+	struct fakechain f = { 0, "cannot write the audit file x: No space "
+	    "left on device", "" };
+	struct audit_log log;
+	struct audit_rec rec;
+	char err[VG_ERRLEN] = "";
+
+	(void)state;
+	chained_log(&log, &m, &f);
+	audit_rec_init(&rec, "issue");
+	assert_int_equal(audit_emit(&log, &rec, err, sizeof(err)), -1);
+	assert_string_equal(err, f.fail);
+	assert_int_equal(m.n, 1);
+	assert_string_equal(m.lines[0], "event=issue file_error=\"cannot "
+	    "write the audit file x: No space left on device\" user=bob uid=7 "
+	    "rhost=\"\" rport=\"\" tty=\"\" pid=99");
+	assert_null(strstr(m.lines[0], "seq="));
+
+	/* and syslog failing too still reports the file, the first */
+	m.fail = "syslog broke";
+	assert_int_equal(audit_emit(&log, &rec, err, sizeof(err)), -1);
+	assert_string_equal(err, f.fail);
+	audit_rec_free(&rec);
+}
+
+/* audit.file = "": no chained sink, no seq, no chain. */
+static void
+test_emit_syslog_only_no_chain(void **state)
+{
+	static struct memsink m;
+	struct audit_log log;
+	struct audit_rec rec;
+	char err[VG_ERRLEN] = "";
+
+	(void)state;
+	audit_log_init(&log);
+	add_memsink(&log, "syslog", &m);
+	audit_rec_init(&rec, "shell_end");
+	assert_int_equal(audit_emit(&log, &rec, err, sizeof(err)), 0);
+	assert_null(strstr(m.lines[0], "seq="));
+	assert_null(strstr(m.lines[0], "chain="));
+	assert_null(strstr(m.lines[0], "file_error="));
+	audit_rec_free(&rec);
+}
+
+static void
+test_add_sink_rules(void **state)
+{
+	struct fakechain f = { 0, NULL, "" };
+	struct audit_sink neither = { "x", NULL, NULL, NULL };
+	struct audit_sink both = { "x", memsink_emit, &f, fakechain_append };
+	struct audit_sink chain = { "file", NULL, &f, fakechain_append };
+	struct audit_log log;
+
+	(void)state;
+	audit_log_init(&log);
+	assert_int_equal(audit_log_add_sink(&log, &neither), -1);
+	assert_int_equal(audit_log_add_sink(&log, &both), -1);
+	assert_int_equal(audit_log_add_sink(&log, &chain), 0);
+	/* two chains would give one record two places */
+	assert_int_equal(audit_log_add_sink(&log, &chain), -1);
+	assert_int_equal(log.nsinks, 1);
 }
 
 static void
@@ -643,6 +798,11 @@ main(void)
 		cmocka_unit_test(test_line_cap_drops_whole_pairs),
 		cmocka_unit_test(test_line_cap_boundary),
 		cmocka_unit_test(test_emit_every_sink_first_failure),
+		cmocka_unit_test(test_emit_chain_keys_after_event),
+		cmocka_unit_test(test_emit_chain_not_forged_by_value),
+		cmocka_unit_test(test_emit_chain_failure_file_error),
+		cmocka_unit_test(test_emit_syslog_only_no_chain),
+		cmocka_unit_test(test_add_sink_rules),
 		cmocka_unit_test(test_emit_without_sinks_fails),
 		cmocka_unit_test(test_syslog_sink_end_to_end),
 		cmocka_unit_test(test_syslog_open_missing_fails),

@@ -1,0 +1,235 @@
+/*
+ * vncgate-audit: check and read the hash-chained audit file (DESIGN
+ * 1.7).  main() reads the arguments strictly and hands over to verify
+ * (audit_verify.c) or show (audit_show.c).  The file's format is
+ * described in lib/audit.h; this tool only reads it.
+ */
+#include <sys/file.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit_tool.h"
+
+#define USAGE \
+"usage: vncgate-audit verify FILE [--against SYSLOG_FILE]\n" \
+"       vncgate-audit show FILE [--user USER] [--instance TARGET]\n" \
+"                          [--since TIME] [--json]\n" \
+"       vncgate-audit --help | --version\n"
+
+#define HELP \
+"vncgate-audit: check and read the vncgate audit file, whose records are\n" \
+"JSON lines chained by SHA-256 (see vncgate-audit(1)).\n" \
+"\n" \
+"  verify FILE         check every record's seq, prev and hash; print\n" \
+"                      \"ok N records\", or \"bad seq N: why\" naming the\n" \
+"                      first record that was edited, deleted, inserted,\n" \
+"                      moved, duplicated or cut off\n" \
+"    --against LOG     also check the seq and chain of every vncgate line\n" \
+"                      of the syslog file LOG against FILE: this catches a\n" \
+"                      FILE cut short at its end\n" \
+"  show FILE           print the records as a table, times in UTC\n" \
+"    --user USER       only the records of USER\n" \
+"    --instance TARGET only the records of that instance name or ID\n" \
+"    --since TIME      only records at or after TIME, in UTC:\n" \
+"                      YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]\n" \
+"    --json            one JSON object per line instead of the table\n" \
+"\n" \
+"exit codes:\n" \
+"  0  ok: the chain is intact (verify); every line was a record (show)\n" \
+"  1  verification failed (verify); a line is not a record (show)\n" \
+"  2  usage: unknown command or option, a missing value, a bad TIME\n" \
+"  3  FILE or LOG cannot be read\n"
+
+void
+tool_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("vncgate-audit: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int
+reader_open(struct reader *r, const char *path, int lock)
+{
+	memset(r, 0, sizeof(*r));
+	r->path = path;
+	if ((r->f = fopen(path, "re")) == NULL) {
+		tool_warn("cannot read %s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* writers hold LOCK_EX while they append: never read half a record */
+	if (lock)
+		(void)flock(fileno(r->f), LOCK_SH);
+	return 0;
+}
+
+int
+reader_next(struct reader *r, size_t *len, int *nl)
+{
+	ssize_t n;
+
+	errno = 0;
+	if ((n = getline(&r->line, &r->cap, r->f)) == -1) {
+		if (ferror(r->f)) {
+			tool_warn("cannot read %s: %s", r->path,
+			    strerror(errno != 0 ? errno : EIO));
+			return -1;
+		}
+		return 0;
+	}
+	r->lineno++;
+	*nl = n > 0 && r->line[n - 1] == '\n';
+	*len = (size_t)n - (*nl ? 1 : 0);
+	r->line[*len] = '\0';
+	return 1;
+}
+
+void
+reader_close(struct reader *r)
+{
+	if (r->f != NULL)
+		fclose(r->f);
+	free(r->line);
+	memset(r, 0, sizeof(*r));
+}
+
+void
+tool_safe(struct vg_buf *b, const char *s, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i;
+
+	for (i = 0; p[i] != '\0' && (max == 0 || i < max); i++) {
+		if (p[i] == '\\')
+			buf_adds(b, "\\\\");
+		else if (p[i] >= 0x20 && p[i] <= 0x7e)
+			buf_addc(b, (char)p[i]);
+		else
+			buf_addf(b, "\\x%02x", p[i]);
+	}
+	if (p[i] != '\0')
+		buf_adds(b, "...");
+}
+
+/* Is s exactly the digits and separators of pattern ('9' = a digit)? */
+static int
+shaped(const char *s, const char *pattern)
+{
+	for (; *pattern != '\0'; s++, pattern++) {
+		if (*pattern == '9' ? (*s < '0' || *s > '9') : *s != *pattern)
+			return 0;
+	}
+	return *s == '\0';
+}
+
+int
+tool_parse_time(const char *s, long long *ms)
+{
+	struct tm tm, back;
+	time_t t;
+
+	memset(&tm, 0, sizeof(tm));
+	if (!shaped(s, "9999-99-99") && !shaped(s, "9999-99-99T99:99") &&
+	    !shaped(s, "9999-99-99T99:99:99"))
+		return -1;
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon,
+	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) < 3)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	back = tm;
+	/* timegm normalises 02-30 into March: such a date is refused */
+	if ((t = timegm(&tm)) == (time_t)-1 || tm.tm_mday != back.tm_mday ||
+	    tm.tm_mon != back.tm_mon || tm.tm_hour != back.tm_hour ||
+	    tm.tm_min != back.tm_min || tm.tm_sec != back.tm_sec)
+		return -1;
+	*ms = (long long)t * 1000;
+	return 0;
+}
+
+/* The options that take a value, and where it goes. */
+static const char **
+option_slot(struct tool_args *a, const char *opt)
+{
+	if (strcmp(a->cmd, "verify") == 0)
+		return strcmp(opt, "--against") == 0 ? &a->against : NULL;
+	if (strcmp(opt, "--user") == 0)
+		return &a->user;
+	if (strcmp(opt, "--instance") == 0)
+		return &a->instance;
+	if (strcmp(opt, "--since") == 0)
+		return &a->since;
+	return NULL;
+}
+
+static int
+usage(const char *why, const char *what)
+{
+	if (why != NULL)
+		tool_warn("%s%s", why, what != NULL ? what : "");
+	fputs(USAGE, stderr);
+	return -1;
+}
+
+/* Each option once, FILE once, in any order after the command. */
+static int
+parse_args(int argc, char **argv, struct tool_args *a)
+{
+	const char **slot;
+	int i;
+
+	memset(a, 0, sizeof(*a));
+	if (argc < 2 || (strcmp(argv[1], "verify") != 0 &&
+	    strcmp(argv[1], "show") != 0))
+		return usage(argc < 2 ? NULL : "unknown command: ",
+		    argc < 2 ? NULL : argv[1]);
+	a->cmd = argv[1];
+	for (i = 2; i < argc; i++) {
+		if (strcmp(a->cmd, "show") == 0 &&
+		    strcmp(argv[i], "--json") == 0 && !a->json)
+			a->json = 1;
+		else if (strncmp(argv[i], "--", 2) != 0 && a->file == NULL)
+			a->file = argv[i];
+		else if ((slot = option_slot(a, argv[i])) == NULL ||
+		    *slot != NULL || i + 1 >= argc)
+			return usage("unexpected argument: ", argv[i]);
+		else
+			*slot = argv[++i];
+	}
+	if (a->file == NULL)
+		return usage("which file? ", NULL);
+	if (a->since != NULL && tool_parse_time(a->since, &a->since_ms) == -1)
+		return usage("--since takes YYYY-MM-DD or "
+		    "YYYY-MM-DDTHH:MM[:SS] (UTC), not ", a->since);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct tool_args a;
+
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0)) {
+		fputs(USAGE "\n" HELP, stdout);
+		return AX_OK;
+	}
+	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+		printf("vncgate-audit %s\n", VG_VERSION);
+		return AX_OK;
+	}
+	if (parse_args(argc, argv, &a) == -1)
+		return AX_USAGE;
+	if (strcmp(a.cmd, "verify") == 0)
+		return verify_run(&a);
+	return show_run(&a);
+}
