@@ -102,6 +102,13 @@ trimmed(struct http_response *resp)
 	return n > 0 ? resp->body : NULL;
 }
 
+/* The answers of a metadata service that has no token flow at all. */
+static int
+token_refused(long status)
+{
+	return status == 403 || status == 404 || status == 405;
+}
+
 static int
 imds_token(struct imds *m)
 {
@@ -114,6 +121,12 @@ imds_token(struct imds *m)
 		/* only a refused or failed PUT may fall back (optional) */
 		if (m->c->conf->creds.metadata_token == VG_MDTOKEN_OPTIONAL)
 			return 0;
+		/* a service that is down is not one without hardened mode */
+		if (!token_refused(m->err->http_status)) {
+			imds_fail(m, "metadata service: PUT " IMDS_TOKEN_PATH
+			    ": %s", why);
+			return -1;
+		}
 		creds_setfail(m->err, UNAVAILABLE, "the metadata service "
 		    "issued no session token, which metadata_token = "
 		    "required needs; tell your admin",

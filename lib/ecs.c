@@ -194,6 +194,9 @@ parse_ok(json_t *root, long status, const struct vg_instance *inst,
 	const char *url = cloud_json_str(root, "VncUrl");
 	const char *rid = cloud_json_str(root, "RequestId");
 
+	/* first, so the record of a refused URL still names the cloud call */
+	if (request_id_ok(rid))
+		vg_strlcpy(err->request_id, rid, sizeof(err->request_id));
 	if (url == NULL || !ecs_vnc_url_ok(url))
 		return fail(err, inst, "BadVncUrl", "HTTP %ld, VncUrl is "
 		    "missing or holds a refused character", status);
