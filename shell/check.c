@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "ratelimit.h"
 #include "shell.h"
 #include "util.h"
 
@@ -147,10 +149,31 @@ check_key(struct shell *sh)
 	return rc;
 }
 
+/* The rate-limit windows need their folder, when a limit is set. */
+static int
+check_state(struct shell *sh)
+{
+	char err[VG_ERRLEN];
+	int fd;
+
+	if (sh->conf.limits.user_per_minute == 0 &&
+	    sh->conf.limits.instance_per_minute == 0)
+		return 0;
+	fd = ratelimit_dir_open(sh->conf.limits.state_dir, &sh->policy, err,
+	    sizeof(err));
+	if (fd == -1) {
+		printf("%s\n", err);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 int
 check_mode(struct shell *sh, const char *spec)
 {
 	struct explain ex;
+	int rc;
 
 	if (spec != NULL && explain_parse(spec, &ex) == -1) {
 		fprintf(stderr, "-C takes user=U,instance=T[,from=ADDR]"
@@ -161,5 +184,9 @@ check_mode(struct shell *sh, const char *spec)
 		return EXIT_CONFIG;
 	if (spec != NULL)
 		return explain_run(sh, &ex);
-	return check_key(sh) == 0 ? EXIT_OK : EXIT_CONFIG;
+	/* both, so that one run names every problem */
+	rc = check_key(sh);
+	if (check_state(sh) == -1)
+		rc = -1;
+	return rc == 0 ? EXIT_OK : EXIT_CONFIG;
 }
