@@ -66,7 +66,7 @@ acl_shown(const char *v, char out[SHOWN])
 {
 	size_t i;
 
-	for (i = 0; v[i] != '\0' && i < MAXVAL; i++)
+	for (i = 0; i < MAXVAL && v[i] != '\0'; i++)
 		out[i] = (unsigned char)v[i] >= 0x20 &&
 		    (unsigned char)v[i] < 0x7f ? v[i] : '?';
 	if (v[i] != '\0') {

@@ -119,8 +119,13 @@ env_rebuild(void)
 	}
 	clearenv();
 	for (p = saved.p; p != NULL && p < saved.p + saved.len;
-	    p += strlen(p) + 1)
-		putenv(strdup(p));
+	    p += strlen(p) + 1) {
+		char *copy = strdup(p);
+
+		/* out of memory drops the variable: never putenv(NULL) */
+		if (copy != NULL)
+			putenv(copy);
+	}
 	setenv("PATH", "/usr/bin:/bin", 1);
 	buf_free(&saved);
 }

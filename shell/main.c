@@ -2,7 +2,7 @@
  * vncgate-shell: the operator's login shell (DESIGN 1.3, 2.2).
  *
  * main() is the list of steps: sanitise the process, read the arguments,
- * load config and ACL, then run one command (or, later, the menu).
+ * load config and ACL, then run one command or the menu.
  * Nothing here ever starts another program.
  */
 #include <limits.h>
@@ -14,6 +14,9 @@
 #include "shell.h"
 #include "util.h"
 
+/* Sentences the operator sees, in one place for the translators. */
+#define M_NO_TTY "the menu needs a terminal: use \"ssh -t bastion\", " \
+	"or give a command such as \"ssh bastion list\""
 #define USAGE "usage: vncgate-shell [-c COMMAND | -t [-f FILE] " \
 	"[-C user=U,instance=T[,from=ADDR][,at=YYYY-MM-DDTHH:MM]] | -V]"
 
@@ -89,15 +92,18 @@ is_own_path(const char *cmd)
 	return strcmp(cmd, self) == 0;
 }
 
+/* The menu needs a terminal both ways: it reads keys and draws. */
 static int
 run_menu(struct shell *sh)
 {
 	sh->mode = "menu";
 	log_shell(sh, "shell_start", "login");
-	say("the interactive menu is not available yet; run "
-	    "\"ssh -t bastion list\" or \"ssh bastion url NAME\" instead");
-	log_shell(sh, "shell_end", "usage");
-	return EXIT_USAGE;
+	if (!isatty(0) || !isatty(1)) {
+		say(M_NO_TTY);
+		log_shell(sh, "shell_end", "usage");
+		return EXIT_USAGE;
+	}
+	return menu_run(sh);
 }
 
 static int

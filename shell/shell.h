@@ -7,6 +7,9 @@
 
 #include <sys/types.h>
 
+#include <stdio.h>
+#include <termios.h>
+
 #include "acl.h"
 #include "audit.h"
 #include "conf.h"
@@ -35,6 +38,8 @@ struct shell_env {
 	char	*syslog_path;		/* VNCGATE_SYSLOG_SOCKET (unprivileged) */
 };
 
+struct menu;
+
 struct shell {
 	int			 privileged;	/* AT_SECURE: setgid */
 	struct shell_env	 env;
@@ -54,6 +59,9 @@ struct shell {
 
 	struct http_client	*http;
 	struct creds_ctx	 creds;
+
+	struct menu		*menu;		/* the interactive menu, or
+						   NULL for -c */
 };
 
 /* env.c */
@@ -89,9 +97,77 @@ int	issue_obtain(struct shell *, const char *target, int step_up,
 	    char **url);
 int	list_instances(struct shell *);
 
-/* output.c: how a URL reaches the operator */
-enum show_how { SHOW_URL_LINE, SHOW_TARGET };
+/*
+ * output.c: how a URL reaches the operator.  SHOW_URL_LINE: the URL line
+ * only (url TARGET, for scripts).  SHOW_TARGET: a bare TARGET, the QR
+ * code too on a terminal when `output` allows (DESIGN 1.3).  SHOW_QR:
+ * qr TARGET, the QR code then the URL line.
+ */
+enum show_how { SHOW_URL_LINE, SHOW_TARGET, SHOW_QR };
 int	show_url(struct shell *, const char *url, enum show_how);
+/* The width of the terminal on fd (TIOCGWINSZ), or 80 when none. */
+int	tty_columns(int fd);
+
+/*
+ * qr.c: url as a QR code (ECC level L, a 2-module quiet zone) in
+ * half-block characters, dark modules filled.  -1 with a sentence in
+ * why when it cannot be drawn, e.g. when it is wider than cols.
+ */
+int	qr_print(FILE *, const char *url, int cols, char *why, size_t whylen);
+
+/* input.c: the terminal in raw mode, and the bounded line editor. */
+struct tty_mode {
+	struct termios	 saved;
+	int		 saved_ok;
+};
+int	tty_raw(struct tty_mode *);
+void	tty_restore(const struct tty_mode *);
+
+enum ed_event {
+	ED_NONE,	/* nothing to show (ignored byte, escape sequence) */
+	ED_CHANGED,	/* the line changed: redraw */
+	ED_ENTER,	/* a line is ready in buf */
+	ED_CANCEL,	/* Ctrl-C */
+	ED_EOF,		/* Ctrl-D on an empty line */
+	ED_OVERFLOW,	/* over CMD_MAX: discarded, the rest is swallowed */
+	ED_DISCARDED,	/* Enter after an overflow */
+};
+
+struct line_ed {
+	char	buf[CMD_MAX + 1];
+	size_t	len;
+	int	overflow;	/* swallowing the rest of a too-long line */
+	int	esc;		/* inside a terminal escape sequence */
+	int	after_cr;	/* CR LF is one Enter */
+};
+void	ed_reset(struct line_ed *);
+enum ed_event ed_feed(struct line_ed *, unsigned char c);
+
+/* The menu's state (menu.c, menu_table.c); sh->menu while it runs. */
+struct menu {
+	struct tty_mode	 tty;
+	struct line_ed	 ed;
+	int		 cols;		/* TIOCGWINSZ, again on SIGWINCH */
+	int		 step_up;	/* reauth = issuance: PAM each time */
+	size_t		*shown;		/* numbers: indices into conf.inst */
+	size_t		 nshown;
+	char		 last[65];	/* the last instance, for r */
+	enum show_how	 last_how;
+	long long	 expires_ms;	/* the countdown's end, 0: none */
+	long long	 idle_ms;	/* when the idle timeout strikes */
+	const char	*end;		/* set: leave, with this reason */
+};
+
+/* menu.c */
+int	menu_run(struct shell *);
+int	menu_interrupted(void);		/* Ctrl-C since the last call */
+
+/* menu_table.c: what the menu's prompt words do */
+void	menu_header(struct shell *);
+int	menu_list(struct shell *, const char *filter);
+int	menu_issue(struct shell *, const char *target, enum show_how);
+int	menu_reissue(struct shell *);
+void	menu_free_list(struct menu *);
 
 /* One sentence to the operator on stderr. */
 void	say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
