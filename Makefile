@@ -44,9 +44,10 @@ DEPS = gcc make pkg-config libc6-dev \
        libcmocka-dev libpam-wrapper libpamtest0-dev \
        python3-minimal ca-certificates bsdutils \
        tmux zbar-tools groff-base gettext nftables iproute2 \
-       openssh-server openssh-client passwd util-linux
+       openssh-server openssh-client passwd util-linux \
+       clang libclang-rt-14-dev cppcheck valgrind
 
-.PHONY: all check deps install clean unit demo bench
+.PHONY: all check deps install clean unit demo bench fuzz
 
 all: $(SHELL_BIN) $(TOOL_BIN) $(PAM_SO) $(UNIT_BIN)
 
@@ -198,6 +199,10 @@ demo: deps all
 
 bench: deps all
 	bench/run
+
+# The fuzzers for longer than make check's 10 s each (FUZZ_SECONDS).
+fuzz: deps all
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-300} tests/run fuzz
 
 clean:
 	rm -f lib/*.o lib/*.a shell/*.o tools/*.o pam_module/*.o \
