@@ -9,16 +9,17 @@
 #include <string.h>
 
 #include "shell.h"
+#include "term.h"
 #include "util.h"
 
 #define CMD_SET		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
 			"0123456789._- "
 #define MAX_WORDS	2
+#define HELP_COLUMN	20	/* cells for the usage column of help */
 #define ARG_REST	-1	/* the name is a prefix, the rest is text */
 
 /* Sentences the operator sees, in one place for the translators. */
 #define M_COMMANDS	"commands:\n"
-#define M_HELP_LINE	"  %-13s %s\n"
 #define M_TARGET_CMD	"TARGET"
 #define M_TARGET_HELP	"the same as url TARGET"
 #define M_TARGET_NOTE	"TARGET is an instance name or ID from \"list\".\n"
@@ -135,6 +136,16 @@ cmd_quit(struct shell *sh, const char *arg)
 	return EXIT_OK;
 }
 
+/* One help line; the usage padded in cells, as a translation may be CJK. */
+static void
+help_line(const char *usage, const char *text)
+{
+	char col[4 * HELP_COLUMN + 1];
+
+	term_fit(usage, HELP_COLUMN, 1, col, sizeof(col));
+	printf("  %s %s\n", col, text);
+}
+
 static int
 cmd_help(struct shell *sh, const char *arg)
 {
@@ -142,18 +153,18 @@ cmd_help(struct shell *sh, const char *arg)
 	size_t i;
 
 	(void)arg;
-	printf(M_COMMANDS);
+	fputs(M_COMMANDS, stdout);
 	if (menu)
-		printf(M_HELP_LINE, M_MENU_TARGET, M_MENU_TGT_HELP);
+		help_line(M_MENU_TARGET, M_MENU_TGT_HELP);
 	for (i = 0; i < NCOMMANDS; i++)
 		if (commands[i].usage != NULL && (menu || !commands[i].menu))
-			printf(M_HELP_LINE, commands[i].usage,
-			    commands[i].help);
-	if (!menu)
-		printf(M_HELP_LINE M_TARGET_NOTE, M_TARGET_CMD,
-		    M_TARGET_HELP);
-	else
-		printf(M_MENU_NOTE);
+			help_line(commands[i].usage, commands[i].help);
+	if (menu)
+		fputs(M_MENU_NOTE, stdout);
+	else {
+		help_line(M_TARGET_CMD, M_TARGET_HELP);
+		fputs(M_TARGET_NOTE, stdout);
+	}
 	return EXIT_OK;
 }
 

@@ -11,6 +11,7 @@
 #include "ratelimit.h"
 #include "shell.h"
 #include "sign.h"
+#include "term.h"
 #include "util.h"
 
 #define URL_HASH_HEX	16
@@ -266,7 +267,7 @@ list_instances(struct shell *sh)
 {
 	struct acl_request req;
 	struct acl_query *q;
-	char rule[65];
+	char rule[65], desc[1024];
 	size_t i;
 	const struct vg_instance *in;
 
@@ -280,8 +281,10 @@ list_instances(struct shell *sh)
 		in = &sh->conf.inst[i];
 		if (acl_query_decide(q, in, rule, sizeof(rule)) != ACL_ALLOW)
 			continue;
+		/* the description may reach a terminal (ssh -t bastion list) */
+		term_clean(in->description, desc, sizeof(desc));
 		printf("%s\t%s\t%s\t%s\t%s\n", in->name, in->id, in->region,
-		    in->windows ? "windows" : "linux", in->description);
+		    in->windows ? "windows" : "linux", desc);
 	}
 	acl_query_free(q);
 	return fflush(stdout) == EOF ? EXIT_RUNTIME : EXIT_OK;

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "shell.h"
+#include "term.h"
 #include "util.h"
 
 #define ANSWER_MAX	512
@@ -25,19 +26,18 @@ struct conv_io {
 	int	tty;
 };
 
-/* Print a PAM message, control characters shown as '?'. */
+/* A PAM message through the one terminal filter (lib/term.c). */
 static void
 put_text(int fd, const char *s, int newline)
 {
 	char buf[512];
-	size_t i;
+	size_t n;
 
-	for (i = 0; s != NULL && s[i] != '\0' && i < sizeof(buf) - 1; i++)
-		buf[i] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ?
-		    '?' : s[i];
-	if (newline && i < sizeof(buf) - 1)
-		buf[i++] = '\n';
-	if (write(fd, buf, i) < 0)
+	term_clean(s != NULL ? s : "", buf, sizeof(buf) - 1);
+	n = strlen(buf);
+	if (newline)
+		buf[n++] = '\n';
+	if (write(fd, buf, n) < 0)
 		return;
 }
 
@@ -79,11 +79,12 @@ ask(const struct conv_io *io, const char *prompt, int echo)
 	if (hide) {
 		quiet = old;
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		tcsetattr(io->in, TCSAFLUSH, &quiet);
+		/* TCSANOW: keys typed right after the prompt still count */
+		tcsetattr(io->in, TCSANOW, &quiet);
 	}
 	s = read_line(io->in);
 	if (hide) {
-		tcsetattr(io->in, TCSAFLUSH, &old);
+		tcsetattr(io->in, TCSANOW, &old);
 		put_text(io->out, "", 1);
 	}
 	return s;

@@ -120,7 +120,9 @@ struct tty_mode {
 	struct termios	 saved;
 	int		 saved_ok;
 };
+int	tty_save(struct tty_mode *);
 int	tty_raw(struct tty_mode *);
+int	tty_cooked(const struct tty_mode *);
 void	tty_restore(const struct tty_mode *);
 
 enum ed_event {

@@ -17,7 +17,10 @@ PIDS=""
 harness_init() {
 	T=$(mktemp -d /tmp/vgtest.XXXXXX) || exit 1
 	chmod 755 "$T"
-	trap harness_cleanup EXIT INT TERM
+	trap harness_cleanup EXIT
+	# a signal ends the run: cleanup (via EXIT), never carry on
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
 	tests/mock/mkcerts "$T/certs" >/dev/null 2>&1 || {
 		echo "not ok - cannot make test certificates"; exit 1; }
 	ME=$(id -un)

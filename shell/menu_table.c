@@ -1,0 +1,333 @@
+/*
+ * What the menu shows: the header, the numbered table of the instances
+ * the ACL grants, and one issuance with its decision, its URL and the
+ * start of its countdown.  Every string from the config, the ACL or the
+ * environment goes through term.c on its way to the screen.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "shell.h"
+#include "term.h"
+#include "util.h"
+
+#define GAP		"  "	/* between columns */
+#define DESC_FIRST	12	/* the description shrinks to this first */
+#define COL_MIN		6	/* then the widest column, down to this */
+#define FIELD_MAX	(4 * 256 + 1)
+
+/* Sentences the operator sees, in one place for the translators. */
+#define M_HEADER	"vncgate %s: %s, connected from %s, on %s\n"
+#define M_LOCAL		"this machine"
+#define M_HINT		"Type a number, a name or an ID; /TEXT to filter, " \
+			"l to list, r for a new URL, ? for help, q to quit.\n"
+#define M_NONE		"You may not open any console now; ask your admin.\n"
+#define M_NO_MATCH	"No instance matches \"%s\"; type l for all.\n"
+#define M_ALLOWED	"%s (%s, %s): allowed by rule \"%s\".\n"
+#define M_REQUESTING	"Requesting the console URL of %s...\n"
+#define M_CANCELLED	"cancelled"
+#define M_NO_LAST	"nothing to renew yet: choose an instance first"
+#define M_NO_NUMBER	"there is no number %s in the list; type l to see it"
+#define M_OOM		"out of memory"
+#define M_LINUX		"linux"
+#define M_WINDOWS	"windows"
+
+enum col { C_NUM, C_NAME, C_ID, C_REGION, C_OS, C_DESC, NCOLS };
+
+static const char *const heads[NCOLS] = {
+	"#", "NAME", "ID", "REGION", "OS", "DESCRIPTION"
+};
+
+void
+menu_header(struct shell *sh)
+{
+	char host[256], host_c[FIELD_MAX], user_c[FIELD_MAX];
+	char from_c[FIELD_MAX];
+
+	/* the host name is the kernel's: any bytes at all */
+	if (gethostname(host, sizeof(host)) == -1)
+		host[0] = '\0';
+	host[sizeof(host) - 1] = '\0';
+	term_clean(host, host_c, sizeof(host_c));
+	term_clean(sh->user, user_c, sizeof(user_c));
+	term_clean(sh->env.rhost[0] != '\0' ? sh->env.rhost : M_LOCAL,
+	    from_c, sizeof(from_c));
+	printf(M_HEADER, VG_VERSION, user_c, from_c, host_c);
+}
+
+static void
+request(struct shell *sh, const struct vg_instance *inst,
+    struct acl_request *req)
+{
+	memset(req, 0, sizeof(*req));
+	req->user = sh->user;
+	req->groups = (const char *const *)sh->groups;
+	req->ngroups = sh->ngroups;
+	req->inst = inst;
+	req->from = sh->env.rhost[0] != '\0' ? sh->env.rhost : NULL;
+	acl_request_time(req, time(NULL), sh->conf.timezone);
+}
+
+/* The permitted instances, numbered from 1, into m->shown. */
+static int
+permitted(struct shell *sh, struct menu *m)
+{
+	struct acl_request req;
+	struct acl_query *q;
+	char rule[65];
+	size_t i;
+
+	menu_free_list(m);
+	request(sh, NULL, &req);
+	if ((q = acl_query_new(sh->acl, &req)) == NULL ||
+	    (m->shown = calloc(sh->conf.ninst + 1, sizeof(size_t))) == NULL) {
+		acl_query_free(q);
+		say(M_OOM);
+		return -1;
+	}
+	for (i = 0; i < sh->conf.ninst; i++)
+		if (acl_query_decide(q, &sh->conf.inst[i], rule,
+		    sizeof(rule)) == ACL_ALLOW)
+			m->shown[m->nshown++] = i;
+	acl_query_free(q);
+	return 0;
+}
+
+void
+menu_free_list(struct menu *m)
+{
+	free(m->shown);
+	m->shown = NULL;
+	m->nshown = 0;
+}
+
+/* The six fields of row n (1-based), as raw text. */
+static void
+fields(const struct vg_instance *in, size_t n, char *num, size_t numlen,
+    const char *f[NCOLS])
+{
+	snprintf(num, numlen, "%zu", n);
+	f[C_NUM] = num;
+	f[C_NAME] = in->name;
+	f[C_ID] = in->id;
+	f[C_REGION] = in->region;
+	f[C_OS] = in->windows ? M_WINDOWS : M_LINUX;
+	f[C_DESC] = in->description;
+}
+
+static int
+matches(const char *f[NCOLS], const char *filter)
+{
+	int c;
+
+	if (filter == NULL || filter[0] == '\0')
+		return 1;
+	for (c = C_NAME; c < NCOLS; c++)
+		if (strcasestr(f[c], filter) != NULL)
+			return 1;
+	return 0;
+}
+
+static int
+sum(const int w[NCOLS])
+{
+	int c, s = 0;
+
+	for (c = 0; c < NCOLS; c++)
+		s += w[c];
+	return s;
+}
+
+/* The widest column that may still give way; -1 when none. */
+static int
+widest(const int w[NCOLS])
+{
+	int c, pick = -1;
+
+	for (c = C_NAME; c < NCOLS; c++)
+		if (c != C_OS && w[c] > COL_MIN &&
+		    (pick == -1 || w[c] > w[pick]))
+			pick = c;
+	return pick;
+}
+
+/*
+ * Fit the natural widths into the terminal: the description gives way
+ * first, then the widest column, one cell at a time.  On a terminal too
+ * narrow even for that, the lines wrap.
+ */
+static void
+fit(int w[NCOLS], int cols)
+{
+	int avail = cols - 1 - (int)strlen(GAP) * (NCOLS - 1);
+	int pick;
+
+	while (sum(w) > avail) {
+		pick = w[C_DESC] > DESC_FIRST ? C_DESC : widest(w);
+		if (pick == -1)
+			return;
+		w[pick]--;
+	}
+}
+
+static void
+widths(struct shell *sh, const struct menu *m, const char *filter,
+    int w[NCOLS])
+{
+	const char *f[NCOLS];
+	char num[24];
+	size_t i;
+	int c;
+
+	for (c = 0; c < NCOLS; c++)
+		w[c] = term_width(heads[c]);
+	for (i = 0; i < m->nshown; i++) {
+		fields(&sh->conf.inst[m->shown[i]], i + 1, num, sizeof(num), f);
+		if (!matches(f, filter))
+			continue;
+		for (c = 0; c < NCOLS; c++)
+			if (term_width(f[c]) > w[c])
+				w[c] = term_width(f[c]);
+	}
+	fit(w, m->cols);
+}
+
+/* One row; the number right-aligned, the last column unpadded. */
+static void
+row(const char *const f[NCOLS], const int w[NCOLS])
+{
+	char out[FIELD_MAX];
+	int c, pad;
+
+	for (c = 0; c < NCOLS; c++) {
+		if (c == C_NUM) {
+			pad = w[c] - term_width(f[c]);
+			printf("%*s", pad > 0 ? pad : 0, "");
+		}
+		term_fit(f[c], w[c], c != C_NUM && c != C_DESC, out,
+		    sizeof(out));
+		printf("%s%s", out, c == C_DESC ? "\n" : GAP);
+	}
+}
+
+int
+menu_list(struct shell *sh, const char *filter)
+{
+	struct menu *m = sh->menu;
+	const char *f[NCOLS];
+	char num[24], shown[FIELD_MAX];
+	int w[NCOLS], rows = 0;
+	size_t i;
+
+	if (permitted(sh, m) == -1)
+		return EXIT_RUNTIME;
+	if (m->nshown == 0) {
+		fputs(M_NONE, stdout);
+		return EXIT_OK;
+	}
+	widths(sh, m, filter, w);
+	for (i = 0; i < m->nshown; i++) {
+		fields(&sh->conf.inst[m->shown[i]], i + 1, num, sizeof(num), f);
+		if (!matches(f, filter))
+			continue;
+		if (rows++ == 0)
+			row(heads, w);
+		row(f, w);
+	}
+	if (rows == 0) {
+		term_clean(filter, shown, sizeof(shown));
+		printf(M_NO_MATCH, shown);
+	} else
+		fputs(M_HINT, stdout);
+	return fflush(stdout) == EOF ? EXIT_RUNTIME : EXIT_OK;
+}
+
+/* A number from the table, else a name or an ID; NULL when neither. */
+static const struct vg_instance *
+resolve(struct shell *sh, const char *target, int *bad_number)
+{
+	struct menu *m = sh->menu;
+	const char *p;
+	unsigned long n;
+
+	*bad_number = 0;
+	for (p = target; isdigit((unsigned char)*p); p++)
+		;
+	if (*p == '\0' && p - target <= 6) {
+		n = strtoul(target, NULL, 10);
+		if (n >= 1 && n <= m->nshown)
+			return &sh->conf.inst[m->shown[n - 1]];
+		*bad_number = conf_find_instance(&sh->conf, target) == NULL;
+	}
+	return conf_find_instance(&sh->conf, target);
+}
+
+/* The ACL decision on screen; 1 when allowed. */
+static int
+decision(struct shell *sh, const struct vg_instance *in)
+{
+	struct acl_request req;
+	char rule[65], rule_c[FIELD_MAX], name[FIELD_MAX], id[FIELD_MAX];
+	char region[FIELD_MAX];
+
+	request(sh, in, &req);
+	if (acl_decide(sh->acl, &req, rule, sizeof(rule)) != ACL_ALLOW)
+		return 0;
+	term_clean(rule, rule_c, sizeof(rule_c));
+	term_clean(in->name, name, sizeof(name));
+	term_clean(in->id, id, sizeof(id));
+	term_clean(in->region, region, sizeof(region));
+	printf(M_ALLOWED, name, id, region, rule_c);
+	/* with reauth = issuance PAM asks first: its prompt comes next */
+	if (!sh->menu->step_up)
+		printf(M_REQUESTING, name);
+	fflush(stdout);
+	return 1;
+}
+
+int
+menu_issue(struct shell *sh, const char *target, enum show_how how)
+{
+	struct menu *m = sh->menu;
+	const struct vg_instance *in;
+	char *url = NULL;
+	int bad_number, allowed = 0, rc;
+
+	if ((in = resolve(sh, target, &bad_number)) == NULL && bad_number) {
+		say(M_NO_NUMBER, target);
+		return EXIT_USAGE;
+	}
+	if (in != NULL && (allowed = decision(sh, in)) != 0) {
+		vg_strlcpy(m->last, in->name, sizeof(m->last));
+		m->last_how = how;
+	}
+	/* a denial is recorded and explained by issue_obtain, no PAM first */
+	rc = issue_obtain(sh, in != NULL ? in->name : target,
+	    allowed && m->step_up, &url);
+	if (menu_interrupted()) {
+		vg_freestr(url);
+		say(M_CANCELLED);
+		return EXIT_USAGE;
+	}
+	if (rc == EXIT_OK && (rc = show_url(sh, url, how)) == EXIT_OK)
+		m->expires_ms = vg_now_ms() + sh->conf.url_ttl * 1000LL;
+	vg_freestr(url);
+	return rc;
+}
+
+int
+menu_reissue(struct shell *sh)
+{
+	char target[sizeof(sh->menu->last)];
+
+	if (sh->menu->last[0] == '\0') {
+		say(M_NO_LAST);
+		return EXIT_USAGE;
+	}
+	vg_strlcpy(target, sh->menu->last, sizeof(target));
+	return menu_issue(sh, target, sh->menu->last_how);
+}
