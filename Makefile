@@ -18,6 +18,7 @@ CFLAGS  += -std=c11 -Wall -Wextra -Werror $(HARDEN) \
 	   -D_DEFAULT_SOURCE -D_GNU_SOURCE \
 	   -DVG_VERSION='"$(VERSION)"' -DSYSCONFDIR='"$(SYSCONFDIR)"' \
 	   -DSBINDIR='"$(PREFIX)/sbin"' \
+	   -DLOCALEDIR='"$(PREFIX)/share/locale"' \
 	   -Ilib $(PKG_CFLAGS)
 EXE_LDFLAGS = -fPIE -pie -Wl,-z,relro,-z,now
 LDLIBS   = $(PKG_LIBS)
@@ -35,6 +36,10 @@ PAM_SO    = $(if $(PAM_SRC),pam_module/pam_vncgate.so)
 UNIT_SRC  = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN  = $(UNIT_SRC:.c=)
 HEADERS   = $(wildcard lib/*.h shell/*.h pam_module/*.h tools/*.h)
+MO        = po/zh_CN.mo po/locale/zh_CN/LC_MESSAGES/vncgate.mo
+XGETTEXT_FLAGS = --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ \
+	    --keyword=P_:1,2 --add-comments=TRANSLATORS --sort-by-file \
+	    --package-name=vncgate --package-version=$(VERSION)
 
 # Debian packages: build, tests and the mock cloud.  `make deps` installs
 # the missing ones as root, or prints the command.
@@ -45,11 +50,11 @@ DEPS = gcc make pkg-config libc6-dev \
        python3-minimal ca-certificates bsdutils \
        tmux zbar-tools groff-base gettext nftables iproute2 \
        openssh-server openssh-client passwd util-linux \
-       clang libclang-rt-14-dev cppcheck valgrind
+       clang libclang-rt-14-dev cppcheck valgrind procps locales
 
-.PHONY: all check deps install clean unit demo bench fuzz
+.PHONY: all check deps install clean unit demo bench fuzz pot
 
-all: $(SHELL_BIN) $(TOOL_BIN) $(PAM_SO) $(UNIT_BIN)
+all: $(SHELL_BIN) $(TOOL_BIN) $(PAM_SO) $(UNIT_BIN) $(MO)
 
 $(LIB): $(LIB_OBJ)
 	rm -f $@
@@ -80,6 +85,19 @@ $(PAM_SO): $(PAM_SRC:.c=.o) $(LIB) pam_module/pam_vncgate.map
 	$(CC) $(CFLAGS) -shared -Wl,-z,relro,-z,now,-z,defs \
 	    -Wl,--version-script=pam_module/pam_vncgate.map \
 	    -o $@ $(PAM_SRC:.c=.o) $(LIB) $(LDLIBS)
+
+# The zh_CN catalogue: po/zh_CN.mo is installed; the copy under
+# po/locale/ is for the tests (VNCGATE_LOCALEDIR=$(CURDIR)/po/locale).
+# `make pot` extracts the sentences marked _(), N_() and P_() again.
+po/zh_CN.mo: po/zh_CN.po
+	msgfmt --check --output-file=$@ $<
+
+po/locale/zh_CN/LC_MESSAGES/vncgate.mo: po/zh_CN.mo
+	mkdir -p $(@D) && cp po/zh_CN.mo $@
+
+pot:
+	xgettext $(XGETTEXT_FLAGS) --output=po/vncgate.pot $(SHELL_SRC) \
+	    $(LIB_SRC)
 
 tests/unit/test_%: tests/unit/test_%.c tests/unit/unit.h tests/unit/mock.h $(LIB) $(HEADERS)
 	$(CC) $(CFLAGS) -fPIE -Itests/unit $(EXE_LDFLAGS) -o $@ $< $(LIB) \
