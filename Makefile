@@ -225,4 +225,5 @@ fuzz: deps all
 clean:
 	rm -f lib/*.o lib/*.a shell/*.o tools/*.o pam_module/*.o \
 	    pam_module/*.so $(SHELL_BIN) $(TOOL_BIN) $(UNIT_BIN)
-	rm -rf tests/out .build-paths
+	rm -f po/*.mo
+	rm -rf tests/out .build-paths po/locale

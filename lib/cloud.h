@@ -16,6 +16,14 @@
 #include "http.h"
 #include "sign.h"
 
+/*
+ * Marks the operator's sentences for xgettext (po/vncgate.pot).  lib/
+ * never translates: the shell does, at print time, from msgfmt.
+ */
+#ifndef N_
+#define N_(s)	s
+#endif
+
 struct vg_cloud_err {
 	char	code[96];	/* the cloud's Code, or one of ours:
 				   NetworkError, Timeout, TLSError,
@@ -24,6 +32,10 @@ struct vg_cloud_err {
 	char	request_id[96];	/* "" when none */
 	char	detail[384];	/* for syslog: status, Code, Message */
 	char	message[256];	/* for the operator: one sentence */
+	const char *msgfmt;	/* message before the instance name went
+				   in: a static N_() sentence, its "%s"
+				   (if any) the name, which the shell
+				   translates; NULL: not from a table */
 	long	http_status;	/* 0 when no response */
 	int	attempts;	/* requests sent, retries included */
 };

@@ -17,14 +17,17 @@
 #include "creds_int.h"
 #include "util.h"
 
-/* the operator's sentences follow ecs.c: lower case, no final stop */
-#define KEY_MSG		"the bastion's access key file is unusable; " \
-			"tell your admin"
+/*
+ * the operator's sentences follow ecs.c: lower case, no final stop; N_():
+ * the shell translates them (vg_cloud_err.msgfmt)
+ */
+#define KEY_MSG		N_("the bastion's access key file is unusable; " \
+			"tell your admin")
 
 /* ------------------------------------------------------------------ */
 /* Shared by the providers (creds_int.h) */
 
-/* One sentence for the operator, the details for syslog. */
+/* One static sentence for the operator, the details for syslog. */
 void
 creds_setfail(struct vg_cloud_err *e, const char *code, const char *msg,
     const char *fmt, ...)
@@ -33,6 +36,7 @@ creds_setfail(struct vg_cloud_err *e, const char *code, const char *msg,
 
 	vg_strlcpy(e->code, code, sizeof(e->code));
 	vg_strlcpy(e->message, msg, sizeof(e->message));
+	e->msgfmt = msg[0] != '\0' ? msg : NULL;
 	va_start(ap, fmt);
 	vsnprintf(e->detail, sizeof(e->detail), fmt, ap);
 	va_end(ap);
@@ -171,8 +175,8 @@ creds_get(struct creds_ctx *c, const char *user,
 	memset(&fresh, 0, sizeof(fresh));
 	if ((size_t)p >= sizeof(fetchers) / sizeof(fetchers[0]) ||
 	    fetchers[p] == NULL) {
-		creds_setfail(err, UNAVAILABLE, "no credentials provider is "
-		    "configured; tell your admin",
+		creds_setfail(err, UNAVAILABLE, N_("no credentials provider "
+		    "is configured; tell your admin"),
 		    "credentials.provider %d unknown", (int)p);
 		return -1;
 	}
@@ -181,9 +185,9 @@ creds_get(struct creds_ctx *c, const char *user,
 		return -1;
 	}
 	if (fresh.expiration != 0 && fresh.expiration <= now) {
-		creds_setfail(err, UNAVAILABLE, "the role credentials arrived "
-		    "expired: the bastion's clock may be wrong; tell your "
-		    "admin",
+		creds_setfail(err, UNAVAILABLE, N_("the role credentials "
+		    "arrived expired: the bastion's clock may be wrong; tell "
+		    "your admin"),
 		    "credentials %s expired %lld s ago", fresh.id,
 		    (long long)(now - fresh.expiration));
 		creds_wipe(&fresh);

@@ -19,8 +19,8 @@
 #define IMDS_TOKEN_PATH	"/latest/api/token"
 
 /* the operator's sentences follow ecs.c: lower case, no final stop */
-#define IMDS_MSG	"the metadata service did not hand out the " \
-			"bastion's role credentials; tell your admin"
+#define IMDS_MSG	N_("the metadata service did not hand out the " \
+			"bastion's role credentials; tell your admin")
 
 struct imds {
 	struct creds_ctx	*c;
@@ -127,9 +127,9 @@ imds_token(struct imds *m)
 			    ": %s", why);
 			return -1;
 		}
-		creds_setfail(m->err, UNAVAILABLE, "the metadata service "
+		creds_setfail(m->err, UNAVAILABLE, N_("the metadata service "
 		    "issued no session token, which metadata_token = "
-		    "required needs; tell your admin",
+		    "required needs; tell your admin"),
 		    "metadata service: PUT " IMDS_TOKEN_PATH ": %s", why);
 		return -1;
 	}
@@ -168,9 +168,9 @@ imds_role(struct imds *m, char *role, size_t rolelen)
 		return -1;
 	}
 	if ((body = trimmed(&resp)) != NULL && strchr(body, '\n') != NULL)
-		creds_setfail(m->err, UNAVAILABLE, "the bastion has more "
+		creds_setfail(m->err, UNAVAILABLE, N_("the bastion has more "
 		    "than one RAM role and credentials.role_name names none; "
-		    "tell your admin", "metadata service lists several roles");
+		    "tell your admin"), "metadata service lists several roles");
 	else if (body == NULL || !vg_charset_ok(body, NAME_SET, 64) ||
 	    vg_strlcpy(role, body, rolelen) == -1)
 		imds_fail(m, "metadata service: no valid RAM role name in the "

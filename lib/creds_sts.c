@@ -234,15 +234,15 @@ sts_prepare(struct creds_ctx *c, const char *user,
 	char why[VG_ERRLEN];
 
 	if (creds_session_name(user, s->session, sizeof(s->session)) == -1) {
-		creds_setfail(err, UNAVAILABLE, "your user name does not fit "
-		    "in an STS session name; tell your admin",
+		creds_setfail(err, UNAVAILABLE, N_("your user name does not "
+		    "fit in an STS session name; tell your admin"),
 		    "RoleSessionName: cannot map the user name");
 		return -1;
 	}
 	if (cf->creds.session_policy && creds_session_policy(
 	    cf->creds.role_arn, inst, &s->policy, why, sizeof(why)) == -1) {
-		creds_setfail(err, UNAVAILABLE, "no session policy can be made "
-		    "for this instance; tell your admin", "%s", why);
+		creds_setfail(err, UNAVAILABLE, N_("no session policy can be "
+		    "made for this instance; tell your admin"), "%s", why);
 		return -1;
 	}
 	if (creds_load_key(c, &s->key_id, &s->secret, err) == -1)
@@ -261,27 +261,27 @@ static const struct {
 	const char *code;
 	const char *msg;
 } sts_codes[] = {
-	{ "NoPermission", "the bastion's access key may not assume its RAM "
-	    "role (trust policy or sts:AssumeRole); tell your admin" },
-	{ "EntityNotExist.Role", "the RAM role in credentials.role_arn does "
-	    "not exist; tell your admin" },
-	{ "InvalidParameter.RoleArn", "credentials.role_arn is not a valid "
-	    "role ARN; tell your admin" },
-	{ "InvalidParameter.DurationSeconds", "credentials.duration is "
-	    "outside what the RAM role allows; tell your admin" },
-	{ "InvalidParameter.PolicyGrammar", "STS refused the session policy "
-	    "for this instance; tell your admin" },
-	{ "InvalidParameter.RoleSessionName", "STS refused the session name "
-	    "made from your user name; tell your admin" },
+	{ "NoPermission", N_("the bastion's access key may not assume its "
+	    "RAM role (trust policy or sts:AssumeRole); tell your admin") },
+	{ "EntityNotExist.Role", N_("the RAM role in credentials.role_arn "
+	    "does not exist; tell your admin") },
+	{ "InvalidParameter.RoleArn", N_("credentials.role_arn is not a "
+	    "valid role ARN; tell your admin") },
+	{ "InvalidParameter.DurationSeconds", N_("credentials.duration is "
+	    "outside what the RAM role allows; tell your admin") },
+	{ "InvalidParameter.PolicyGrammar", N_("STS refused the session "
+	    "policy for this instance; tell your admin") },
+	{ "InvalidParameter.RoleSessionName", N_("STS refused the session "
+	    "name made from your user name; tell your admin") },
 	/* the transport failures (cloud_transport_code) */
-	{ "NetworkError", "cannot reach STS for role credentials: check the "
-	    "network or tell your admin" },
-	{ "Timeout", "STS did not answer in time for role credentials: try "
-	    "again in a minute" },
-	{ "TLSError", "cannot verify STS's certificate, so no role "
-	    "credentials were requested; tell your admin" },
-	{ "ResponseTooLarge", "STS sent an oversized answer for role "
-	    "credentials; tell your admin" },
+	{ "NetworkError", N_("cannot reach STS for role credentials: check "
+	    "the network or tell your admin") },
+	{ "Timeout", N_("STS did not answer in time for role credentials: "
+	    "try again in a minute") },
+	{ "TLSError", N_("cannot verify STS's certificate, so no role "
+	    "credentials were requested; tell your admin") },
+	{ "ResponseTooLarge", N_("STS sent an oversized answer for role "
+	    "credentials; tell your admin") },
 };
 
 /* Fill err->message for code; ecs_explain has a sentence for any code. */
@@ -295,6 +295,7 @@ sts_explain(const char *code, const struct vg_instance *inst,
 		if (strcmp(code, sts_codes[i].code) == 0) {
 			vg_strlcpy(err->message, sts_codes[i].msg,
 			    sizeof(err->message));
+			err->msgfmt = sts_codes[i].msg;
 			return;
 		}
 	ecs_explain(code, inst, err);
@@ -304,10 +305,13 @@ sts_explain(const char *code, const struct vg_instance *inst,
 static void
 sts_unsent(const struct vg_instance *inst, struct vg_cloud_err *err)
 {
-	if (strcmp(err->code, UNAVAILABLE) == 0)
-		vg_strlcpy(err->message, "vncgate could not request role "
-		    "credentials; tell your admin", sizeof(err->message));
-	else
+	static const char *const msg = N_("vncgate could not request role "
+	    "credentials; tell your admin");
+
+	if (strcmp(err->code, UNAVAILABLE) == 0) {
+		vg_strlcpy(err->message, msg, sizeof(err->message));
+		err->msgfmt = msg;
+	} else
 		sts_explain(err->code, inst, err);
 }
 
@@ -342,8 +346,8 @@ sts_answer(const struct http_response *resp, const struct vg_instance *inst,
 	}
 	if (creds_parse_sts(resp->body, resp->len, out, why, sizeof(why)) ==
 	    -1) {
-		creds_setfail(err, UNAVAILABLE, "STS sent role credentials "
-		    "vncgate cannot use; tell your admin",
+		creds_setfail(err, UNAVAILABLE, N_("STS sent role "
+		    "credentials vncgate cannot use; tell your admin"),
 		    STS_WHAT ": HTTP %ld: %s", resp->status, why);
 		return -1;
 	}

@@ -36,7 +36,8 @@
 
 /*
  * One sentence for the operator per cloud or local code; %s is the
- * instance name.  First match wins; the last row is the default.
+ * instance name.  First match wins; the last row is the default.  N_():
+ * the shell shows them translated (vg_cloud_err.msgfmt).
  */
 static const struct ecs_error {
 	const char	*code;
@@ -44,65 +45,69 @@ static const struct ecs_error {
 	const char	*fmt;
 } errtab[] = {
 	{ "IncorrectInstanceStatus", 0,
-	    "%s is not running: the console needs a running instance" },
+	    N_("%s is not running: the console needs a running instance") },
 	{ "InstanceNotReady", 0,
-	    "%s is still being created: try again in a minute" },
+	    N_("%s is still being created: try again in a minute") },
 	{ "InvalidInstanceId.NotFound", 0,
-	    "the cloud does not know the instance ID of %s: the inventory "
-	    "may be stale; tell your admin" },
+	    N_("the cloud does not know the instance ID of %s: the "
+	    "inventory may be stale; tell your admin") },
 	{ "InvalidRegionId.NotFound", 0,
-	    "the cloud does not know the region of %s: the inventory may be "
-	    "wrong; tell your admin" },
+	    N_("the cloud does not know the region of %s: the inventory "
+	    "may be wrong; tell your admin") },
 	{ "Throttling", E_RETRY | E_PREFIX,
-	    "the cloud is throttling requests: try %s again in a minute" },
+	    N_("the cloud is throttling requests: try %s again in a minute") },
 	{ "SignatureDoesNotMatch", 0,
-	    "cannot open %s: the bastion's credentials are wrong; tell your "
-	    "admin" },
+	    N_("cannot open %s: the bastion's credentials are wrong; tell "
+	    "your admin") },
 	{ "InvalidAccessKeyId.NotFound", 0,
-	    "cannot open %s: the cloud does not know the bastion's access "
-	    "key; tell your admin" },
+	    N_("cannot open %s: the cloud does not know the bastion's "
+	    "access key; tell your admin") },
 	{ "InvalidSecurityToken.", E_PREFIX,
-	    "cannot open %s: the bastion's role credentials are expired or "
-	    "invalid; tell your admin" },
+	    N_("cannot open %s: the bastion's role credentials are expired "
+	    "or invalid; tell your admin") },
 	{ "Forbidden", E_PREFIX,
-	    "the bastion's role may not open the console of %s; tell your "
-	    "admin" },
+	    N_("the bastion's role may not open the console of %s; tell "
+	    "your admin") },
 	{ "NoPermission", 0,
-	    "the bastion's role may not open the console of %s; tell your "
-	    "admin" },
+	    N_("the bastion's role may not open the console of %s; tell "
+	    "your admin") },
 	{ "InvalidTimeStamp.", E_PREFIX,
-	    "cannot open %s: the bastion's clock is wrong; tell your admin" },
+	    N_("cannot open %s: the bastion's clock is wrong; tell your "
+	    "admin") },
 	{ "SignatureNonceUsed", E_RETRY,
-	    "the cloud saw a repeated request for %s: try again" },
+	    N_("the cloud saw a repeated request for %s: try again") },
 	{ "ServiceUnavailable", E_RETRY,
-	    "the cloud API is unavailable: try %s again in a minute" },
+	    N_("the cloud API is unavailable: try %s again in a minute") },
 	{ "InternalError", E_RETRY,
-	    "the cloud API failed: try %s again in a minute" },
+	    N_("the cloud API failed: try %s again in a minute") },
 	{ "HTTP5", E_RETRY | E_PREFIX,
-	    "the cloud API failed: try %s again in a minute" },
+	    N_("the cloud API failed: try %s again in a minute") },
 	{ "NetworkError", E_RETRY,
-	    "cannot reach the cloud API to open %s: check the network or "
-	    "tell your admin" },
+	    N_("cannot reach the cloud API to open %s: check the network "
+	    "or tell your admin") },
 	{ "Timeout", E_RETRY,
-	    "the cloud API did not answer in time for %s: try again in a "
-	    "minute" },
+	    N_("the cloud API did not answer in time for %s: try again in "
+	    "a minute") },
 	{ "TLSError", 0,
-	    "cannot verify the cloud API's certificate, so %s was not "
-	    "opened; tell your admin" },
+	    N_("cannot verify the cloud API's certificate, so %s was not "
+	    "opened; tell your admin") },
 	{ "ResponseTooLarge", 0,
-	    "the cloud API sent an oversized answer for %s; tell your admin" },
+	    N_("the cloud API sent an oversized answer for %s; tell your "
+	    "admin") },
 	{ "BadResponse", 0,
-	    "the cloud API sent an unreadable answer for %s; tell your admin" },
+	    N_("the cloud API sent an unreadable answer for %s; tell your "
+	    "admin") },
 	{ "BadVncUrl", 0,
-	    "the cloud API sent a console address for %s that vncgate "
-	    "refuses; tell your admin" },
+	    N_("the cloud API sent a console address for %s that vncgate "
+	    "refuses; tell your admin") },
 	{ "CredentialsUnavailable", 0,
-	    "the bastion has no cloud credentials to open %s; tell your "
-	    "admin" },
+	    N_("the bastion has no cloud credentials to open %s; tell your "
+	    "admin") },
 	{ "ClientError", 0,
-	    "vncgate could not send the request for %s; tell your admin" },
+	    N_("vncgate could not send the request for %s; tell your admin") },
 	{ NULL, 0,
-	    "the cloud refused to open the console of %s; tell your admin" },
+	    N_("the cloud refused to open the console of %s; tell your "
+	    "admin") },
 };
 
 /* One call: what every attempt needs. */
@@ -145,7 +150,8 @@ ecs_explain(const char *code, const struct vg_instance *inst,
 		name = inst->name;
 	if (code != err->code)
 		vg_strlcpy(err->code, code, sizeof(err->code));
-	snprintf(err->message, sizeof(err->message), lookup(code)->fmt, name);
+	err->msgfmt = lookup(code)->fmt;
+	snprintf(err->message, sizeof(err->message), err->msgfmt, name);
 }
 
 int

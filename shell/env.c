@@ -181,6 +181,8 @@ read_vars(struct shell *sh)
 	env->config = read_path_var("VNCGATE_CONFIG", sh->privileged);
 	env->syslog_path = read_path_var("VNCGATE_SYSLOG_SOCKET",
 	    sh->privileged);
+	/* the build tree's catalogue, for the tests (po/locale) */
+	env->localedir = read_path_var("VNCGATE_LOCALEDIR", sh->privileged);
 }
 
 void
@@ -201,5 +203,6 @@ env_free(struct shell_env *env)
 	free(env->original_command);
 	free(env->config);
 	free(env->syslog_path);
+	free(env->localedir);
 	memset(env, 0, sizeof(*env));
 }

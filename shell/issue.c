@@ -16,6 +16,25 @@
 
 #define URL_HASH_HEX	16
 
+/* Sentences the operator sees, in one place for the translators (po/). */
+#define M_DENIED	N_("%s: no such instance, or you may not open its " \
+			"console")
+#define M_CLOUD_FAILED	N_("the console URL could not be obtained; try " \
+			"again")
+#define M_LIMIT_USER(n)	P_("too many consoles opened in the last minute; " \
+			"try again in %lld second", "too many consoles " \
+			"opened in the last minute; try again in %lld " \
+			"seconds", (n))
+#define M_LIMIT_INST(n)	P_("too many consoles opened for %s in the last " \
+			"minute; try again in %lld second", "too many " \
+			"consoles opened for %s in the last minute; try " \
+			"again in %lld seconds", (n))
+#define M_NO_LIMITS	N_("the rate limits cannot be checked, so no " \
+			"console is opened; tell your admin")
+#define M_NO_RECORD	N_("the audit log did not take the record, so no " \
+			"URL is shown; tell your admin")
+#define M_OOM		N_("out of memory")
+
 /* Everything one issuance decides, for its audit record. */
 struct issuance {
 	const struct vg_instance	*inst;
@@ -69,8 +88,7 @@ deny(struct shell *sh, const struct issuance *is, const char *reason)
 	log_emit(sh, &rec);
 	audit_rec_free(&rec);
 	/* unknown and forbidden read the same: the inventory stays private */
-	say("%s: no such instance, or you may not open its console",
-	    is->target);
+	say(_(M_DENIED), is->target);
 	return EXIT_DENIED;
 }
 
@@ -102,8 +120,11 @@ cloud_failed(struct shell *sh, const struct issuance *is,
 {
 	record_issue(sh, is, ce->code[0] ? ce->code : "Error",
 	    ce->request_id, "", ce->detail);
-	say("%s", ce->message[0] ? ce->message :
-	    "the console URL could not be obtained; try again");
+	/* lib/ words it in English; its sentence's format is in po/ */
+	if (ce->msgfmt != NULL)
+		say(_(ce->msgfmt), is->inst->name);
+	else
+		say("%s", ce->message[0] ? ce->message : _(M_CLOUD_FAILED));
 	return EXIT_RUNTIME;
 }
 
@@ -131,7 +152,6 @@ limited(struct shell *sh, const struct issuance *is,
     const struct rl_verdict *v)
 {
 	struct audit_rec rec;
-	char where[80] = "";
 	/* rounded up: "try again in 0 seconds" would be refused again */
 	long long secs = (v->retry_after_ms + 999) / 1000;
 
@@ -142,9 +162,9 @@ limited(struct shell *sh, const struct issuance *is,
 	log_emit(sh, &rec);
 	audit_rec_free(&rec);
 	if (v->scope == RL_INSTANCE)
-		snprintf(where, sizeof(where), " for %s", is->inst->name);
-	say("too many consoles opened%s in the last minute; try again in "
-	    "%lld second%s", where, secs, secs == 1 ? "" : "s");
+		say(M_LIMIT_INST((unsigned long)secs), is->inst->name, secs);
+	else
+		say(M_LIMIT_USER((unsigned long)secs), secs);
 	return EXIT_DENIED;
 }
 
@@ -174,8 +194,7 @@ rate_limit(struct shell *sh, const struct issuance *is)
 	if (r == RL_LIMITED)
 		return limited(sh, is, &v);
 	record_issue(sh, is, "RateLimitUnavailable", "", "", err);
-	say("the rate limits cannot be checked, so no console is opened; "
-	    "tell your admin");
+	say(_(M_NO_LIMITS));
 	return EXIT_RUNTIME;
 }
 
@@ -216,10 +235,36 @@ record_ok(struct shell *sh, struct issuance *is, const char *url,
 	audit_sha256_prefix(url, URL_HASH_HEX, hash);
 	if (record_issue(sh, is, "ok", res->request_id, hash, NULL) == -1 &&
 	    sh->conf.audit.required) {
-		say("the audit log did not take the record, so no URL is "
-		    "shown; tell your admin");
+		say(_(M_NO_RECORD));
 		return EXIT_RUNTIME;
 	}
+	return EXIT_OK;
+}
+
+/*
+ * The step-up and the ACL (DESIGN 2.2 steps 2-3).  With reauth = login the
+ * step-up comes first and knows no instance.  With reauth = issuance our
+ * own decision comes first, so a refusal is recorded as a deny, and only
+ * then does PAM learn the instance (VNCGATE_INSTANCE for pam_vncgate).
+ */
+static int
+decide(struct shell *sh, struct issuance *is, int step_up)
+{
+	struct acl_request req;
+	int rc, late = sh->conf.reauth == VG_REAUTH_ISSUANCE;
+
+	is->inst = conf_find_instance(&sh->conf, is->target);
+	vg_strlcpy(is->rule, "no-match", sizeof(is->rule));
+	if (step_up && !late && (rc = pam_step_up(sh, NULL)) != EXIT_OK)
+		return rc;
+	if (is->inst == NULL)
+		return deny(sh, is, "unknown");
+	request_for(sh, is->inst, &req);
+	if (acl_decide(sh->acl, &req, is->rule, sizeof(is->rule)) !=
+	    ACL_ALLOW)
+		return deny(sh, is, "acl");
+	if (step_up && late && (rc = pam_step_up(sh, is->inst)) != EXIT_OK)
+		return rc;
 	return EXIT_OK;
 }
 
@@ -227,7 +272,6 @@ int
 issue_obtain(struct shell *sh, const char *target, int step_up, char **out)
 {
 	struct issuance is;
-	struct acl_request req;
 	struct ecs_result res;
 	struct vg_cloud_err ce;
 	char *url = NULL;
@@ -238,15 +282,8 @@ issue_obtain(struct shell *sh, const char *target, int step_up, char **out)
 	memset(&res, 0, sizeof(res));
 	cloud_err_clear(&ce);
 	vg_strlcpy(is.target, target, sizeof(is.target));
-	is.inst = conf_find_instance(&sh->conf, target);
-	vg_strlcpy(is.rule, "no-match", sizeof(is.rule));
-	if (step_up && (rc = pam_step_up(sh, is.inst)) != EXIT_OK)
+	if ((rc = decide(sh, &is, step_up)) != EXIT_OK)
 		return rc;
-	if (is.inst == NULL)
-		return deny(sh, &is, "unknown");
-	request_for(sh, is.inst, &req);
-	if (acl_decide(sh->acl, &req, is.rule, sizeof(is.rule)) != ACL_ALLOW)
-		return deny(sh, &is, "acl");
 	is.start_ms = vg_now_ms();
 	new_id(is.id, sizeof(is.id));
 	if ((rc = rate_limit(sh, &is)) != EXIT_OK)
@@ -274,7 +311,7 @@ list_instances(struct shell *sh)
 	/* one query: the rules that fit this operator are found once */
 	request_for(sh, NULL, &req);
 	if ((q = acl_query_new(sh->acl, &req)) == NULL) {
-		say("out of memory");
+		say(_(M_OOM));
 		return EXIT_RUNTIME;
 	}
 	for (i = 0; i < sh->conf.ninst; i++) {

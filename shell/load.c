@@ -10,6 +10,16 @@
 #define NAME_SET	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
 			"0123456789._@-"
 
+/*
+ * Sentences the operator sees, in one place for the translators (po/).
+ * What -t prints (FILE:LINE: message) is the admin's and stays English.
+ */
+#define M_BAD_CONFIG	N_("the bastion is not configured correctly, so " \
+			"no console can be opened; tell your admin " \
+			"(details are in syslog)")
+#define M_NO_USER	N_("your user account cannot be identified")
+#define M_NO_GROUPS	N_("your groups cannot be read")
+
 static void
 print_diags(const struct vg_diags *ds)
 {
@@ -47,8 +57,7 @@ load_config(struct shell *sh, int verbose)
 	if (verbose)
 		print_diags(&ds);
 	else
-		say("the bastion is not configured correctly, so no console can "
-		    "be opened; tell your admin (details are in syslog)");
+		say(_(M_BAD_CONFIG));
 	return -1;
 }
 
@@ -60,12 +69,12 @@ load_identity(struct shell *sh)
 	if ((pw = getpwuid(getuid())) == NULL ||
 	    !vg_charset_ok(pw->pw_name, NAME_SET, sizeof(sh->user) - 1) ||
 	    pw->pw_name[0] == '-') {
-		say("your user account cannot be identified");
+		say(_(M_NO_USER));
 		return -1;
 	}
 	vg_strlcpy(sh->user, pw->pw_name, sizeof(sh->user));
 	if (acl_user_groups(sh->user, &sh->groups, &sh->ngroups) == -1) {
-		say("your groups cannot be read");
+		say(_(M_NO_GROUPS));
 		return -1;
 	}
 	return 0;

@@ -14,10 +14,17 @@
 #include "shell.h"
 #include "util.h"
 
-/* Sentences the operator sees, in one place for the translators. */
-#define M_NO_TTY "the menu needs a terminal: use \"ssh -t bastion\", " \
-	"or give a command such as \"ssh bastion list\""
-#define USAGE "usage: vncgate-shell [-c COMMAND | -t [-f FILE] " \
+/*
+ * Sentences the operator sees, in one place for the translators (po/).
+ * The usage's syntax is not translated, only the word before it; -f
+ * belongs to -t, the admin's, which stays English like its diagnostics.
+ */
+#define M_NO_TTY	N_("the menu needs a terminal: use \"ssh -t " \
+			"bastion\", or give a command such as \"ssh " \
+			"bastion list\"")
+#define M_USAGE		N_("usage: %s\n")
+#define M_FORCED_LONG	N_("the command is too long")
+#define USAGE "vncgate-shell [-c COMMAND | -t [-f FILE] " \
 	"[-C user=U,instance=T[,from=ADDR][,at=YYYY-MM-DDTHH:MM]] | -V]"
 
 enum action { ACT_MENU, ACT_COMMAND, ACT_CHECK, ACT_VERSION, ACT_USAGE };
@@ -99,7 +106,7 @@ run_menu(struct shell *sh)
 	sh->mode = "menu";
 	log_shell(sh, "shell_start", "login");
 	if (!isatty(0) || !isatty(1)) {
-		say(M_NO_TTY);
+		say(_(M_NO_TTY));
 		log_shell(sh, "shell_end", "usage");
 		return EXIT_USAGE;
 	}
@@ -115,7 +122,7 @@ run_command(struct shell *sh, const char *cmd)
 		if (sh->env.original_bad) {
 			sh->mode = "command";
 			log_shell(sh, "shell_start", "forced");
-			say("the command is too long");
+			say(_(M_FORCED_LONG));
 			log_shell(sh, "shell_end", "usage");
 			return EXIT_USAGE;
 		}
@@ -143,6 +150,7 @@ shell_free(struct shell *sh)
 	acl_groups_free(sh->groups);
 	log_close(sh);
 	env_free(&sh->env);
+	i18n_end();
 }
 
 int
@@ -155,6 +163,8 @@ main(int argc, char **argv)
 	memset(&sh, 0, sizeof(sh));
 	sh.mode = "command";
 	env_sanitise(&sh);				/* 1. hygiene */
+	i18n_init(sh.env.localedir != NULL ?		/*    language */
+	    sh.env.localedir : LOCALEDIR);
 	log_open(&sh);					/* 2. audit sink */
 	if (load_identity(&sh) == -1) {			/* 3. who */
 		shell_free(&sh);
@@ -167,7 +177,7 @@ main(int argc, char **argv)
 		break;
 	case ACT_USAGE:
 		log_shell(&sh, "shell_start", "arguments");
-		fprintf(stderr, "%s\n", USAGE);
+		fprintf(stderr, _(M_USAGE), USAGE);
 		log_shell(&sh, "shell_end", "usage");
 		rc = EXIT_USAGE;
 		break;

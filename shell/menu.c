@@ -10,7 +10,6 @@
  * Signal handlers only set flags; the loop does the work.
  */
 #include <errno.h>
-#include <locale.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -25,16 +24,22 @@
 
 #define TICK_MS		1000
 
-/* Sentences the operator sees, in one place for the translators. */
+/*
+ * Sentences the operator sees, in one place for the translators (po/).
+ * The prompt itself is a name, the same in every language.
+ */
 #define M_PROMPT	"vncgate> "
-#define M_PROMPT_TTL	"[URL valid %lds] vncgate> "
-#define M_EXPIRED	"The console URL has expired; type r for a new one."
-#define M_TOO_LONG	"That line is longer than %d characters; it was " \
-			"discarded."
-#define M_IDLE		"No input for %ld seconds: goodbye."
-#define M_HANGUP	"The session was closed."
-#define M_BYE		"Goodbye."
-#define M_NO_TTY_MODE	"the terminal's mode cannot be set"
+/* TRANSLATORS: the prompt while a URL is valid; keep "vncgate> " */
+#define M_PROMPT_TTL	N_("[URL valid %lds] vncgate> ")
+#define M_EXPIRED	N_("The console URL has expired; type r for a new " \
+			"one.")
+#define M_TOO_LONG	N_("That line is longer than %d characters; it " \
+			"was discarded.")
+#define M_IDLE(n)	P_("No input for %ld second: goodbye.", \
+			"No input for %ld seconds: goodbye.", (n))
+#define M_HANGUP	N_("The session was closed.")
+#define M_BYE		N_("Goodbye.")
+#define M_NO_TTY_MODE	N_("the terminal's mode cannot be set")
 
 static volatile sig_atomic_t got_int, got_hup, got_term, got_winch,
     got_alrm;
@@ -104,7 +109,7 @@ prompt_draw(const struct menu *m)
 	int room;
 
 	if (left > 0)
-		snprintf(prompt, sizeof(prompt), M_PROMPT_TTL, left);
+		snprintf(prompt, sizeof(prompt), _(M_PROMPT_TTL), left);
 	else
 		vg_strlcpy(prompt, M_PROMPT, sizeof(prompt));
 	room = m->cols - 1 - term_width(prompt);
@@ -186,7 +191,7 @@ on_key(struct shell *sh, struct menu *m, unsigned char c)
 		break;
 	case ED_OVERFLOW:
 		prompt_leave("");
-		status(M_TOO_LONG, CMD_MAX);
+		status(_(M_TOO_LONG), CMD_MAX);
 		break;
 	case ED_DISCARDED:
 		prompt_draw(m);
@@ -210,7 +215,7 @@ tick(struct menu *m)
 		return;
 	if (now >= m->expires_ms) {
 		m->expires_ms = 0;
-		status(M_EXPIRED);
+		status(_(M_EXPIRED));
 	}
 	prompt_draw(m);
 }
@@ -306,7 +311,7 @@ start(struct shell *sh, struct menu *m)
 	m->idle_ms = vg_now_ms() + sh->conf.idle_timeout * 1000LL;
 	ed_reset(&m->ed);
 	if (tty_save(&m->tty) == -1 || tty_cooked(&m->tty) == -1) {
-		say(M_NO_TTY_MODE);
+		say(_(M_NO_TTY_MODE));
 		return EXIT_RUNTIME;
 	}
 	menu_header(sh);
@@ -320,7 +325,7 @@ start(struct shell *sh, struct menu *m)
 	}
 	menu_list(sh, NULL);
 	if (tty_raw(&m->tty) == -1) {
-		say(M_NO_TTY_MODE);
+		say(_(M_NO_TTY_MODE));
 		return EXIT_RUNTIME;
 	}
 	return EXIT_OK;
@@ -330,11 +335,12 @@ static void
 farewell(struct shell *sh, const char *end)
 {
 	if (strcmp(end, "idle") == 0)
-		status(M_IDLE, sh->conf.idle_timeout);
+		status(M_IDLE((unsigned long)sh->conf.idle_timeout),
+		    sh->conf.idle_timeout);
 	else if (strcmp(end, "hangup") == 0)
-		status(M_HANGUP);
+		status(_(M_HANGUP));
 	else if (strcmp(end, "eof") == 0 || strcmp(end, "quit") == 0)
-		status(M_BYE);
+		status(_(M_BYE));
 }
 
 static const char *
@@ -354,8 +360,6 @@ menu_run(struct shell *sh)
 	int rc;
 
 	memset(&m, 0, sizeof(m));
-	/* widths count CJK as two cells: wcwidth needs the locale */
-	setlocale(LC_CTYPE, "");
 	catch_signals();
 	sh->menu = &m;
 	if ((rc = start(sh, &m)) == EXIT_OK) {

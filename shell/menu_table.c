@@ -20,26 +20,38 @@
 #define COL_MIN		6	/* then the widest column, down to this */
 #define FIELD_MAX	(4 * 256 + 1)
 
-/* Sentences the operator sees, in one place for the translators. */
-#define M_HEADER	"vncgate %s: %s, connected from %s, on %s\n"
-#define M_LOCAL		"this machine"
-#define M_HINT		"Type a number, a name or an ID; /TEXT to filter, " \
-			"l to list, r for a new URL, ? for help, q to quit.\n"
-#define M_NONE		"You may not open any console now; ask your admin.\n"
-#define M_NO_MATCH	"No instance matches \"%s\"; type l for all.\n"
-#define M_ALLOWED	"%s (%s, %s): allowed by rule \"%s\".\n"
-#define M_REQUESTING	"Requesting the console URL of %s...\n"
-#define M_CANCELLED	"cancelled"
-#define M_NO_LAST	"nothing to renew yet: choose an instance first"
-#define M_NO_NUMBER	"there is no number %s in the list; type l to see it"
-#define M_OOM		"out of memory"
+/*
+ * Sentences the operator sees, in one place for the translators (po/).
+ * The OS column holds names, the same in every language.
+ */
+/* TRANSLATORS: version, user, source address, the bastion's host name */
+#define M_HEADER	N_("vncgate %s: %s, connected from %s, on %s\n")
+/* TRANSLATORS: the source address of a login without SSH */
+#define M_LOCAL		N_("this machine")
+#define M_HINT		N_("Type a number, a name or an ID; /TEXT to " \
+			"filter, l to list, r for a new URL, ? for help, " \
+			"q to quit.\n")
+#define M_NONE		N_("You may not open any console now; ask your " \
+			"admin.\n")
+#define M_NO_MATCH	N_("No instance matches \"%s\"; type l for all.\n")
+/* TRANSLATORS: name (ID, region): allowed by rule "rule" */
+#define M_ALLOWED	N_("%s (%s, %s): allowed by rule \"%s\".\n")
+#define M_REQUESTING	N_("Requesting the console URL of %s...\n")
+#define M_CANCELLED	N_("cancelled")
+#define M_NO_LAST	N_("nothing to renew yet: choose an instance first")
+#define M_NO_NUMBER	N_("there is no number %s in the list; type l to " \
+			"see it")
+#define M_OOM		N_("out of memory")
 #define M_LINUX		"linux"
 #define M_WINDOWS	"windows"
 
 enum col { C_NUM, C_NAME, C_ID, C_REGION, C_OS, C_DESC, NCOLS };
 
+/* The table's headings: CJK counts two cells each (term.c). */
 static const char *const heads[NCOLS] = {
-	"#", "NAME", "ID", "REGION", "OS", "DESCRIPTION"
+	/* TRANSLATORS: the headings of the instance table */
+	"#", N_("NAME"), N_("ID"), N_("REGION"), N_("OS"),
+	N_("DESCRIPTION")
 };
 
 void
@@ -54,9 +66,9 @@ menu_header(struct shell *sh)
 	host[sizeof(host) - 1] = '\0';
 	term_clean(host, host_c, sizeof(host_c));
 	term_clean(sh->user, user_c, sizeof(user_c));
-	term_clean(sh->env.rhost[0] != '\0' ? sh->env.rhost : M_LOCAL,
+	term_clean(sh->env.rhost[0] != '\0' ? sh->env.rhost : _(M_LOCAL),
 	    from_c, sizeof(from_c));
-	printf(M_HEADER, VG_VERSION, user_c, from_c, host_c);
+	printf(_(M_HEADER), VG_VERSION, user_c, from_c, host_c);
 }
 
 static void
@@ -86,7 +98,7 @@ permitted(struct shell *sh, struct menu *m)
 	if ((q = acl_query_new(sh->acl, &req)) == NULL ||
 	    (m->shown = calloc(sh->conf.ninst + 1, sizeof(size_t))) == NULL) {
 		acl_query_free(q);
-		say(M_OOM);
+		say(_(M_OOM));
 		return -1;
 	}
 	for (i = 0; i < sh->conf.ninst; i++)
@@ -174,9 +186,19 @@ fit(int w[NCOLS], int cols)
 	}
 }
 
+/* The column headings in the operator's language. */
 static void
-widths(struct shell *sh, const struct menu *m, const char *filter,
-    int w[NCOLS])
+headings(const char *h[NCOLS])
+{
+	int c;
+
+	for (c = 0; c < NCOLS; c++)
+		h[c] = _(heads[c]);
+}
+
+static void
+widths(struct shell *sh, const struct menu *m, const char *const h[NCOLS],
+    const char *filter, int w[NCOLS])
 {
 	const char *f[NCOLS];
 	char num[24];
@@ -184,7 +206,7 @@ widths(struct shell *sh, const struct menu *m, const char *filter,
 	int c;
 
 	for (c = 0; c < NCOLS; c++)
-		w[c] = term_width(heads[c]);
+		w[c] = term_width(h[c]);
 	for (i = 0; i < m->nshown; i++) {
 		fields(&sh->conf.inst[m->shown[i]], i + 1, num, sizeof(num), f);
 		if (!matches(f, filter))
@@ -218,7 +240,7 @@ int
 menu_list(struct shell *sh, const char *filter)
 {
 	struct menu *m = sh->menu;
-	const char *f[NCOLS];
+	const char *f[NCOLS], *h[NCOLS];
 	char num[24], shown[FIELD_MAX];
 	int w[NCOLS], rows = 0;
 	size_t i;
@@ -226,23 +248,24 @@ menu_list(struct shell *sh, const char *filter)
 	if (permitted(sh, m) == -1)
 		return EXIT_RUNTIME;
 	if (m->nshown == 0) {
-		fputs(M_NONE, stdout);
+		fputs(_(M_NONE), stdout);
 		return EXIT_OK;
 	}
-	widths(sh, m, filter, w);
+	headings(h);
+	widths(sh, m, h, filter, w);
 	for (i = 0; i < m->nshown; i++) {
 		fields(&sh->conf.inst[m->shown[i]], i + 1, num, sizeof(num), f);
 		if (!matches(f, filter))
 			continue;
 		if (rows++ == 0)
-			row(heads, w);
+			row(h, w);
 		row(f, w);
 	}
 	if (rows == 0) {
 		term_clean(filter, shown, sizeof(shown));
-		printf(M_NO_MATCH, shown);
+		printf(_(M_NO_MATCH), shown);
 	} else
-		fputs(M_HINT, stdout);
+		fputs(_(M_HINT), stdout);
 	return fflush(stdout) == EOF ? EXIT_RUNTIME : EXIT_OK;
 }
 
@@ -281,10 +304,10 @@ decision(struct shell *sh, const struct vg_instance *in)
 	term_clean(in->name, name, sizeof(name));
 	term_clean(in->id, id, sizeof(id));
 	term_clean(in->region, region, sizeof(region));
-	printf(M_ALLOWED, name, id, region, rule_c);
+	printf(_(M_ALLOWED), name, id, region, rule_c);
 	/* with reauth = issuance PAM asks first: its prompt comes next */
 	if (!sh->menu->step_up)
-		printf(M_REQUESTING, name);
+		printf(_(M_REQUESTING), name);
 	fflush(stdout);
 	return 1;
 }
@@ -298,7 +321,7 @@ menu_issue(struct shell *sh, const char *target, enum show_how how)
 	int bad_number, allowed = 0, rc;
 
 	if ((in = resolve(sh, target, &bad_number)) == NULL && bad_number) {
-		say(M_NO_NUMBER, target);
+		say(_(M_NO_NUMBER), target);
 		return EXIT_USAGE;
 	}
 	if (in != NULL && (allowed = decision(sh, in)) != 0) {
@@ -310,7 +333,7 @@ menu_issue(struct shell *sh, const char *target, enum show_how how)
 	    allowed && m->step_up, &url);
 	if (menu_interrupted()) {
 		vg_freestr(url);
-		say(M_CANCELLED);
+		say(_(M_CANCELLED));
 		return EXIT_USAGE;
 	}
 	if (rc == EXIT_OK && (rc = show_url(sh, url, how)) == EXIT_OK)
@@ -325,7 +348,7 @@ menu_reissue(struct shell *sh)
 	char target[sizeof(sh->menu->last)];
 
 	if (sh->menu->last[0] == '\0') {
-		say(M_NO_LAST);
+		say(_(M_NO_LAST));
 		return EXIT_USAGE;
 	}
 	vg_strlcpy(target, sh->menu->last, sizeof(target));

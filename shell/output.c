@@ -19,9 +19,10 @@
 #define DEFAULT_COLUMNS	80
 
 /* Sentences the operator may see, in one place for the translators. */
-#define M_BAD_URL	"the console URL holds characters a terminal could " \
-			"act on, so it is not shown; tell your admin"
-#define M_NO_QR		"no QR code: %s"
+#define M_BAD_URL	N_("the console URL holds characters a terminal " \
+			"could act on, so it is not shown; tell your admin")
+/* TRANSLATORS: %s is why, e.g. the terminal is too narrow */
+#define M_NO_QR		N_("no QR code: %s")
 
 enum parts { PART_URL = 1, PART_QR = 2 };
 
@@ -79,13 +80,13 @@ show_url(struct shell *sh, const char *url, enum show_how how)
 
 	/* built from checked parts only; checked again at the last step */
 	if (!term_safe(url)) {
-		say(M_BAD_URL);
+		say(_(M_BAD_URL));
 		return EXIT_RUNTIME;
 	}
 	if ((parts & PART_QR) &&
 	    qr_print(stdout, url, tty_columns(1), why, sizeof(why)) == -1) {
 		fflush(stdout);
-		say(M_NO_QR, why);
+		say(_(M_NO_QR), why);
 		parts |= PART_URL;	/* never nothing at all */
 	}
 	if ((parts & PART_URL) && printf("%s\n", url) < 0)

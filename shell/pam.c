@@ -20,6 +20,15 @@
 
 #define ANSWER_MAX	512
 
+/*
+ * Sentences the operator sees, in one place for the translators (po/).
+ * The auth record keeps the English text, and PAM's own in the C locale.
+ */
+#define M_AUTH_FAILED	N_("authentication failed: %s")
+#define M_SET_ITEM	N_("pam_set_item failed")
+#define M_START		N_("pam_start failed")
+#define M_USER_CHANGED	N_("a PAM module changed the user name")
+
 struct conv_io {
 	int	in;		/* /dev/tty or 0 */
 	int	out;		/* /dev/tty or 2 */
@@ -163,7 +172,10 @@ set_items(struct shell *sh, pam_handle_t *ph, const struct vg_instance *inst)
 	return pam_putenv(ph, env) == PAM_SUCCESS ? 0 : -1;
 }
 
-/* Authenticate, then account, then the user-name check. */
+/*
+ * Authenticate, then account, then the user-name check.  *why: our own
+ * reason (N_()), or NULL for PAM's (pam_strerror).
+ */
 static int
 transact(struct shell *sh, pam_handle_t *ph, const struct vg_instance *inst,
     const char **why)
@@ -172,26 +184,37 @@ transact(struct shell *sh, pam_handle_t *ph, const struct vg_instance *inst,
 	int rc;
 
 	if (set_items(sh, ph, inst) == -1) {
-		*why = "pam_set_item failed";
+		*why = M_SET_ITEM;
 		return PAM_SYSTEM_ERR;
 	}
 	if ((rc = pam_authenticate(ph, PAM_DISALLOW_NULL_AUTHTOK)) !=
-	    PAM_SUCCESS) {
-		*why = pam_strerror(ph, rc);
+	    PAM_SUCCESS)
 		return rc;
-	}
 	/* always asked: an expired or locked account must not pass */
 	if ((rc = pam_acct_mgmt(ph, PAM_DISALLOW_NULL_AUTHTOK)) !=
-	    PAM_SUCCESS) {
-		*why = pam_strerror(ph, rc);
+	    PAM_SUCCESS)
 		return rc;
-	}
 	if (pam_get_item(ph, PAM_USER, &item) != PAM_SUCCESS ||
 	    item == NULL || strcmp(item, sh->user) != 0) {
-		*why = "a PAM module changed the user name";
+		*why = M_USER_CHANGED;
 		return PAM_PERM_DENIED;
 	}
 	return PAM_SUCCESS;
+}
+
+/* The operator reads why in their language, PAM's text included. */
+static const char *
+operator_why(pam_handle_t *ph, int rc, const char *why)
+{
+	locale_t was;
+	const char *s;
+
+	if (why != NULL)
+		return _(why);
+	was = i18n_use();
+	s = pam_strerror(ph, rc);
+	i18n_restore(was);
+	return s;
 }
 
 static void
@@ -210,17 +233,26 @@ pam_step_up(struct shell *sh, const struct vg_instance *inst)
 	struct conv_io io;
 	struct pam_conv pc = { conv, &io };
 	pam_handle_t *ph = NULL;
-	const char *why = NULL;
+	const char *why = NULL, *shown = NULL;
+	locale_t was;
 	int rc;
 
 	if (sh->conf.pam_service[0] == '\0')
 		return EXIT_OK;
 	open_io(&io);
+	/* the modules' prompts reach the operator: in their language */
+	was = i18n_use();
 	rc = pam_start(sh->conf.pam_service, sh->user, &pc, &ph);
 	if (rc == PAM_SUCCESS)
 		rc = transact(sh, ph, inst, &why);
 	else
-		why = "pam_start failed";
+		why = M_START;
+	i18n_restore(was);
+	if (rc != PAM_SUCCESS) {
+		shown = operator_why(ph, rc, why);
+		if (why == NULL)
+			why = pam_strerror(ph, rc);	/* C locale */
+	}
 	record_auth(sh, rc == PAM_SUCCESS ? "ok" : "fail", why);
 	if (ph != NULL)
 		pam_end(ph, rc);
@@ -228,6 +260,6 @@ pam_step_up(struct shell *sh, const struct vg_instance *inst)
 		close(io.in);
 	if (rc == PAM_SUCCESS)
 		return EXIT_OK;
-	say("authentication failed: %s", why != NULL ? why : "denied");
+	say(_(M_AUTH_FAILED), shown);
 	return EXIT_DENIED;
 }

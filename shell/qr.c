@@ -14,9 +14,9 @@
 #define QUIET		2	/* modules of quiet zone on every side */
 
 /* Sentences the operator may see, in one place for the translators. */
-#define M_QR_FAILED	"the QR code could not be made"
-#define M_QR_NARROW	"the terminal is %d columns wide and the QR " \
-			"code needs %d"
+#define M_QR_FAILED	N_("the QR code could not be made")
+#define M_QR_NARROW	N_("the terminal is %d columns wide and the QR " \
+			"code needs %d")
 
 /* Cell for (upper, lower) dark: index upper * 2 + lower. */
 static const char *const cells[4] = {
@@ -57,12 +57,12 @@ qr_print(FILE *fp, const char *url, int cols, char *why, size_t whylen)
 
 	q = QRcode_encodeString(url, 0, QR_ECLEVEL_L, QR_MODE_8, 1);
 	if (q == NULL) {
-		vg_seterr(why, whylen, M_QR_FAILED);
+		vg_seterr(why, whylen, _(M_QR_FAILED));
 		return -1;
 	}
 	size = q->width + 2 * QUIET;
 	if (size > cols) {
-		vg_seterr(why, whylen, M_QR_NARROW, cols, size);
+		vg_seterr(why, whylen, _(M_QR_NARROW), cols, size);
 		rc = -1;
 	} else
 		draw(fp, q);

@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 
+#include <locale.h>
 #include <stdio.h>
 #include <termios.h>
 
@@ -26,6 +27,7 @@ enum {
 };
 
 #define CMD_MAX		256	/* longest command line accepted */
+#define CMD_WORDS	2	/* most words in a command line */
 
 /* What the environment told us, read once and validated (env.c). */
 struct shell_env {
@@ -36,6 +38,7 @@ struct shell_env {
 	int	 original_bad;		/* set but not acceptable */
 	char	*config;		/* VNCGATE_CONFIG (unprivileged) */
 	char	*syslog_path;		/* VNCGATE_SYSLOG_SOCKET (unprivileged) */
+	char	*localedir;		/* VNCGATE_LOCALEDIR (unprivileged) */
 };
 
 struct menu;
@@ -64,6 +67,28 @@ struct shell {
 						   NULL for -c */
 };
 
+/*
+ * i18n.c: the operator's language (gettext, domain "vncgate", po/).
+ * Every sentence the operator reads goes through _() or P_(); N_() only
+ * marks one for xgettext, to be translated where it is shown.  The
+ * process stays in the C locale but for LC_CTYPE, so records, numbers
+ * and libc's own messages never change with LANG (see i18n.c).
+ */
+#ifndef N_
+#define N_(s)		s
+#endif
+#define _(s)		i18n_gettext(s)
+#define P_(s, pl, n)	i18n_ngettext(s, pl, n)
+
+void	i18n_init(const char *localedir);
+void	i18n_end(void);
+const char *i18n_gettext(const char *) __attribute__((format_arg(1)));
+const char *i18n_ngettext(const char *, const char *, unsigned long)
+	    __attribute__((format_arg(1), format_arg(2)));
+/* Switch this thread to the operator's locale (PAM's prompts), and back. */
+locale_t i18n_use(void);
+void	i18n_restore(locale_t);
+
 /* env.c */
 void	env_sanitise(struct shell *);
 void	env_free(struct shell_env *);
@@ -84,6 +109,15 @@ int	check_mode(struct shell *, const char *explain);
 
 /* pam.c */
 int	pam_step_up(struct shell *, const struct vg_instance *);
+
+/*
+ * parse.c: a command line as words (DESIGN 1.3): at most CMD_MAX bytes
+ * of the command character set, split on spaces, none starting with
+ * '-'.  line is split in place; returns 1..maxwords, or -1 with one
+ * sentence for the operator in err.
+ */
+int	command_parse(char *line, char **words, int maxwords, char *err,
+	    size_t errlen);
 
 /* commands.c */
 int	command_run(struct shell *, const char *line);

@@ -3,6 +3,8 @@
 #   tests/fuzz/build.sh [OUTDIR]      (default tests/out/fuzz)
 # The lib/ sources are compiled again, with coverage and ASan + UBSan, into
 # OUTDIR/obj (never into lib/*.o), then each target is linked with them.
+# So are the shell/ files a target may test alone (SHELL_FUZZ: no main(),
+# nothing of the run's state), as obj/sh_NAME.o.
 # The project's own CFLAGS come from the Makefile, less -Werror (clang
 # warns where gcc does not) and the hardening that hides bugs from ASan.
 # Objects are rebuilt only when their source or a lib/ header is newer.
@@ -31,27 +33,49 @@ SAN="-g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all"
 FLAGS="$FLAGS $SAN -fsanitize=fuzzer-no-link,address,undefined"
 export CC FLAGS OUT
 
-# Every object depends on all lib/ headers, the flags and this script.
-newest=$(ls -t lib/*.h Makefile tests/fuzz/build.sh | head -1)
+SHELL_FUZZ="shell/parse.c shell/i18n.c"
+
+# obj/NAME.o for lib/NAME.c, obj/sh_NAME.o for shell/NAME.c
+obj_of() {
+	case "$1" in
+	shell/*) echo "$OUT/obj/sh_$(basename "$1" .c).o" ;;
+	*) echo "$OUT/obj/$(basename "$1" .c).o" ;;
+	esac
+}
+src_of() {
+	case "$(basename "$1")" in
+	sh_*)	n=$(basename "$1" .o)
+		case " $SHELL_FUZZ " in
+		*" shell/${n#sh_}.c "*) echo "shell/${n#sh_}.c" ;;
+		esac ;;
+	*) echo "lib/$(basename "$1" .o).c" ;;
+	esac
+}
+
+# Every object depends on all lib/ and shell/ headers, the flags and
+# this script.
+newest=$(ls -t lib/*.h shell/shell.h Makefile tests/fuzz/build.sh | head -1)
 stale=
-for src in lib/*.c; do
-	obj=$OUT/obj/$(basename "$src" .c).o
+for src in lib/*.c $SHELL_FUZZ; do
+	obj=$(obj_of "$src")
 	if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ "$newest" -nt "$obj" ]
 	then
 		stale="$stale $src"
 	fi
 done
-# objects of lib/ files that are gone would still be linked
+# objects of sources that are gone would still be linked
 for obj in "$OUT"/obj/*.o; do
 	[ -f "$obj" ] || continue
-	[ -f "lib/$(basename "$obj" .o).c" ] || rm -f "$obj"
+	[ -f "$(src_of "$obj")" ] || rm -f "$obj"
 done
 if [ -n "$stale" ]; then
 	# shellcheck disable=SC2016
 	printf '%s\n' $stale | xargs -P "$JOBS" -I{} sh -c \
-	    'o=$OUT/obj/$(basename "$1" .c).o; $CC $FLAGS -c -o "$o.tmp" "$1" &&
+	    'case "$1" in shell/*) o=$OUT/obj/sh_$(basename "$1" .c).o ;;
+	     *) o=$OUT/obj/$(basename "$1" .c).o ;; esac
+	     $CC $FLAGS -c -o "$o.tmp" "$1" &&
 	     mv "$o.tmp" "$o" || { rm -f "$o.tmp"; exit 1; }' sh {} || {
-		echo "fuzz build: lib/ does not compile" >&2; exit 1; }
+		echo "fuzz build: lib/ or shell/ does not compile" >&2; exit 1; }
 	rm -f "$OUT/libvg_fuzz.a"
 fi
 if [ ! -f "$OUT/libvg_fuzz.a" ]; then
@@ -68,7 +92,8 @@ for src in tests/fuzz/fuzz_*.c; do
 		continue
 	fi
 	# shellcheck disable=SC2086
-	$CC $FLAGS -Werror -Itests/fuzz -fsanitize=fuzzer,address,undefined \
+	$CC $FLAGS -Werror -Itests/fuzz -Ishell \
+	    -fsanitize=fuzzer,address,undefined \
 	    -o "$bin" "$src" "$OUT/libvg_fuzz.a" $LIBS || {
 		echo "fuzz build: $t failed" >&2; rm -f "$bin"; rc=1; }
 done
