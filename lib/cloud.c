@@ -30,6 +30,7 @@ static const struct {
 	{ HTTP_ERR_TIMEOUT,	"Timeout" },
 	{ HTTP_ERR_TLS,		"TLSError" },
 	{ HTTP_ERR_TOO_BIG,	"ResponseTooLarge" },
+	{ HTTP_ERR_CANCELLED,	"Cancelled" },
 };
 
 /* One request on its way: what both signature versions fill in. */

@@ -91,6 +91,8 @@ static const struct ecs_error {
 	{ "TLSError", 0,
 	    N_("cannot verify the cloud API's certificate, so %s was not "
 	    "opened; tell your admin") },
+	{ "Cancelled", 0,
+	    N_("the request for %s was cancelled") },
 	{ "ResponseTooLarge", 0,
 	    N_("the cloud API sent an oversized answer for %s; tell your "
 	    "admin") },

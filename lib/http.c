@@ -48,6 +48,7 @@ struct http_client {
 	long	 connect_ms;
 	long	 timeout_ms;
 	int	 privileged;
+	const volatile sig_atomic_t *cancel;
 	char	 errbuf[CURL_ERROR_SIZE];
 };
 
@@ -94,6 +95,7 @@ static const struct {
 	{ CURLE_UNSUPPORTED_PROTOCOL,		HTTP_ERR_POLICY },
 	{ CURLE_URL_MALFORMAT,			HTTP_ERR_POLICY },
 	{ CURLE_TOO_MANY_REDIRECTS,		HTTP_ERR_POLICY },
+	{ CURLE_ABORTED_BY_CALLBACK,		HTTP_ERR_CANCELLED },
 	{ CURLE_OUT_OF_MEMORY,			HTTP_ERR_INTERNAL },
 	{ CURLE_BAD_FUNCTION_ARGUMENT,		HTTP_ERR_INTERNAL },
 	{ CURLE_FAILED_INIT,			HTTP_ERR_INTERNAL },
@@ -163,6 +165,7 @@ http_client_new(struct http_client **out, const struct http_opts *o,
 	    DEF_CONNECT_MS;
 	c->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : DEF_TIMEOUT_MS;
 	c->privileged = o->privileged;
+	c->cancel = o->cancel;
 	*out = c;
 	return 0;
 }
@@ -192,6 +195,20 @@ on_body(char *p, size_t size, size_t n, void *arg)
 		return 0;
 	}
 	return len;
+}
+
+/* Nonzero ends the transfer: the operator pressed Ctrl-C. */
+static int
+on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
+    curl_off_t ultotal, curl_off_t ulnow)
+{
+	const volatile sig_atomic_t *cancel = arg;
+
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return *cancel != 0;
 }
 
 /*
@@ -357,6 +374,13 @@ setup_fixed(struct http_client *c, struct xfer *x)
 	/* "" disables proxies, including those named by the environment */
 	if (c->privileged)
 		bad += curl_easy_setopt(h, CURLOPT_PROXY, "") != CURLE_OK;
+	if (c->cancel != NULL) {
+		bad += curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION,
+		    on_progress) != CURLE_OK;
+		bad += curl_easy_setopt(h, CURLOPT_XFERINFODATA,
+		    (void *)c->cancel) != CURLE_OK;
+		bad += curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L) != CURLE_OK;
+	}
 	return bad ? -1 : 0;
 }
 
@@ -454,6 +478,9 @@ describe(enum http_result r, const char *host, const struct http_client *c,
 	case HTTP_ERR_NETWORK:
 		vg_seterr(err, errlen, "cannot reach %s: %s", host, why);
 		break;
+	case HTTP_ERR_CANCELLED:
+		vg_seterr(err, errlen, "the request to %s was cancelled", host);
+		break;
 	default:
 		vg_seterr(err, errlen, "the request to %s failed: %s",
 		    host, why);
@@ -522,6 +549,10 @@ http_do(struct http_client *c, const struct http_request *req,
 	int body;
 
 	memset(resp, 0, sizeof(*resp));
+	if (c->cancel != NULL && *c->cancel) {
+		vg_seterr(err, errlen, "the request was cancelled");
+		return HTTP_ERR_CANCELLED;
+	}
 	/* the URL itself never goes into err: its query may be signed */
 	if (req->url == NULL || http_url_host(req->url, host, sizeof(host))) {
 		vg_seterr(err, errlen, "not an http or https URL with a host");

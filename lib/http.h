@@ -7,6 +7,7 @@
 #ifndef VG_HTTP_H
 #define VG_HTTP_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #define HTTP_BODY_MAX	(1024 * 1024)
@@ -18,6 +19,7 @@ enum http_result {
 	HTTP_ERR_TLS,		/* certificate, host name, handshake */
 	HTTP_ERR_TOO_BIG,	/* body over HTTP_BODY_MAX */
 	HTTP_ERR_POLICY,	/* e.g. http:// where https is required */
+	HTTP_ERR_CANCELLED,	/* *cancel was set (the operator's Ctrl-C) */
 	HTTP_ERR_INTERNAL,
 };
 
@@ -27,6 +29,11 @@ struct http_opts {
 	long		 timeout_ms;	 /* whole request */
 	int		 privileged;	 /* ignore proxies and CA paths
 					    from the environment */
+	/*
+	 * NULL, or a flag a signal handler sets: a request in flight is
+	 * then abandoned (libcurl polls it about once a second or sooner).
+	 */
+	const volatile sig_atomic_t *cancel;
 };
 
 struct http_header {

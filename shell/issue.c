@@ -141,6 +141,7 @@ client(struct shell *sh)
 	o.connect_timeout_ms = sh->conf.api.connect_timeout * 1000;
 	o.timeout_ms = sh->conf.api.timeout * 1000;
 	o.privileged = sh->privileged;
+	o.cancel = sh->cancel;
 	if (http_client_new(&sh->http, &o, err, sizeof(err)) == -1)
 		return -1;
 	creds_init(&sh->creds, &sh->conf, sh->http, &sh->policy);

@@ -362,6 +362,8 @@ menu_run(struct shell *sh)
 	memset(&m, 0, sizeof(m));
 	catch_signals();
 	sh->menu = &m;
+	/* Ctrl-C during a request abandons it (lib/http.c polls the flag) */
+	sh->cancel = &got_int;
 	if ((rc = start(sh, &m)) == EXIT_OK) {
 		loop(sh, &m);
 		tty_restore(&m.tty);
@@ -371,5 +373,6 @@ menu_run(struct shell *sh)
 	log_shell(sh, "shell_end", end_reason(&m, rc));
 	menu_free_list(&m);
 	sh->menu = NULL;
+	sh->cancel = NULL;
 	return rc;
 }

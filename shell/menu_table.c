@@ -332,8 +332,13 @@ menu_issue(struct shell *sh, const char *target, enum show_how how)
 	rc = issue_obtain(sh, in != NULL ? in->name : target,
 	    allowed && m->step_up, &url);
 	if (menu_interrupted()) {
+		/*
+		 * An abandoned request said so already (EXIT_RUNTIME); a
+		 * password prompt or a URL that came anyway is dropped here.
+		 */
+		if (rc != EXIT_RUNTIME)
+			say(_(M_CANCELLED));
 		vg_freestr(url);
-		say(_(M_CANCELLED));
 		return EXIT_USAGE;
 	}
 	if (rc == EXIT_OK && (rc = show_url(sh, url, how)) == EXIT_OK)

@@ -7,6 +7,8 @@
 
 #include <sys/types.h>
 
+#include <signal.h>
+
 #include <locale.h>
 #include <stdio.h>
 #include <termios.h>
@@ -61,6 +63,8 @@ struct shell {
 	const char		*mode;		/* "command" or "menu" */
 
 	struct http_client	*http;
+	/* set by a signal handler: abandon the request in flight (menu) */
+	const volatile sig_atomic_t *cancel;
 	struct creds_ctx	 creds;
 
 	struct menu		*menu;		/* the interactive menu, or

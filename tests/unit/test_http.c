@@ -132,7 +132,7 @@ log_field(const char *service, int i, const char *key)
 static struct http_client *
 client(const char *ca_file, int privileged)
 {
-	struct http_opts o = { ca_file, 3000, 10000, privileged };
+	struct http_opts o = { ca_file, 3000, 10000, privileged, NULL };
 	struct http_client *c;
 	char err[VG_ERRLEN];
 
@@ -343,7 +343,7 @@ test_url_host(void **state)
 static void
 test_keylog_refused(void **state)
 {
-	struct http_opts o = { NULL, 1000, 1000, 1 };
+	struct http_opts o = { NULL, 1000, 1000, 1, NULL };
 	struct http_client *c = NULL;
 	char err[VG_ERRLEN];
 
@@ -671,6 +671,47 @@ test_slow_timeout(void **state)
 	    HTTP_ERR_TIMEOUT);
 	assert_null(r.body);
 	assert_non_null(strstr(err, "limit 1000 ms"));
+}
+
+/* The operator's Ctrl-C, as the menu's signal handler sets it. */
+static volatile sig_atomic_t cancel_flag;
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+	cancel_flag = 1;
+}
+
+static void
+test_cancel_in_flight(void **state)
+{
+	struct fx *f = *state;
+	const char *args[] = { "--fault", "slow", "--delay", "8", NULL };
+	struct http_opts o = { NULL, 3000, 20000, 0, &cancel_flag };
+	struct sigaction sa;
+	struct http_response r;
+	char err[VG_ERRLEN];
+
+	mock_start(&cloud, args);
+	o.ca_file = cloud.ca;
+	assert_int_equal(http_client_new(&f->http, &o, err, sizeof(err)), 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
+	cancel_flag = 0;
+	alarm(1);
+	/* the answer would come after 8 s, the limit is 20 s: only the
+	 * flag can end it as cancelled */
+	assert_int_equal(post_v1(f, 0, &r, err, sizeof(err)),
+	    HTTP_ERR_CANCELLED);
+	assert_null(r.body);
+	assert_non_null(strstr(err, "cancelled"));
+	/* a request asked for while the flag is up is not even sent */
+	assert_int_equal(post_v1(f, 0, &r, err, sizeof(err)),
+	    HTTP_ERR_CANCELLED);
+	cancel_flag = 0;
+	signal(SIGALRM, SIG_DFL);
 }
 
 static void
@@ -1089,6 +1130,7 @@ main(void)
 		T(test_wronghost),
 		T(test_oversize),
 		T(test_slow_timeout),
+		T(test_cancel_in_flight),
 		T(test_require_https),
 		T(test_header_injection),
 		T(test_connection_reuse),
