@@ -8,6 +8,7 @@
 #include <security/pam_appl.h>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,46 @@
 #define M_SET_ITEM	N_("pam_set_item failed")
 #define M_START		N_("pam_start failed")
 #define M_USER_CHANGED	N_("a PAM module changed the user name")
+#define M_LATE		N_("no answer came in time")
+
+/*
+ * Command mode: an answer must come within idle_timeout.  sftp and scp
+ * never send a line, and a prompt nobody answers must not hold the
+ * session open for ever.  (The menu keeps its own idle alarm.)
+ */
+static volatile sig_atomic_t answer_late;
+
+static void
+on_late(int sig)
+{
+	(void)sig;
+	answer_late = 1;
+}
+
+static void
+deadline_start(const struct shell *sh, struct sigaction *old)
+{
+	struct sigaction sa;
+
+	answer_late = 0;
+	if (sh->menu != NULL)
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_late;
+	sigemptyset(&sa.sa_mask);
+	/* no SA_RESTART: the read the prompt waits in must end */
+	sigaction(SIGALRM, &sa, old);
+	alarm((unsigned int)sh->conf.idle_timeout);
+}
+
+static void
+deadline_stop(const struct shell *sh, const struct sigaction *old)
+{
+	if (sh->menu != NULL)
+		return;
+	alarm(0);
+	sigaction(SIGALRM, old, NULL);
+}
 
 struct conv_io {
 	int	in;		/* /dev/tty or 0 */
@@ -67,7 +108,8 @@ read_line(int fd)
 		}
 		buf[n++] = c;
 	}
-	if (r != 1 && n == 0) {
+	/* interrupted (Ctrl-C, the deadline): never a partial answer */
+	if (r == -1 || (r == 0 && n == 0)) {
 		vg_wipe(buf, sizeof(buf));
 		return NULL;
 	}
@@ -234,12 +276,14 @@ pam_step_up(struct shell *sh, const struct vg_instance *inst)
 	struct pam_conv pc = { conv, &io };
 	pam_handle_t *ph = NULL;
 	const char *why = NULL, *shown = NULL;
+	struct sigaction old;
 	locale_t was;
 	int rc;
 
 	if (sh->conf.pam_service[0] == '\0')
 		return EXIT_OK;
 	open_io(&io);
+	deadline_start(sh, &old);
 	/* the modules' prompts reach the operator: in their language */
 	was = i18n_use();
 	rc = pam_start(sh->conf.pam_service, sh->user, &pc, &ph);
@@ -248,6 +292,9 @@ pam_step_up(struct shell *sh, const struct vg_instance *inst)
 	else
 		why = M_START;
 	i18n_restore(was);
+	deadline_stop(sh, &old);
+	if (rc != PAM_SUCCESS && answer_late)
+		why = M_LATE;
 	if (rc != PAM_SUCCESS) {
 		shown = operator_why(ph, rc, why);
 		if (why == NULL)
