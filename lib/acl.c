@@ -7,6 +7,12 @@
  * `vncgate-shell -t` shows every problem at once, as FILE:LINE: message.
  * What makes a value good lives in acl_value.c; this file ties it to
  * libconfuse and words the messages about rules and the file.
+ *
+ * Each rule is copied out and dropped from libconfuse at its closing
+ * brace: kept, the blocks would cost about 2 KiB each until the end, and
+ * libconfuse would compare every new rule's name with all the earlier
+ * ones (quadratic: 10,000 rules took a second).  Duplicate names are
+ * found in a hash index instead, at the second rule's closing brace.
  */
 #include <confuse.h>
 #include <stdarg.h>
@@ -33,8 +39,7 @@ struct parse {
 	struct acl_rule	 cur;		/* the rule being read */
 	struct acl_rule	*rules;
 	size_t		 nrules;
-	size_t		*slots;		/* names: rule index + 1, 0 = free */
-	size_t		 nslots;	/* a power of two, > 2 * nrules */
+	struct confcheck_index names;	/* of rules */
 };
 
 /* ---------------------------------------------------------------- */
@@ -47,7 +52,9 @@ ctx_of(cfg_t *cfg)
 	cfg_opt_t *o;
 
 	for (o = cfg->opts; o->name != NULL; o++)
-		if (strcmp(o->name, CONFCHECK_CTX_KEY) == 0)
+		/* no real key starts with '|': one byte rules them out */
+		if (o->name[0] == '|' &&
+		    strcmp(o->name, CONFCHECK_CTX_KEY) == 0)
 			return *o->simple_value.ptr;
 	return NULL;
 }
@@ -72,7 +79,6 @@ static const struct {
 	const char	*theirs;
 	const char	*ours;
 } rewords[] = {
-	{ "found duplicate title '%s'",	"duplicate rule name \"%s\"" },
 	{ "no such option '%s'",	"unknown key \"%s\"" },
 };
 
@@ -119,62 +125,10 @@ on_value(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 	return 0;
 }
 
-/*
- * Rule names, hashed: 10,000 rules must not mean 50 million compares
- * (libconfuse's own title check is quadratic; ours need not be).
- */
-static size_t
-hash(const char *s)
+static const char *
+rule_name(const void *arg, size_t i)
 {
-	size_t h = 2166136261u;
-
-	while (*s != '\0')
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
-}
-
-/* Where name is, or the free slot where it would go. */
-static size_t *
-slot(const struct parse *p, const char *name)
-{
-	size_t i = hash(name) & (p->nslots - 1);
-
-	while (p->slots[i] != 0 &&
-	    strcmp(p->rules[p->slots[i] - 1].name, name) != 0)
-		i = (i + 1) & (p->nslots - 1);
-	return &p->slots[i];
-}
-
-static int
-rehash(struct parse *p)
-{
-	size_t i, n = p->nslots == 0 ? 64 : p->nslots * 2, *old = p->slots;
-
-	if ((p->slots = calloc(n, sizeof(*p->slots))) == NULL) {
-		p->slots = old;
-		return -1;
-	}
-	for (i = 0, p->nslots = n; old != NULL && i < n / 2; i++)
-		if (old[i] != 0)
-			*slot(p, p->rules[old[i] - 1].name) = old[i];
-	free(old);
-	return 0;
-}
-
-static int
-seen(const struct parse *p, const char *name)
-{
-	return p->nslots != 0 && *slot(p, name) != 0;
-}
-
-/* Remember the last rule's name; -1 when out of memory. */
-static int
-remember(struct parse *p)
-{
-	if (2 * p->nrules >= p->nslots && rehash(p) == -1)
-		return -1;
-	*slot(p, p->rules[p->nrules - 1].name) = p->nrules;
-	return 0;
+	return ((const struct parse *)arg)->rules[i].name;
 }
 
 /* `key = {}` matches nothing: say so; 1 when some key is empty. */
@@ -213,7 +167,7 @@ on_rule(cfg_t *cfg, cfg_opt_t *opt)
 	if (!acl_rule_name_ok(name))
 		perr(p, cfg->line, "rule name \"%s\" is not 1-64 characters "
 		    "of [A-Za-z0-9._-]", acl_shown(name, q));
-	else if (seen(p, name))
+	else if (confcheck_index_find(&p->names, name) != 0)
 		perr(p, cfg->line, "duplicate rule name \"%s\"", name);
 	if (!empty_keys(p, sec, name, cfg->line) && p->cur.set == 0)
 		perr(p, cfg->line, "rule \"%s\" sets no key: it would match "
@@ -226,12 +180,15 @@ on_rule(cfg_t *cfg, cfg_opt_t *opt)
 	vg_strlcpy(p->cur.name, name, sizeof(p->cur.name));
 	p->cur.deny = strcmp(opt->name, "deny") == 0;
 	p->cur.line = cfg->line;
+	acl_rule_done(&p->cur);
 	p->rules[p->nrules++] = p->cur;
 	memset(&p->cur, 0, sizeof(p->cur));
-	if (!seen(p, name) && remember(p) == -1) {
+	if (confcheck_index_add(&p->names, p->nrules - 1) == -1) {
 		perr(p, cfg->line, "out of memory");
 		return -1;
 	}
+	/* copied: libconfuse need not keep it nor compare titles with it */
+	cfg_opt_rmnsec(opt, cfg_opt_size(opt) - 1);
 	return 0;
 }
 
@@ -285,7 +242,8 @@ prescan(struct parse *p, FILE *f)
 /* ---------------------------------------------------------------- */
 /* the parse */
 
-#define RULEF	(CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES)
+/* no CFGF_NO_TITLE_DUPES: on_rule drops each rule, and finds duplicates */
+#define RULEF	(CFGF_MULTI | CFGF_TITLE)
 
 static void
 parse_file(struct parse *p, FILE *f)
@@ -345,6 +303,10 @@ build(struct parse *p)
 	}
 	p->rules = NULL;
 	p->nrules = 0;
+	if (acl_index_build(acl) == -1) {
+		acl_free(acl);
+		return NULL;
+	}
 	return acl;
 }
 
@@ -362,7 +324,7 @@ int
 acl_load(const char *path, const struct secfile_policy *pol,
     struct vg_acl **aclp, struct vg_diags *diags)
 {
-	struct secfile_policy strict;
+	struct secfile_policy big;
 	enum secfile_status st;
 	char err[VG_ERRLEN];
 	struct parse p;
@@ -371,12 +333,11 @@ acl_load(const char *path, const struct secfile_policy *pol,
 	*aclp = NULL;
 	memset(&p, 0, sizeof(p));
 	p.self = &p;
+	confcheck_index_init(&p.names, rule_name, &p);
 	p.path = path;
 	p.diags = diags;
-	if (pol == NULL) {
-		secfile_policy_default(&strict, 1);
-		pol = &strict;
-	}
+	/* thousands of rules make the file big: not the access key's cap */
+	pol = confcheck_policy(pol, &big);
 	if ((f = secfile_fopen(path, pol, &st, err, sizeof(err))) == NULL) {
 		confcheck_secfile(diags, path, err);
 		return -1;
@@ -388,7 +349,7 @@ acl_load(const char *path, const struct secfile_policy *pol,
 	if (p.errors == 0 && (*aclp = build(&p)) == NULL)
 		perr(&p, 0, "out of memory");
 	free_rules(p.rules, p.nrules);
-	free(p.slots);
+	confcheck_index_free(&p.names);
 	return p.errors == 0 ? 0 : -1;
 }
 
@@ -397,6 +358,7 @@ acl_free(struct vg_acl *acl)
 {
 	if (acl == NULL)
 		return;
+	acl_index_free(acl);
 	free_rules(acl->rules, acl->nrules);
 	free(acl->allow);
 	free(acl->deny);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "acl.h"
+#include "confcheck.h"
 
 #define MAXVAL		64		/* names, globs, tag keys and values */
 #define SHOWN		(MAXVAL + 8)	/* a value quoted in a message */
@@ -42,11 +43,26 @@ struct acl_rule {
 	int		 line;
 	unsigned	 set;		/* KEYBIT(key) for each key it sets */
 	int		 anyuser;	/* users holds "*" */
-	struct acl_strv	 users, groups, globs, tags;	/* tags: "K=V" */
+	struct acl_strv	 users, groups, tags;	/* tags: "K=V" */
+	struct acl_strv	 globs;		/* instances with * ? [ */
+	struct acl_strv	 names;		/* the others, sorted */
 	struct acl_cidr	*from;
 	size_t		 nfrom;
 	struct acl_span	*hours;
 	size_t		 nhours;
+};
+
+/*
+ * The rules that name a user (or a group), by name, so that a request
+ * finds its own without reading every rule: key k is name[k], and its
+ * rules are rule[first[k]] .. rule[first[k + 1] - 1], in file order.
+ */
+struct acl_who {
+	struct confcheck_index	  ix;		/* name -> k */
+	const char		**name;		/* k -> name */
+	size_t			  nkeys;
+	size_t			 *first;	/* nkeys + 1 */
+	size_t			 *rule;		/* into rules */
 };
 
 struct vg_acl {
@@ -56,7 +72,15 @@ struct vg_acl {
 	size_t		  nallow;
 	const struct acl_rule **deny;
 	size_t		  ndeny;
+	struct acl_who	  users;	/* by the names in `users` */
+	struct acl_who	  groups;	/* by the names in `groups` */
+	size_t		 *open;		/* rules for anyone */
+	size_t		  nopen;
 };
+
+/* acl_match.c: the index of acl->rules by users and groups */
+int	acl_index_build(struct vg_acl *);
+void	acl_index_free(struct vg_acl *);
 
 /* acl_value.c */
 
@@ -67,7 +91,11 @@ int	acl_add_value(struct acl_rule *r, enum acl_key, const char *v,
 	    char *why, size_t whylen);
 /* 1 when name may name a rule: it goes into audit records and -C output. */
 int	acl_rule_name_ok(const char *name);
+/* The rule is read: get it ready for matching. */
+void	acl_rule_done(struct acl_rule *);
 void	acl_rule_free(struct acl_rule *);
+/* strcmp for qsort and bsearch over arrays of strings */
+int	acl_cmpstr(const void *, const void *);
 /* Grow an array by one slot, doubling: capacity is implied by n. */
 void	*acl_append(void *p, size_t n, size_t size);
 /* A value quoted in a message: printable ASCII only, cut at 64 bytes. */

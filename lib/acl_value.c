@@ -13,13 +13,14 @@
 #include <string.h>
 
 #include "acl_int.h"
+#include "confcheck.h"
 #include "util.h"
 
-#define ALNUM	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-#define NAME_SET	ALNUM "._-"
-#define USER_SET	ALNUM "._@-"
-#define TAG_SET		ALNUM "._:/-"
-#define GLOB_SET	ALNUM "._*?[]!-"
+/* each set is A-Z a-z 0-9 and these (confcheck_charset) */
+#define NAME_SET	"._-"
+#define USER_SET	"._@-"
+#define TAG_SET		"._:/-"
+#define GLOB_SET	"._*?[]!-"
 
 /* ---------------------------------------------------------------- */
 /* small helpers */
@@ -81,7 +82,7 @@ acl_shown(const char *v, char out[SHOWN])
 static int
 name_ok(const char *v, const char *set)
 {
-	return vg_charset_ok(v, set, MAXVAL) && v[0] != '-';
+	return confcheck_charset(v, set, MAXVAL) && v[0] != '-';
 }
 
 /* ---------------------------------------------------------------- */
@@ -122,10 +123,10 @@ tag_ok(const char *kv)
 	size_t klen;
 
 	if (eq == NULL || (klen = (size_t)(eq - kv)) == 0 || klen > MAXVAL ||
-	    strspn(kv, TAG_SET) != klen)
+	    confcheck_span(kv, TAG_SET) != klen)
 		return 0;
 	/* an empty value is a real tag value in ECS */
-	return eq[1] == '\0' || vg_charset_ok(eq + 1, TAG_SET, MAXVAL);
+	return eq[1] == '\0' || confcheck_charset(eq + 1, TAG_SET, MAXVAL);
 }
 
 /* fnmatch reads an unclosed '[' as a literal: refuse rather than guess */
@@ -158,7 +159,7 @@ add_instance(struct acl_rule *r, const char *v, char *why, size_t len)
 		    "[A-Za-z0-9._:/-] (at most 64 each)", acl_shown(v, q));
 		return -1;
 	}
-	if (!vg_charset_ok(v, GLOB_SET, MAXVAL)) {
+	if (!confcheck_charset(v, GLOB_SET, MAXVAL)) {
 		vg_seterr(why, len, "\"%s\" is not tag:K=V or a glob of "
 		    "[A-Za-z0-9._*?[]!-] (at most 64)", acl_shown(v, q));
 		return -1;
@@ -168,6 +169,10 @@ add_instance(struct acl_rule *r, const char *v, char *why, size_t len)
 		    acl_shown(v, q));
 		return -1;
 	}
+	/* fnmatch without * ? [ is strcmp: such entries go in a sorted
+	 * array, so a rule listing many IDs costs a bsearch per instance */
+	if (strpbrk(v, "*?[") == NULL)
+		return strv_add(&r->names, v, why, len);
 	return strv_add(&r->globs, v, why, len);
 }
 
@@ -408,7 +413,7 @@ acl_add_value(struct acl_rule *r, enum acl_key k, const char *v, char *why,
 int
 acl_rule_name_ok(const char *name)
 {
-	return vg_charset_ok(name, NAME_SET, MAXVAL);
+	return confcheck_charset(name, NAME_SET, MAXVAL);
 }
 
 int
@@ -420,12 +425,27 @@ acl_parse_addr(const char *v, struct acl_cidr *a)
 	return rc;
 }
 
+int
+acl_cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void
+acl_rule_done(struct acl_rule *r)
+{
+	if (r->names.n > 1)
+		qsort(r->names.v, r->names.n, sizeof(*r->names.v),
+		    acl_cmpstr);
+}
+
 void
 acl_rule_free(struct acl_rule *r)
 {
 	strv_free(&r->users);
 	strv_free(&r->groups);
 	strv_free(&r->globs);
+	strv_free(&r->names);
 	strv_free(&r->tags);
 	free(r->from);
 	free(r->hours);

@@ -9,6 +9,12 @@
  * values are then copied into struct vg_conf and the libconfuse state is
  * freed.  What makes a value good lives in confcheck.c; this file ties it
  * to libconfuse and words the messages.
+ *
+ * Each instance block is copied out and dropped from libconfuse as soon
+ * as its closing brace is read.  Kept, the blocks would cost about 2 KiB
+ * each until the end, and libconfuse compares every new block's title
+ * with all the earlier ones: quadratic in the inventory (10,000 instances
+ * took seconds).  Duplicate names and IDs are found in hash indexes.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -35,11 +41,13 @@ struct ctx {
 	void		*self;		/* what CTX_OPT points at */
 	struct vg_diags	*diags;
 	const char	*path;
-	cfg_t		*root;
 	int		 nerr;
 	int		 secret;	/* never echo file content */
-	unsigned int	 ninst;		/* instance blocks parsed so far */
 	unsigned int	 seen;		/* one bit per plain section */
+	struct vg_instance *inst;	/* the instance blocks read so far */
+	size_t		 ninst;
+	struct confcheck_index names;	/* of inst, by name */
+	struct confcheck_index ids;	/* of inst, by valid ID */
 };
 
 /* ------------------------------------------------------------------ */
@@ -50,8 +58,11 @@ ctx_of(cfg_t *cfg)
 {
 	int i;
 
-	for (i = 0; cfg != NULL && cfg->opts[i].name != NULL; i++)
-		if (strcmp(cfg->opts[i].name, CONFCHECK_CTX_KEY) == 0)
+	/* libconfuse always passes its cfg: no NULL test for gcc to follow */
+	for (i = 0; cfg->opts[i].name != NULL; i++)
+		/* no real key starts with '|': one byte rules them out */
+		if (cfg->opts[i].name[0] == '|' &&
+		    strcmp(cfg->opts[i].name, CONFCHECK_CTX_KEY) == 0)
 			return *cfg->opts[i].simple_value.ptr;
 	return NULL;
 }
@@ -151,13 +162,8 @@ check_choice(cfg_t *cfg, cfg_opt_t *opt)
 static const struct confcheck_str *
 strrule_of(cfg_t *cfg, cfg_opt_t *opt)
 {
-	char name[128];
-
-	if (strcmp(cfg->name, "root") == 0)
-		snprintf(name, sizeof(name), "%s", opt->name);
-	else
-		snprintf(name, sizeof(name), "%s|%s", cfg->name, opt->name);
-	return confcheck_str_find(name);
+	return confcheck_str_find(strcmp(cfg->name, "root") == 0 ? NULL :
+	    cfg->name, opt->name);
 }
 
 /* Returns 0 when the value passed its rule. */
@@ -185,28 +191,26 @@ check_str(cfg_t *cfg, cfg_opt_t *opt)
 	return 0;
 }
 
-/* An ID may name one instance only: the ACL and the menu match by ID. */
+/*
+ * An ID may name one instance only: the ACL and the menu match by ID.
+ * The blocks before this one are in c->ids; a block that repeats an
+ * earlier one's name is reported as defined twice instead.
+ */
 static int
 check_id(cfg_t *cfg, cfg_opt_t *opt)
 {
 	struct ctx *c = ctx_of(cfg);
-	const char *id = cfg_opt_getnstr(opt, 0), *other;
-	cfg_opt_t *insts;
-	unsigned int i;
-	cfg_t *sec;
+	const char *id = cfg_opt_getnstr(opt, 0);
+	const struct vg_instance *other;
+	size_t i;
 
-	if (str_problem(cfg, opt) != 0 || c == NULL)
+	if (str_problem(cfg, opt) != 0 || c == NULL ||
+	    (i = confcheck_index_find(&c->ids, id)) == 0)
 		return 0;
-	insts = cfg_getopt(c->root, "instance");
-	for (i = 0; i < cfg_opt_size(insts); i++) {
-		sec = cfg_opt_getnsec(insts, i);
-		if (sec == cfg || (other = cfg_getstr(sec, "id")) == NULL)
-			continue;
-		if (strcmp(other, id) == 0)
-			report(cfg, "instance \"%.64s\" has the same id as "
-			    "instance \"%.64s\"", cfg_title(cfg),
-			    cfg_title(sec));
-	}
+	other = &c->inst[i - 1];
+	if (strcmp(other->name, cfg_title(cfg)) != 0)
+		report(cfg, "instance \"%.64s\" has the same id as "
+		    "instance \"%.64s\"", cfg_title(cfg), other->name);
 	return 0;
 }
 
@@ -280,19 +284,9 @@ check_section(cfg_t *cfg, cfg_opt_t *opt)
 	return 0;
 }
 
-/* The block whose closing brace is on line (a replaced duplicate). */
-static cfg_t *
-ended_on(cfg_opt_t *opt, int line)
-{
-	cfg_t *sec, *found = NULL;
-	unsigned int i;
+static int	keep_instance(struct ctx *, cfg_t *);
 
-	for (i = 0; i < cfg_opt_size(opt); i++)
-		if ((sec = cfg_opt_getnsec(opt, i))->line == line)
-			found = sec;
-	return found;
-}
-
+/* At an instance block's closing brace: check it, copy it, drop it. */
 static int
 check_instance(cfg_t *cfg, cfg_opt_t *opt)
 {
@@ -301,23 +295,23 @@ check_instance(cfg_t *cfg, cfg_opt_t *opt)
 	const char *title;
 	cfg_t *sec;
 
-	if (c == NULL)
+	if (c == NULL || n == 0)
 		return 0;
-	if (n <= c->ninst) {
-		/* libconfuse replaced the earlier block with this title */
-		sec = ended_on(opt, cfg->line);
-		report(cfg, "instance \"%.64s\" is defined twice",
-		    sec != NULL ? cfg_title(sec) : "?");
-		return 0;
-	}
-	c->ninst = n;
 	sec = cfg_opt_getnsec(opt, n - 1);
 	title = cfg_title(sec);
-	if (!vg_valid_instance_name(title))
-		report(cfg, "instance name \"%.64s\" must be 1-64 of A-Z a-z "
-		    "0-9 . _ -, not starting with -", title);
-	if (cfg_getstr(sec, "id") == NULL)
-		report(cfg, "instance \"%.64s\" has no id", title);
+	if (confcheck_index_find(&c->names, title) != 0)
+		report(cfg, "instance \"%.64s\" is defined twice", title);
+	else {
+		if (!vg_valid_instance_name(title))
+			report(cfg, "instance name \"%.64s\" must be 1-64 of "
+			    "A-Z a-z 0-9 . _ -, not starting with -", title);
+		if (cfg_getstr(sec, "id") == NULL)
+			report(cfg, "instance \"%.64s\" has no id", title);
+		if (keep_instance(c, sec) == -1)
+			report(cfg, "out of memory");
+	}
+	/* copied: libconfuse need not keep it nor compare titles with it */
+	cfg_opt_rmnsec(opt, n - 1);
 	return 0;
 }
 
@@ -497,7 +491,6 @@ parse_file(struct ctx *c, const struct secfile_policy *pol, cfg_t *cfg,
 		fclose(f);
 		return -1;
 	}
-	c->root = cfg;
 	set_callbacks(cfg, c->secret);
 	/* libconfuse tests errno for ERANGE without clearing it */
 	errno = 0;
@@ -588,15 +581,16 @@ copy_scalars(cfg_t *cfg, struct vg_conf *conf)
 	return 0;
 }
 
+/* region stays "" when unset: api.region may come later in the file */
 static int
-copy_instance(cfg_t *sec, const char *region, struct vg_instance *in)
+copy_instance(cfg_t *sec, struct vg_instance *in)
 {
-	const char *r = cfg_getstr(sec, "region");
+	const char *id = cfg_getstr(sec, "id");
 	size_t i;
 
 	vg_strlcpy(in->name, cfg_title(sec), sizeof(in->name));
-	vg_strlcpy(in->id, cfg_getstr(sec, "id"), sizeof(in->id));
-	vg_strlcpy(in->region, *r != '\0' ? r : region, sizeof(in->region));
+	vg_strlcpy(in->id, id != NULL ? id : "", sizeof(in->id));
+	vg_strlcpy(in->region, cfg_getstr(sec, "region"), sizeof(in->region));
 	in->windows = confcheck_choose("os", cfg_getstr(sec, "os")) == 1;
 	if ((in->description = strdup(cfg_getstr(sec, "description"))) ==
 	    NULL)
@@ -614,33 +608,86 @@ copy_instance(cfg_t *sec, const char *region, struct vg_instance *in)
 	return 0;
 }
 
-static int
-copy_conf(cfg_t *cfg, const char *path, struct vg_conf *conf)
+static const char *
+inst_name(const void *arg, size_t i)
 {
-	size_t i, n = cfg_size(cfg, "instance");
+	return ((const struct ctx *)arg)->inst[i].name;
+}
 
-	if ((conf->path = strdup(path)) == NULL ||
+static const char *
+inst_id(const void *arg, size_t i)
+{
+	return ((const struct ctx *)arg)->inst[i].id;
+}
+
+/* Append sec to c->inst and index it; -1 when out of memory. */
+static int
+keep_instance(struct ctx *c, cfg_t *sec)
+{
+	const char *id = cfg_getstr(sec, "id");
+	struct vg_instance *in;
+	size_t n = c->ninst;
+
+	if ((in = confcheck_grow(c->inst, n, sizeof(*in))) == NULL)
+		return -1;
+	c->inst = in;
+	in = &c->inst[c->ninst++];
+	memset(in, 0, sizeof(*in));
+	if (copy_instance(sec, in) == -1 ||
+	    confcheck_index_add(&c->names, n) == -1)
+		return -1;
+	/* an ID cut short was reported, and must not match another */
+	if (id != NULL && strlen(id) < sizeof(in->id))
+		return confcheck_index_add(&c->ids, n);
+	return 0;
+}
+
+static int
+copy_conf(cfg_t *cfg, struct ctx *c, struct vg_conf *conf)
+{
+	struct vg_instance *in;
+	size_t i;
+
+	if ((conf->path = strdup(c->path)) == NULL ||
 	    copy_scalars(cfg, conf) == -1)
 		return -1;
-	if (n == 0)
-		return 0;
-	if ((conf->inst = calloc(n, sizeof(*conf->inst))) == NULL)
-		return -1;
-	conf->ninst = n;
-	for (i = 0; i < n; i++)
-		if (copy_instance(cfg_getnsec(cfg, "instance", i),
-		    conf->api.region, &conf->inst[i]) == -1)
-			return -1;
+	conf->inst = c->inst;
+	conf->ninst = c->ninst;
+	c->inst = NULL;
+	c->ninst = 0;
+	/* the array grew by doubling: give back what the end does not use */
+	if (conf->ninst > 0 && (in = reallocarray(conf->inst, conf->ninst,
+	    sizeof(*in))) != NULL)
+		conf->inst = in;
+	for (i = 0; i < conf->ninst; i++)
+		if (conf->inst[i].region[0] == '\0')
+			vg_strlcpy(conf->inst[i].region, conf->api.region,
+			    sizeof(conf->inst[i].region));
 	return 0;
 }
 
 /* ------------------------------------------------------------------ */
 /* the interface */
 
+static void
+free_instances(struct vg_instance *inst, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < inst[i].ntags; j++)
+			free(inst[i].tags[j]);
+		free(inst[i].tags);
+		free(inst[i].description);
+	}
+	free(inst);
+}
+
 int
 conf_load(const char *path, const struct secfile_policy *pol,
     struct vg_conf *conf, struct vg_diags *diags)
 {
+	struct secfile_policy big;
 	struct ctx c;
 	cfg_t *cfg;
 	int rc;
@@ -650,29 +697,24 @@ conf_load(const char *path, const struct secfile_policy *pol,
 	c.self = &c;
 	c.diags = diags;
 	c.path = path != NULL ? path : "(none)";
+	confcheck_index_init(&c.names, inst_name, &c);
+	confcheck_index_init(&c.ids, inst_id, &c);
 	if ((cfg = new_conf_cfg(&c)) == NULL) {
 		note(&c, 0, "out of memory");
 		return -1;
 	}
-	rc = parse_file(&c, pol, cfg, NULL, 0);
-	if (rc == 0 && c.nerr == 0 && copy_conf(cfg, c.path, conf) == -1)
+	/* the inventory makes the file big: not the access key's cap */
+	rc = parse_file(&c, confcheck_policy(pol, &big), cfg, NULL, 0);
+	if (rc == 0 && c.nerr == 0 && copy_conf(cfg, &c, conf) == -1)
 		note(&c, 0, "out of memory");
 	cfg_free(cfg);
+	free_instances(c.inst, c.ninst);
+	confcheck_index_free(&c.names);
+	confcheck_index_free(&c.ids);
 	if (rc == 0 && c.nerr == 0)
 		return 0;
 	conf_free(conf);
 	return -1;
-}
-
-static void
-free_instance(struct vg_instance *in)
-{
-	size_t i;
-
-	for (i = 0; i < in->ntags; i++)
-		free(in->tags[i]);
-	free(in->tags);
-	free(in->description);
 }
 
 void
@@ -684,9 +726,7 @@ conf_free(struct vg_conf *conf)
 		return;
 	for (i = 0; i < sizeof(strfields) / sizeof(strfields[0]); i++)
 		free(*(char **)((char *)conf + strfields[i].off));
-	for (i = 0; i < conf->ninst; i++)
-		free_instance(&conf->inst[i]);
-	free(conf->inst);
+	free_instances(conf->inst, conf->ninst);
 	free(conf->path);
 	memset(conf, 0, sizeof(*conf));
 }

@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 
@@ -257,13 +258,31 @@ confcheck_str_rule(size_t i)
 	return i < NSTRRULES ? &strrules[i] : NULL;
 }
 
+/* name is "section|key" or "key": compared in parts, key first */
+static int
+names(const char *name, const char *section, const char *key)
+{
+	const char *bar;
+	size_t n;
+
+	/* one compare rules out most: this runs for every value */
+	if (name[0] != (section != NULL ? section[0] : key[0]))
+		return 0;
+	bar = strchr(name, '|');
+	n = bar != NULL ? (size_t)(bar - name) : 0;
+	if (bar == NULL)
+		return section == NULL && strcmp(name, key) == 0;
+	return section != NULL && strcmp(bar + 1, key) == 0 &&
+	    strncmp(name, section, n) == 0 && section[n] == '\0';
+}
+
 const struct confcheck_str *
-confcheck_str_find(const char *name)
+confcheck_str_find(const char *section, const char *key)
 {
 	size_t i;
 
 	for (i = 0; i < NSTRRULES; i++)
-		if (strcmp(strrules[i].name, name) == 0)
+		if (names(strrules[i].name, section, key))
 			return &strrules[i];
 	return NULL;
 }
@@ -376,15 +395,40 @@ confcheck_choices(const char *key, char *out, size_t outlen)
 	}
 }
 
+size_t
+confcheck_span(const char *s, const char *extra)
+{
+	const char *p;
+	int c;
+
+	for (p = s; (c = (unsigned char)*p) != '\0'; p++)
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr(extra, c) != NULL))
+			break;
+	return (size_t)(p - s);
+}
+
+int
+confcheck_charset(const char *s, const char *extra, size_t max)
+{
+	size_t n;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	n = confcheck_span(s, extra);
+	return n <= max && s[n] == '\0';
+}
+
 const char *
 confcheck_tag(const char *tag)
 {
-	static const char set[] = ALNUM "._:/-";
+	static const char set[] = "._:/-";
 	const char *eq = strchr(tag, '=');
 	size_t klen = eq != NULL ? (size_t)(eq - tag) : 0;
 
 	if (eq == NULL || klen < 1 || klen > 64 ||
-	    strspn(tag, set) != klen || !vg_charset_ok(eq + 1, set, 64))
+	    confcheck_span(tag, set) != klen ||
+	    !confcheck_charset(eq + 1, set, 64))
 		return "must be K=V, each 1-64 of A-Z a-z 0-9 . _ : / -";
 	return NULL;
 }
@@ -408,6 +452,7 @@ struct scan {
 	int		 open;	/* line of the outermost '{' still open */
 	int		 prev;	/* the last byte as the lexer took it, or 0 */
 	int		 raw;	/* the last byte as it stands in the file */
+	int		 esc;	/* a backslash in a string came last */
 	void		(*found)(void *, enum confcheck_find, int);
 	void		*arg;
 };
@@ -433,19 +478,16 @@ code_byte(struct scan *s, int ch)
 }
 
 /* The byte after a backslash in a string: literal, so it pairs with none. */
-static int
-escaped(struct scan *s, FILE *f)
+static void
+escaped(struct scan *s, int ch)
 {
-	int ch;
-
-	if ((ch = getc(f)) == EOF)
-		return 0;
+	s->esc = 0;
 	s->raw = ch;
+	s->prev = 0;
 	if (ch == '\0')
 		s->found(s->arg, CONFCHECK_NUL, s->line);
 	else if (ch == '\n')
 		s->line++;
-	return 0;
 }
 
 static int
@@ -457,10 +499,14 @@ closes(const struct scan *s, int ch)
 }
 
 static void
-step(struct scan *s, FILE *f, int ch)
+step(struct scan *s, int ch)
 {
 	int subst = s->prev == '$' && (s->st == S_CODE || s->st == S_DQ);
 
+	if (s->esc) {
+		escaped(s, ch);
+		return;
+	}
 	if (ch == '\0')
 		s->found(s->arg, CONFCHECK_NUL, s->line);
 	else if (s->raw == '$' && ch == '{')
@@ -469,8 +515,10 @@ step(struct scan *s, FILE *f, int ch)
 	s->raw = ch;
 	if (s->st == S_CODE)
 		ch = code_byte(s, ch);
-	else if ((s->st == S_DQ || s->st == S_SQ) && ch == '\\')
-		ch = escaped(s, f);
+	else if ((s->st == S_DQ || s->st == S_SQ) && ch == '\\') {
+		s->esc = 1;
+		ch = 0;
+	}
 	else if (closes(s, ch)) {
 		/* the slash of a star-slash cannot start a comment again */
 		if (s->st == S_BLOCK)
@@ -482,18 +530,164 @@ step(struct scan *s, FILE *f, int ch)
 	s->prev = ch;
 }
 
+/* The bytes step() need not see, in any state, unless escaped. */
+static int
+plain(int ch)
+{
+	static const unsigned char special[256] = {
+		['\0'] = 1, ['\n'] = 1, ['"'] = 1, ['#'] = 1, ['\''] = 1,
+		['*'] = 1, ['/'] = 1, ['\\'] = 1, ['{'] = 1, ['}'] = 1,
+	};
+
+	return !special[ch];
+}
+
 int
 confcheck_prescan(FILE *f, void (*found)(void *, enum confcheck_find, int),
     void *arg)
 {
-	struct scan s = { S_CODE, 1, 0, 0, 0, 0, found, arg };
-	int ch;
+	struct scan s = { S_CODE, 1, 0, 0, 0, 0, 0, found, arg };
+	unsigned char buf[BUFSIZ];
+	size_t i, n;
 
-	while ((ch = getc(f)) != EOF)
-		step(&s, f, ch);
+	/* by the block, not getc: configs reach megabytes (an inventory) */
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		for (i = 0; i < n; i++) {
+			if (s.esc || !plain(buf[i])) {
+				step(&s, buf[i]);
+				continue;
+			}
+			/* most bytes: only the last of a run matters */
+			while (i + 1 < n && plain(buf[i + 1]))
+				i++;
+			s.raw = s.prev = buf[i];
+		}
+	vg_wipe(buf, sizeof(buf));
 	rewind(f);
 	/* inside a string at the end, libconfuse says so itself */
 	return s.depth > 0 && s.st != S_DQ && s.st != S_SQ ? s.open : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* the index of names */
+
+/* FNV-1a */
+static size_t
+hash(const char *s)
+{
+	size_t h = 2166136261u;
+
+	while (*s != '\0')
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+void
+confcheck_index_init(struct confcheck_index *x,
+    const char *(*key)(const void *, size_t), const void *arg)
+{
+	memset(x, 0, sizeof(*x));
+	x->key = key;
+	x->arg = arg;
+}
+
+/*
+ * Where name is, or the free slot where it would go.  The stored hash is
+ * compared first: a name read for nothing is a cache miss.
+ */
+static struct confcheck_slot *
+slot(const struct confcheck_index *x, const char *name, size_t h)
+{
+	size_t i = h & (x->nslots - 1);
+	struct confcheck_slot *sl;
+
+	for (;; i = (i + 1) & (x->nslots - 1)) {
+		sl = &x->slots[i];
+		if (sl->entry == 0 || (sl->hash == h &&
+		    strcmp(x->key(x->arg, sl->entry - 1), name) == 0))
+			return sl;
+	}
+}
+
+size_t
+confcheck_index_find(const struct confcheck_index *x, const char *name)
+{
+	if (x->nslots == 0 || name == NULL)
+		return 0;
+	return slot(x, name, hash(name))->entry;
+}
+
+static int
+rehash(struct confcheck_index *x)
+{
+	struct confcheck_slot *old = x->slots;
+	size_t i, j, n = x->nslots == 0 ? 64 : x->nslots * 2;
+
+	if ((x->slots = calloc(n, sizeof(*x->slots))) == NULL) {
+		x->slots = old;
+		return -1;
+	}
+	/* the names differ: each goes to the first free slot */
+	for (i = 0, x->nslots = n; old != NULL && i < n / 2; i++) {
+		if (old[i].entry == 0)
+			continue;
+		for (j = old[i].hash & (n - 1); x->slots[j].entry != 0;
+		    j = (j + 1) & (n - 1))
+			continue;
+		x->slots[j] = old[i];
+	}
+	free(old);
+	return 0;
+}
+
+int
+confcheck_index_add(struct confcheck_index *x, size_t i)
+{
+	const char *name = x->key(x->arg, i);
+	struct confcheck_slot *sl;
+	size_t h = hash(name);
+
+	if (2 * (x->n + 1) > x->nslots && rehash(x) == -1)
+		return -1;
+	/* a name indexed already keeps its first entry */
+	if ((sl = slot(x, name, h))->entry == 0) {
+		sl->hash = h;
+		sl->entry = i + 1;
+		x->n++;
+	}
+	return 0;
+}
+
+void *
+confcheck_grow(void *p, size_t n, size_t size)
+{
+	if (n != 0 && (n & (n - 1)) != 0)
+		return p;
+	return reallocarray(p, n == 0 ? 1 : 2 * n, size);
+}
+
+void
+confcheck_index_free(struct confcheck_index *x)
+{
+	free(x->slots);
+	x->slots = NULL;
+	x->nslots = x->n = 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* opening */
+
+const struct secfile_policy *
+confcheck_policy(const struct secfile_policy *pol, struct secfile_policy *buf)
+{
+	if (pol != NULL && pol->max_size > 0)
+		return pol;
+	if (pol != NULL)
+		*buf = *pol;
+	else
+		secfile_policy_default(buf, 1);
+	buf->max_size = SECFILE_MAX_CONFIG;
+	return buf;
 }
 
 /* ------------------------------------------------------------------ */

@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "diag.h"
+#include "secfile.h"
 
 /*
  * libconfuse 3.3 has no user pointer in cfg_t.  Every option table gets
@@ -36,8 +37,9 @@ struct confcheck_str {
 /* The i-th string rule, to register callbacks by; NULL past the end. */
 const struct confcheck_str *confcheck_str_rule(size_t i);
 
-/* The rule for name; NULL when the key has none. */
-const struct confcheck_str *confcheck_str_find(const char *name);
+/* The rule for key of section (NULL: the top level); NULL when none. */
+const struct confcheck_str *confcheck_str_find(const char *section,
+	    const char *key);
 
 /* NULL when v passes the rule, else what is wrong ("must not be empty"). */
 const char *confcheck_str(const struct confcheck_str *, const char *v);
@@ -50,6 +52,15 @@ int	confcheck_choose(const char *key, const char *word);
 
 /* key's choices as a phrase: "login or issuance", "auto, url, qr or both". */
 void	confcheck_choices(const char *key, char *out, size_t outlen);
+
+/*
+ * How many bytes s starts with of A-Z a-z 0-9 and extra: strspn, without
+ * the 256-byte table glibc builds on every call with a long set (the
+ * names of a 10,000-line inventory or ACL).
+ */
+size_t	confcheck_span(const char *s, const char *extra);
+/* vg_charset_ok with the set A-Z a-z 0-9 and extra. */
+int	confcheck_charset(const char *s, const char *extra, size_t max);
 
 /* NULL when an instance tag is K=V, else what is wrong. */
 const char *confcheck_tag(const char *tag);
@@ -70,6 +81,53 @@ enum confcheck_find {
  */
 int	confcheck_prescan(FILE *f,
 	    void (*found)(void *arg, enum confcheck_find, int line), void *arg);
+
+/*
+ * A hash index of names, for duplicate checks and lookups in time linear
+ * in the file: libconfuse's own title check compares each new block with
+ * every earlier one.  The entries live in the caller's array and may
+ * move; key(arg, i) names entry i wherever it is now.
+ */
+struct confcheck_slot {
+	size_t		  hash;		/* of the name, kept */
+	size_t		  entry;	/* entry + 1; 0 = free */
+};
+
+struct confcheck_index {
+	struct confcheck_slot *slots;
+	size_t		  nslots;	/* 0, or a power of 2 over 2n */
+	size_t		  n;
+	const char	*(*key)(const void *arg, size_t i);
+	const void	 *arg;
+};
+
+void	confcheck_index_init(struct confcheck_index *,
+	    const char *(*key)(const void *, size_t), const void *arg);
+/* The entry named name, plus one; 0 when there is none. */
+size_t	confcheck_index_find(const struct confcheck_index *,
+	    const char *name);
+/*
+ * Index entry i under key(arg, i), unless that name is indexed already:
+ * the first entry keeps it.  -1 when out of memory.
+ */
+int	confcheck_index_add(struct confcheck_index *, size_t i);
+void	confcheck_index_free(struct confcheck_index *);
+
+/*
+ * An array of n elements with room for one more: grown by doubling when
+ * n is 0 or a power of two (the capacity follows from n).  NULL when out
+ * of memory; p is then still the caller's.
+ */
+void	*confcheck_grow(void *p, size_t n, size_t size);
+
+/*
+ * The policy to open vncgate.conf or acl.conf with: pol, with the config
+ * cap (SECFILE_MAX_CONFIG) where pol leaves the size to the default, which
+ * is the access key's; the strict default when pol is NULL.  Returns pol
+ * itself or buf.
+ */
+const struct secfile_policy *confcheck_policy(const struct secfile_policy *pol,
+	    struct secfile_policy *buf);
 
 /*
  * Add a problem of path (FILE:LINE: message; line 0: FILE: message).

@@ -17,8 +17,6 @@
 #include "secfile.h"
 #include "util.h"
 
-#define SECFILE_MAX_DEFAULT	((off_t)1 << 20)
-
 static const char *const reasons[] = {
 	[SECFILE_OK] = "is acceptable",
 	[SECFILE_MISSING] = "does not exist",

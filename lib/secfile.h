@@ -27,8 +27,17 @@ struct secfile_policy {
 	int	allow_ruid;	/* also accept files owned by ruid */
 	uid_t	ruid;
 	int	no_world_read;	/* the access key: root:vncgate 0640 */
-	off_t	max_size;	/* 0: 1 MiB */
+	off_t	max_size;	/* 0: SECFILE_MAX_DEFAULT */
 };
+
+/*
+ * The size caps.  The access key is a few lines; vncgate.conf and
+ * acl.conf hold an inventory and rules that reach 100,000 entries (about
+ * 16 MB and 12 MB), so conf_load and acl_load raise a policy whose
+ * max_size is 0 to SECFILE_MAX_CONFIG.
+ */
+#define SECFILE_MAX_DEFAULT	((off_t)1 << 20)
+#define SECFILE_MAX_CONFIG	((off_t)64 << 20)
 
 /*
  * Fill a policy for this process: strict (root only) when privileged,

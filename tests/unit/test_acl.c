@@ -14,6 +14,7 @@
 enum { SUN, MON, TUE, WED, THU, FRI, SAT };
 #define AT(d, h, m)	(d), ((h) * 60 + (m))
 #define NOON		AT(WED, 12, 0)
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* Every kind of rule the decision table needs, in a known order. */
 static const char main_acl[] =
@@ -421,9 +422,10 @@ static const struct pcase pcases[] = {
 	    "unknown key \"permit\"" },
 	{ "include is refused",
 	    "include(\"/etc/passwd\")\n", 1, "unknown key \"include\"" },
+	/* at the second rule's closing brace, whatever the kinds */
 	{ "duplicate rule name, same kind",
 	    "allow \"a\" {\n  users = {\"x\"}\n}\nallow \"a\" {\n"
-	    "  users = {\"y\"}\n}\n", 4, "duplicate rule name \"a\"" },
+	    "  users = {\"y\"}\n}\n", 6, "duplicate rule name \"a\"" },
 	{ "duplicate rule name, allow and deny",
 	    "allow \"a\" {\n  users = {\"x\"}\n}\ndeny \"a\" {\n"
 	    "  users = {\"y\"}\n}\n", 6, "duplicate rule name \"a\"" },
@@ -567,6 +569,235 @@ test_example_acl_loads(void **state)
 		fail_msg("etc/acl.conf: line %d: %s", ds.d[0].line,
 		    ds.d[0].msg);
 	acl_free(acl);
+}
+
+/* -------------------------------------------------------------- */
+/* many rules: the index of users and groups, the size cap */
+
+#define GEN_NINST	30
+
+/*
+ * Rule k of a generated ACL: every way a rule can name who (users, a
+ * user twice, groups, both, "*", "*" and a user, nobody), instances by
+ * glob, by name and ID, by tag, hours and from on some.
+ */
+static void
+gen_rule(FILE *f, unsigned k)
+{
+	unsigned u = k % 13, g = k % 5, h = (k + 1) % 5;
+	int deny = k % 7 == 3;
+
+	fprintf(f, "%s \"r%u\" {\n", deny ? "deny" : "allow", k);
+	if (k % 6 == 0)
+		fprintf(f, "  users = {\"u%u\", \"u%u\"}\n", u, u);
+	else if (k % 6 == 1)
+		fprintf(f, "  groups = {\"g%u\"}\n", g);
+	else if (k % 6 == 2)
+		fprintf(f, "  users = {\"u%u\"}\n  groups = {\"g%u\", "
+		    "\"g%u\"}\n", u, g, h);
+	else if (k % 6 == 3)
+		fprintf(f, "  users = {\"*\"}\n");
+	else if (k % 6 == 5)
+		fprintf(f, "  users = {\"*\", \"u%u\"}\n", u);
+	/* a deny blocks one instance, or everything is denied */
+	if (deny)
+		fprintf(f, "  instances = {\"n%u\"}\n", k % GEN_NINST);
+	else if (k % 4 == 0)
+		fprintf(f, "  instances = {\"n%u*\"}\n", k % 10);
+	else if (k % 4 == 1)
+		fprintf(f, "  instances = {\"n%u\", \"i-%04u\"}\n",
+		    k % GEN_NINST, k * 7 % GEN_NINST);
+	else if (k % 4 == 2)
+		fprintf(f, "  instances = {\"tag:t=%u\"}\n", k % 3);
+	else
+		fprintf(f, "  instances = {\"n?[0-4]\", \"[!n]*%u\"}\n",
+		    k % 10);
+	if (k % 4 == 1)
+		fprintf(f, "  hours = {\"Mon-Fri 08:00-20:00\"}\n");
+	if (k % 9 == 2)
+		fprintf(f, "  from = {\"10.0.0.0/8\"}\n");
+	fprintf(f, "}\n");
+}
+
+/* n generated rules, then tail; free the text. */
+static char *
+gen_acl(unsigned n, const char *tail)
+{
+	char *text = NULL;
+	size_t len = 0;
+	unsigned k;
+	FILE *f;
+
+	assert_non_null(f = open_memstream(&text, &len));
+	for (k = 0; k < n; k++)
+		gen_rule(f, k);
+	fputs(tail, f);
+	assert_int_equal(fclose(f), 0);
+	return text;
+}
+
+struct gen_inv {
+	struct vg_instance	 inst[GEN_NINST];
+	char			 tag[GEN_NINST][8];
+	char			*tags[GEN_NINST][1];
+};
+
+static void
+gen_inventory(struct gen_inv *g)
+{
+	unsigned i;
+
+	memset(g, 0, sizeof(*g));
+	for (i = 0; i < GEN_NINST; i++) {
+		snprintf(g->inst[i].name, sizeof(g->inst[i].name), "n%u", i);
+		snprintf(g->inst[i].id, sizeof(g->inst[i].id), "i-%04u", i);
+		snprintf(g->tag[i], sizeof(g->tag[i]), "t=%u", i % 3);
+		g->tags[i][0] = g->tag[i];
+		g->inst[i].tags = g->tags[i];
+		g->inst[i].ntags = 1;
+		g->inst[i].description = (char *)"";
+	}
+}
+
+/* The list for one request must be what acl_decide says, rule too. */
+static void
+agree(const struct vg_acl *acl, const struct gen_inv *g,
+    struct acl_request *req, unsigned *nallow)
+{
+	struct acl_query *q;
+	char r1[80], r2[80];
+	enum acl_decision d1, d2;
+	size_t i;
+
+	assert_non_null(q = acl_query_new(acl, req));
+	for (i = 0; i < GEN_NINST; i++) {
+		req->inst = &g->inst[i];
+		d1 = acl_decide(acl, req, r1, sizeof(r1));
+		d2 = acl_query_decide(q, &g->inst[i], r2, sizeof(r2));
+		if (d1 != d2 || strcmp(r1, r2) != 0)
+			fail_msg("user %s, %zu groups, %s: acl_decide %s %s, "
+			    "the query %s %s", req->user ? req->user : "-",
+			    req->ngroups, g->inst[i].name, word(d1), r1,
+			    word(d2), r2);
+		*nallow += d1 == ACL_ALLOW;
+	}
+	acl_query_free(q);
+}
+
+/*
+ * A query finds its rules through the index of users and groups; each
+ * request, on each instance, must get acl_decide's answer, which reads
+ * every rule.
+ */
+static void
+test_index_agrees_with_every_rule(void **state)
+{
+	static const char *const users[] = {
+		"u0", "u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9",
+		"u10", "u11", "u12", "nobody", NULL
+	};
+	static const char *const gsets[][3] = {
+		{ NULL }, { "g0" }, { "g1", "g3", "g1" }, { "g4", "other" },
+	};
+	static const char *const froms[] = { NULL, "10.1.2.3", "192.0.2.1" };
+	struct acl_request req;
+	struct gen_inv g;
+	struct vg_acl *acl;
+	struct vg_diags ds;
+	unsigned u, s, a, t, nallow = 0, total = 0;
+	char *text = gen_acl(300, "");
+
+	(void)state;
+	gen_inventory(&g);
+	acl = load("gen.conf", text, 0644, &ds);
+	free(text);
+	assert_non_null(acl);
+	for (u = 0; u < NELEM(users); u++)
+		for (s = 0; s < NELEM(gsets); s++)
+			for (a = 0; a < NELEM(froms); a++)
+				for (t = 0; t < 2; t++) {
+					memset(&req, 0, sizeof(req));
+					req.user = users[u];
+					req.groups = gsets[s];
+					for (req.ngroups = 0; req.ngroups < 3 &&
+					    gsets[s][req.ngroups] != NULL;
+					    req.ngroups++)
+						continue;
+					req.from = froms[a];
+					req.wday = t ? SAT : WED;
+					req.minute = t ? 3 * 60 : 12 * 60;
+					agree(acl, &g, &req, &nallow);
+					total += GEN_NINST;
+				}
+	acl_free(acl);
+	/* both answers are common, or the comparison proves little */
+	assert_true(nallow > total / 10 && nallow < total - total / 10);
+}
+
+/* A bastion's ACL may hold tens of thousands of rules: over 1 MiB. */
+static void
+test_big_acl_loads(void **state)
+{
+	struct acl_request req;
+	struct gen_inv g;
+	struct vg_acl *acl;
+	struct vg_diags ds;
+	unsigned nallow = 0;
+	char *text = gen_acl(16000, "");
+
+	(void)state;
+	assert_true(strlen(text) > (1u << 20));
+	gen_inventory(&g);
+	acl = load("big.conf", text, 0644, &ds);
+	free(text);
+	assert_non_null(acl);
+	memset(&req, 0, sizeof(req));
+	req.user = "u1";
+	req.wday = WED;
+	req.minute = 12 * 60;
+	agree(acl, &g, &req, &nallow);
+	assert_true(nallow > 0);
+	acl_free(acl);
+}
+
+/* A duplicate far from its first is found, and only it is reported. */
+static void
+test_duplicate_far_apart(void **state)
+{
+	struct vg_diags ds;
+	char *text = gen_acl(3000, "deny \"r17\" {\n  users = {\"x\"}\n}\n");
+	int lines = 0;
+	char *p;
+
+	(void)state;
+	for (p = text; *p != '\0'; p++)
+		lines += *p == '\n';
+	assert_null(load("dup.conf", text, 0644, &ds));
+	free(text);
+	assert_int_equal(ds.n, 1);
+	assert_int_equal(ds.d[0].line, lines);
+	assert_string_equal(ds.d[0].msg, "duplicate rule name \"r17\"");
+}
+
+/* The cap is 64 MiB for the ACL, not the access key's 1 MiB. */
+static void
+test_size_cap(void **state)
+{
+	struct vg_diags ds;
+	struct vg_acl *acl = NULL;
+	char *path = unit_write_file(fx.dir, "huge.conf", "", 0644);
+	char want[700];
+
+	(void)state;
+	assert_int_equal(truncate(path, ((off_t)64 << 20) + 1), 0);
+	diag_init(&ds);
+	assert_int_equal(acl_load(path, &fx.pol, &acl, &ds), -1);
+	assert_null(acl);
+	assert_int_equal(ds.n, 1);
+	snprintf(want, sizeof(want), "the file is too big (%lld bytes, the "
+	    "limit is %lld)", ((long long)64 << 20) + 1, (long long)64 << 20);
+	assert_string_equal(ds.d[0].msg, want);
+	unlink(path);
 }
 
 /* -------------------------------------------------------------- */
@@ -724,14 +955,16 @@ teardown(void **state)
 	return 0;
 }
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
 static const struct CMUnitTest fixed[] = {
 	cmocka_unit_test(test_empty_acl_denies),
 	cmocka_unit_test(test_long_rule_name_truncated_safely),
 	cmocka_unit_test(test_all_problems_reported),
 	cmocka_unit_test(test_good_values_load),
 	cmocka_unit_test(test_example_acl_loads),
+	cmocka_unit_test(test_index_agrees_with_every_rule),
+	cmocka_unit_test(test_big_acl_loads),
+	cmocka_unit_test(test_duplicate_far_apart),
+	cmocka_unit_test(test_size_cap),
 	cmocka_unit_test(test_group_writable_refused),
 	cmocka_unit_test(test_symlink_refused),
 	cmocka_unit_test(test_missing_refused),

@@ -129,6 +129,8 @@ expect_good(struct fx *fx, const char *text)
 
 #define NB(a)	(sizeof(a) / sizeof((a)[0]))
 
+static int	load_key(struct fx *, const char *, mode_t, char **, char **);
+
 /* ------------------------------------------------------------------ */
 
 static void
@@ -689,6 +691,107 @@ test_duplicate_instances(void **state)
 	expect_bad_all(*state, b, NB(b));
 }
 
+/* Block i of a generated inventory: 4 lines, its id on line 4i + 2. */
+static void
+gen_block(FILE *f, unsigned i, unsigned id, int region)
+{
+	fprintf(f, "instance \"n%05u\" {\n  id = \"i-%05u\"\n", i, id);
+	if (region)
+		fprintf(f, "  region = \"cn-beijing\" description = \"n%u\"\n",
+		    i);
+	else
+		fprintf(f, "  tags = {\"env=prod\", \"team=t%u\"}\n", i % 7);
+	fprintf(f, "}\n");
+}
+
+/* An inventory of thousands of instances is over 1 MiB. */
+static void
+test_big_inventory(void **state)
+{
+	struct fx *fx = *state;
+	const struct vg_instance *in;
+	char *text = NULL;
+	size_t len = 0;
+	unsigned i;
+	FILE *f;
+
+	assert_non_null(f = open_memstream(&text, &len));
+	for (i = 0; i < 20000; i++)
+		gen_block(f, i, i, i % 3 == 1);
+	/* the default region comes after the instances that use it */
+	fprintf(f, "api {\n  region = \"cn-shanghai\"\n}\n");
+	assert_int_equal(fclose(f), 0);
+	assert_true(len > (1u << 20));
+	expect_good(fx, text);
+	free(text);
+	assert_int_equal(fx->c.ninst, 20000);
+	in = conf_find_instance(&fx->c, "i-19998");
+	assert_non_null(in);
+	assert_ptr_equal(in, conf_find_instance(&fx->c, "n19998"));
+	assert_string_equal(in->region, "cn-shanghai");
+	assert_int_equal(in->ntags, 2);
+	assert_string_equal(in->tags[1], "team=t6");
+	in = conf_find_instance(&fx->c, "n19999");
+	assert_string_equal(in->region, "cn-beijing");
+	assert_string_equal(in->description, "n19999");
+}
+
+/* Duplicates far apart, each named with the first of its kind. */
+static void
+test_duplicates_far_apart(void **state)
+{
+	struct fx *fx = *state;
+	char *text = NULL;
+	size_t len = 0;
+	unsigned i;
+	FILE *f;
+
+	assert_non_null(f = open_memstream(&text, &len));
+	for (i = 0; i < 3000; i++)
+		gen_block(f, i, i == 2500 || i == 2600 ? 5 : i, 0);
+	gen_block(f, 7, 3000, 0);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(load(fx, text), -1);
+	free(text);
+	assert_int_equal(fx->d.n, 3);
+	expect_diag(fx, 4 * 2500 + 2, "instance \"n02500\" has the same id "
+	    "as instance \"n00005\"");
+	expect_diag(fx, 4 * 2600 + 2, "instance \"n02600\" has the same id "
+	    "as instance \"n00005\"");
+	expect_diag(fx, 4 * 3000 + 4, "instance \"n00007\" is defined twice");
+}
+
+/* 64 MiB for the config (an inventory), 1 MiB for the access key. */
+static void
+test_size_caps(void **state)
+{
+	struct fx *fx = *state;
+	char *id = NULL, *secret = NULL, want[200];
+
+	assert_int_equal(load(fx, ""), 0);
+	conf_free(&fx->c);
+	assert_int_equal(truncate(fx->path, ((off_t)64 << 20) + 1), 0);
+	diag_init(&fx->d);
+	assert_int_equal(conf_load(fx->path, &fx->pol, &fx->c, &fx->d), -1);
+	snprintf(want, sizeof(want), "the file is too big (%lld bytes, the "
+	    "limit is %lld)", ((long long)64 << 20) + 1, (long long)64 << 20);
+	expect_diag(fx, 0, want);
+	/* a policy's own cap stands */
+	fx->pol.max_size = 10;
+	assert_int_equal(load(fx, "url_ttl = 15\n"), -1);
+	expect_diag(fx, 0, "the file is too big (13 bytes, the limit is 10)");
+	fx->pol.max_size = 0;
+	assert_int_equal(load_key(fx, "", 0640, &id, &secret), -1);
+	assert_int_equal(truncate(fx->path, (1 << 20) + 1), 0);
+	diag_init(&fx->d);
+	assert_int_equal(conf_load_access_key(fx->path, &fx->pol, &id,
+	    &secret, &fx->d), -1);
+	expect_diag(fx, 0, "the file is too big (1048577 bytes, the limit is "
+	    "1048576)");
+	assert_null(id);
+	assert_null(secret);
+}
+
 static void
 test_unknown_and_syntax(void **state)
 {
@@ -955,6 +1058,9 @@ main(void)
 		T(test_description_length),
 		T(test_tags),
 		T(test_duplicate_instances),
+		T(test_big_inventory),
+		T(test_duplicates_far_apart),
+		T(test_size_caps),
 		T(test_unknown_and_syntax),
 		T(test_includes_refused),
 		T(test_environment_substitution_refused),
