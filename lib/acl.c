@@ -172,7 +172,7 @@ on_rule(cfg_t *cfg, cfg_opt_t *opt)
 	if (!empty_keys(p, sec, name, cfg->line) && p->cur.set == 0)
 		perr(p, cfg->line, "rule \"%s\" sets no key: it would match "
 		    "every request", acl_shown(name, q));
-	if ((nr = acl_append(p->rules, p->nrules, sizeof(*nr))) == NULL) {
+	if ((nr = confcheck_grow(p->rules, p->nrules, sizeof(*nr))) == NULL) {
 		perr(p, cfg->line, "out of memory");
 		return -1;
 	}

@@ -96,8 +96,6 @@ void	acl_rule_done(struct acl_rule *);
 void	acl_rule_free(struct acl_rule *);
 /* strcmp for qsort and bsearch over arrays of strings */
 int	acl_cmpstr(const void *, const void *);
-/* Grow an array by one slot, doubling: capacity is implied by n. */
-void	*acl_append(void *p, size_t n, size_t size);
 /* A value quoted in a message: printable ASCII only, cut at 64 bytes. */
 const char *acl_shown(const char *v, char out[SHOWN]);
 /* A request's address, IPv4-mapped IPv6 as IPv4; -1 when it is none. */

@@ -274,10 +274,10 @@ who_key(struct acl_who *w, const char *name, size_t **count)
 
 	if (k != 0)
 		return k;
-	if ((nn = acl_append(w->name, w->nkeys, sizeof(*nn))) == NULL)
+	if ((nn = confcheck_grow(w->name, w->nkeys, sizeof(*nn))) == NULL)
 		return 0;
 	w->name = nn;
-	if ((nc = acl_append(*count, w->nkeys, sizeof(*nc))) == NULL)
+	if ((nc = confcheck_grow(*count, w->nkeys, sizeof(*nc))) == NULL)
 		return 0;
 	*count = nc;
 	nn[w->nkeys] = name;

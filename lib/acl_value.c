@@ -25,21 +25,12 @@
 /* ---------------------------------------------------------------- */
 /* small helpers */
 
-/* A power of two (or 0) is full: the next one is twice as big. */
-void *
-acl_append(void *p, size_t n, size_t size)
-{
-	if (n != 0 && (n & (n - 1)) != 0)
-		return p;
-	return reallocarray(p, n == 0 ? 1 : n * 2, size);
-}
-
 static int
 strv_add(struct acl_strv *sv, const char *s, char *why, size_t len)
 {
 	char **nv;
 
-	if ((nv = acl_append(sv->v, sv->n, sizeof(*nv))) == NULL ||
+	if ((nv = confcheck_grow(sv->v, sv->n, sizeof(*nv))) == NULL ||
 	    (nv[sv->n] = strdup(s)) == NULL) {
 		if (nv != NULL)
 			sv->v = nv;
@@ -267,7 +258,7 @@ add_from(struct acl_rule *r, const char *v, char *why, size_t len)
 		return -1;
 	}
 	unmap(&c);
-	if ((nf = acl_append(r->from, r->nfrom, sizeof(*nf))) == NULL) {
+	if ((nf = confcheck_grow(r->from, r->nfrom, sizeof(*nf))) == NULL) {
 		vg_seterr(why, len, "out of memory");
 		return -1;
 	}
@@ -377,7 +368,7 @@ add_hours(struct acl_rule *r, const char *v, char *why, size_t len)
 
 	if (parse_span(v, &h, why, len) == -1)
 		return -1;
-	if ((nh = acl_append(r->hours, r->nhours, sizeof(*nh))) == NULL) {
+	if ((nh = confcheck_grow(r->hours, r->nhours, sizeof(*nh))) == NULL) {
 		vg_seterr(why, len, "out of memory");
 		return -1;
 	}

@@ -1,7 +1,7 @@
 /*
- * vncgate.conf (DESIGN 1.5) parsed into a plain struct.  conf.c and acl.c
- * are the only files that include confuse.h: the libconfuse state is freed
- * once the values are copied out.
+ * vncgate.conf (DESIGN 1.5) parsed into a plain struct.  Only the config
+ * readers (conf.c, conf_parse.c) and acl.c include confuse.h: the
+ * libconfuse state is freed once the values are copied out.
  */
 #ifndef VG_CONF_H
 #define VG_CONF_H

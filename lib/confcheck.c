@@ -1,9 +1,10 @@
 /*
  * The value checks of vncgate.conf and the access_key file: see
- * confcheck.h.  conf.c wires them to libconfuse and words the messages
- * (key names, FILE:LINE); here a value is only a string or a number.
- * Also the pre-parse scan and the problem wording that conf.c and acl.c
- * share.
+ * confcheck.h.  conf_parse.c wires them to libconfuse and words the
+ * messages (key names, FILE:LINE); here a value is only a string or a
+ * number.  Also the problem wording that conf and acl.c share.  The
+ * pre-parse scan is in confcheck_scan.c, the index of names in
+ * confcheck_index.c.
  */
 #include <sys/stat.h>
 
@@ -11,7 +12,6 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 
@@ -228,7 +228,7 @@ bad_secret(const char *s)
 /* ------------------------------------------------------------------ */
 /* string keys */
 
-/* The string keys and their checks; conf.c registers one callback each. */
+/* The string keys and their checks; conf_parse.c registers each one. */
 static const struct confcheck_str strrules[] = {
 	{ "acl_file",		bad_abspath,	0, 0 },
 	{ "pam_service",	bad_service,	1, 0 },
@@ -431,247 +431,6 @@ confcheck_tag(const char *tag)
 	    !confcheck_charset(eq + 1, set, 64))
 		return "must be K=V, each 1-64 of A-Z a-z 0-9 . _ : / -";
 	return NULL;
-}
-
-/* ------------------------------------------------------------------ */
-/* the pre-parse scan */
-
-/*
- * libconfuse substitutes ${VAR} from the environment in unquoted and
- * double-quoted values, ends a value at a NUL byte, and accepts a section
- * left open at the end of the file (a truncated config).  None of this is
- * visible after the parse, so a small scan that follows the lexer's
- * quoting and comment rules looks for them first.
- */
-enum scanstate { S_CODE, S_DQ, S_SQ, S_LINE, S_BLOCK };
-
-struct scan {
-	enum scanstate	 st;
-	int		 line;
-	int		 depth;
-	int		 open;	/* line of the outermost '{' still open */
-	int		 prev;	/* the last byte as the lexer took it, or 0 */
-	int		 raw;	/* the last byte as it stands in the file */
-	int		 esc;	/* a backslash in a string came last */
-	void		(*found)(void *, enum confcheck_find, int);
-	void		*arg;
-};
-
-/* A byte of code: strings and comments start here, braces count. */
-static int
-code_byte(struct scan *s, int ch)
-{
-	if (ch == '#' || (s->prev == '/' && ch == '/'))
-		s->st = S_LINE;
-	else if (s->prev == '/' && ch == '*') {
-		s->st = S_BLOCK;
-		return 0;	/* so the star cannot also close it */
-	} else if (ch == '"')
-		s->st = S_DQ;
-	else if (ch == '\'')
-		s->st = S_SQ;
-	else if (ch == '{' && s->depth++ == 0)
-		s->open = s->line;
-	else if (ch == '}')
-		s->depth--;
-	return ch;
-}
-
-/* The byte after a backslash in a string: literal, so it pairs with none. */
-static void
-escaped(struct scan *s, int ch)
-{
-	s->esc = 0;
-	s->raw = ch;
-	s->prev = 0;
-	if (ch == '\0')
-		s->found(s->arg, CONFCHECK_NUL, s->line);
-	else if (ch == '\n')
-		s->line++;
-}
-
-static int
-closes(const struct scan *s, int ch)
-{
-	return (s->st == S_DQ && ch == '"') || (s->st == S_SQ && ch == '\'') ||
-	    (s->st == S_LINE && ch == '\n') ||
-	    (s->st == S_BLOCK && s->prev == '*' && ch == '/');
-}
-
-static void
-step(struct scan *s, int ch)
-{
-	int subst = s->prev == '$' && (s->st == S_CODE || s->st == S_DQ);
-
-	if (s->esc) {
-		escaped(s, ch);
-		return;
-	}
-	if (ch == '\0')
-		s->found(s->arg, CONFCHECK_NUL, s->line);
-	else if (s->raw == '$' && ch == '{')
-		s->found(s->arg, subst ? CONFCHECK_SUBST : CONFCHECK_DOLLAR,
-		    s->line);
-	s->raw = ch;
-	if (s->st == S_CODE)
-		ch = code_byte(s, ch);
-	else if ((s->st == S_DQ || s->st == S_SQ) && ch == '\\') {
-		s->esc = 1;
-		ch = 0;
-	}
-	else if (closes(s, ch)) {
-		/* the slash of a star-slash cannot start a comment again */
-		if (s->st == S_BLOCK)
-			ch = 0;
-		s->st = S_CODE;
-	}
-	if (ch == '\n')
-		s->line++;
-	s->prev = ch;
-}
-
-/* The bytes step() need not see, in any state, unless escaped. */
-static int
-plain(int ch)
-{
-	static const unsigned char special[256] = {
-		['\0'] = 1, ['\n'] = 1, ['"'] = 1, ['#'] = 1, ['\''] = 1,
-		['*'] = 1, ['/'] = 1, ['\\'] = 1, ['{'] = 1, ['}'] = 1,
-	};
-
-	return !special[ch];
-}
-
-int
-confcheck_prescan(FILE *f, void (*found)(void *, enum confcheck_find, int),
-    void *arg)
-{
-	struct scan s = { S_CODE, 1, 0, 0, 0, 0, 0, found, arg };
-	unsigned char buf[BUFSIZ];
-	size_t i, n;
-
-	/* by the block, not getc: configs reach megabytes (an inventory) */
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		for (i = 0; i < n; i++) {
-			if (s.esc || !plain(buf[i])) {
-				step(&s, buf[i]);
-				continue;
-			}
-			/* most bytes: only the last of a run matters */
-			while (i + 1 < n && plain(buf[i + 1]))
-				i++;
-			s.raw = s.prev = buf[i];
-		}
-	vg_wipe(buf, sizeof(buf));
-	rewind(f);
-	/* inside a string at the end, libconfuse says so itself */
-	return s.depth > 0 && s.st != S_DQ && s.st != S_SQ ? s.open : 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* the index of names */
-
-/* FNV-1a */
-static size_t
-hash(const char *s)
-{
-	size_t h = 2166136261u;
-
-	while (*s != '\0')
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
-}
-
-void
-confcheck_index_init(struct confcheck_index *x,
-    const char *(*key)(const void *, size_t), const void *arg)
-{
-	memset(x, 0, sizeof(*x));
-	x->key = key;
-	x->arg = arg;
-}
-
-/*
- * Where name is, or the free slot where it would go.  The stored hash is
- * compared first: a name read for nothing is a cache miss.
- */
-static struct confcheck_slot *
-slot(const struct confcheck_index *x, const char *name, size_t h)
-{
-	size_t i = h & (x->nslots - 1);
-	struct confcheck_slot *sl;
-
-	for (;; i = (i + 1) & (x->nslots - 1)) {
-		sl = &x->slots[i];
-		if (sl->entry == 0 || (sl->hash == h &&
-		    strcmp(x->key(x->arg, sl->entry - 1), name) == 0))
-			return sl;
-	}
-}
-
-size_t
-confcheck_index_find(const struct confcheck_index *x, const char *name)
-{
-	if (x->nslots == 0 || name == NULL)
-		return 0;
-	return slot(x, name, hash(name))->entry;
-}
-
-static int
-rehash(struct confcheck_index *x)
-{
-	struct confcheck_slot *old = x->slots;
-	size_t i, j, n = x->nslots == 0 ? 64 : x->nslots * 2;
-
-	if ((x->slots = calloc(n, sizeof(*x->slots))) == NULL) {
-		x->slots = old;
-		return -1;
-	}
-	/* the names differ: each goes to the first free slot */
-	for (i = 0, x->nslots = n; old != NULL && i < n / 2; i++) {
-		if (old[i].entry == 0)
-			continue;
-		for (j = old[i].hash & (n - 1); x->slots[j].entry != 0;
-		    j = (j + 1) & (n - 1))
-			continue;
-		x->slots[j] = old[i];
-	}
-	free(old);
-	return 0;
-}
-
-int
-confcheck_index_add(struct confcheck_index *x, size_t i)
-{
-	const char *name = x->key(x->arg, i);
-	struct confcheck_slot *sl;
-	size_t h = hash(name);
-
-	if (2 * (x->n + 1) > x->nslots && rehash(x) == -1)
-		return -1;
-	/* a name indexed already keeps its first entry */
-	if ((sl = slot(x, name, h))->entry == 0) {
-		sl->hash = h;
-		sl->entry = i + 1;
-		x->n++;
-	}
-	return 0;
-}
-
-void *
-confcheck_grow(void *p, size_t n, size_t size)
-{
-	if (n != 0 && (n & (n - 1)) != 0)
-		return p;
-	return reallocarray(p, n == 0 ? 1 : 2 * n, size);
-}
-
-void
-confcheck_index_free(struct confcheck_index *x)
-{
-	free(x->slots);
-	x->slots = NULL;
-	x->nslots = x->n = 0;
 }
 
 /* ------------------------------------------------------------------ */

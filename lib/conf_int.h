@@ -1,0 +1,65 @@
+/*
+ * What conf.c and conf_parse.c share; not part of conf.h.  conf.c holds
+ * the schemas of vncgate.conf and the access_key file, copies the values
+ * out and is the interface; conf_parse.c reads a file into a schema with
+ * libconfuse, checking each value where libconfuse hands it over.  Both
+ * include confuse.h, as acl.c does; this header needs it for cfg_t.
+ */
+#ifndef VG_CONF_INT_H
+#define VG_CONF_INT_H
+
+#include <stddef.h>
+
+#include <confuse.h>
+
+#include "conf.h"
+#include "confcheck.h"
+#include "secfile.h"
+
+/* The hidden option that leads callbacks to struct conf_ctx (confcheck.h). */
+#define CONF_CTX_OPT(c)	{ .name = CONFCHECK_CTX_KEY, .type = CFGT_PTR, \
+			  .simple_value.ptr = &(c)->self }
+
+/* The state of one conf_load or conf_load_access_key. */
+struct conf_ctx {
+	void		*self;		/* what CONF_CTX_OPT points at */
+	struct vg_diags	*diags;
+	const char	*path;
+	int		 nerr;
+	int		 secret;	/* never echo file content */
+	unsigned int	 seen;		/* one bit per plain section */
+	struct vg_instance *inst;	/* the instance blocks read so far */
+	size_t		 ninst;
+	struct confcheck_index names;	/* of inst, by name */
+	struct confcheck_index ids;	/* of inst, by valid ID */
+};
+
+/* conf_parse.c */
+
+/* A problem at line of c->path (0: of the whole file); counted in nerr. */
+void	conf_note(struct conf_ctx *c, int line, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/*
+ * The parse callback of an instance's tags (the schema's, in conf.c): the
+ * problem of each tag is reported where it stands in the file.
+ */
+int	conf_parse_tag(cfg_t *cfg, cfg_opt_t *opt, const char *value,
+	    void *result);
+
+/*
+ * Open c->path through secfile, scan it, and parse it into cfg with the
+ * checks of the access_key file when c->secret is set, else of
+ * vncgate.conf.  iobuf, unless NULL, becomes the stdio buffer so that the
+ * bytes read can be wiped.  Returns 0 when the parse itself succeeded
+ * (problems may still be recorded in c).
+ */
+int	conf_parse_file(struct conf_ctx *c, const struct secfile_policy *pol,
+	    cfg_t *cfg, char *iobuf, size_t iolen);
+
+/* conf.c */
+
+/* Append instance block sec to c->inst, indexed; -1 when out of memory. */
+int	conf_keep_instance(struct conf_ctx *c, cfg_t *sec);
+
+#endif

@@ -1,0 +1,402 @@
+/*
+ * Reading vncgate.conf and the access_key file with libconfuse, for
+ * conf.c, which holds the two schemas and copies the values out (see
+ * conf_int.h).
+ *
+ * The file is opened by secfile (the checks run on the opened fd), parsed
+ * by libconfuse with no include function and no unknown keys, and checked
+ * by validation callbacks while it is parsed, so every problem carries
+ * its line.  The callbacks record a problem and return 0, which lets the
+ * parse go on and report the next one; only syntax errors stop it.  What
+ * makes a value good lives in confcheck.c; this file ties it to
+ * libconfuse and words the messages.
+ *
+ * Apart from conf.c only for size (the project splits files near 700
+ * lines), so it includes confuse.h too: its callbacks take libconfuse's
+ * cfg_t and cfg_opt_t, and there is no reading them without it.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <confuse.h>
+
+#include "conf_int.h"
+#include "confcheck.h"
+#include "util.h"
+
+/* ------------------------------------------------------------------ */
+/* reporting */
+
+static struct conf_ctx *
+ctx_of(cfg_t *cfg)
+{
+	int i;
+
+	/* libconfuse always passes its cfg: no NULL test for gcc to follow */
+	for (i = 0; cfg->opts[i].name != NULL; i++)
+		/* no real key starts with '|': one byte rules them out */
+		if (cfg->opts[i].name[0] == '|' &&
+		    strcmp(cfg->opts[i].name, CONFCHECK_CTX_KEY) == 0)
+			return *cfg->opts[i].simple_value.ptr;
+	return NULL;
+}
+
+/* Problems are printed on terminals by -t: confcheck_vdiag filters them. */
+static void __attribute__((format(printf, 3, 0)))
+vnote(struct conf_ctx *c, int line, const char *fmt, va_list ap)
+{
+	confcheck_vdiag(c->diags, c->path, line, fmt, ap);
+	c->nerr++;
+}
+
+void
+conf_note(struct conf_ctx *c, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vnote(c, line, fmt, ap);
+	va_end(ap);
+}
+
+/* A problem at the line libconfuse is reading. */
+static void __attribute__((format(printf, 2, 3)))
+report(cfg_t *cfg, const char *fmt, ...)
+{
+	struct conf_ctx *c = ctx_of(cfg);
+	va_list ap;
+
+	if (c == NULL)
+		return;
+	va_start(ap, fmt);
+	vnote(c, cfg->line, fmt, ap);
+	va_end(ap);
+}
+
+static void
+on_error(cfg_t *cfg, const char *fmt, va_list ap)
+{
+	struct conf_ctx *c = ctx_of(cfg);
+
+	if (c == NULL)
+		return;
+	/* libconfuse quotes tokens, and a token may be part of a secret */
+	if (c->secret)
+		conf_note(c, cfg->line, "syntax error (details withheld: the "
+		    "file holds a secret)");
+	else
+		vnote(c, cfg->line, fmt, ap);
+}
+
+/* "url_ttl", "api.timeout" or instance "web-1" os, for messages. */
+static void
+keyname(cfg_t *cfg, cfg_opt_t *opt, char *out, size_t outlen)
+{
+	if (strcmp(cfg->name, "root") == 0)
+		snprintf(out, outlen, "%s", opt->name);
+	else if (cfg->title != NULL)
+		snprintf(out, outlen, "instance \"%.64s\" %s", cfg->title,
+		    opt->name);
+	else
+		snprintf(out, outlen, "%s.%s", cfg->name, opt->name);
+}
+
+/* ------------------------------------------------------------------ */
+/* validation callbacks */
+
+static int
+check_range(cfg_t *cfg, cfg_opt_t *opt)
+{
+	long v = cfg_opt_getnint(opt, 0), min, max;
+	char key[128];
+
+	if (confcheck_range(opt->name, v, &min, &max) == -1) {
+		keyname(cfg, opt, key, sizeof(key));
+		report(cfg, "%s must be between %ld and %ld (got %ld)", key,
+		    min, max, v);
+	}
+	return 0;
+}
+
+static int
+check_choice(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, 0);
+	char key[128], words[160];
+
+	if (confcheck_choose(opt->name, v) == -1) {
+		keyname(cfg, opt, key, sizeof(key));
+		confcheck_choices(opt->name, words, sizeof(words));
+		report(cfg, "%s must be %s (got \"%.48s\")", key, words,
+		    v != NULL ? v : "");
+	}
+	return 0;
+}
+
+static const struct confcheck_str *
+strrule_of(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return confcheck_str_find(strcmp(cfg->name, "root") == 0 ? NULL :
+	    cfg->name, opt->name);
+}
+
+/* Returns 0 when the value passed its rule. */
+static int
+str_problem(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const struct confcheck_str *r = strrule_of(cfg, opt);
+	const char *v = cfg_opt_getnstr(opt, 0), *why;
+	char key[128];
+
+	if (r == NULL || v == NULL || (why = confcheck_str(r, v)) == NULL)
+		return 0;
+	keyname(cfg, opt, key, sizeof(key));
+	if (r->keyfile)
+		report(cfg, "%s %s", key, why);
+	else
+		report(cfg, "%s %s (got \"%.48s\")", key, why, v);
+	return -1;
+}
+
+static int
+check_str(cfg_t *cfg, cfg_opt_t *opt)
+{
+	str_problem(cfg, opt);
+	return 0;
+}
+
+/*
+ * An ID may name one instance only: the ACL and the menu match by ID.
+ * The blocks before this one are in c->ids; a block that repeats an
+ * earlier one's name is reported as defined twice instead.
+ */
+static int
+check_id(cfg_t *cfg, cfg_opt_t *opt)
+{
+	struct conf_ctx *c = ctx_of(cfg);
+	const char *id = cfg_opt_getnstr(opt, 0);
+	const struct vg_instance *other;
+	size_t i;
+
+	if (str_problem(cfg, opt) != 0 || c == NULL ||
+	    (i = confcheck_index_find(&c->ids, id)) == 0)
+		return 0;
+	other = &c->inst[i - 1];
+	if (strcmp(other->name, cfg_title(cfg)) != 0)
+		report(cfg, "instance \"%.64s\" has the same id as "
+		    "instance \"%.64s\"", cfg_title(cfg), other->name);
+	return 0;
+}
+
+int
+conf_parse_tag(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
+{
+	const char *why;
+
+	(void)opt;
+	if ((why = confcheck_tag(value)) != NULL)
+		report(cfg, "instance \"%.64s\" tag \"%.48s\" %s",
+		    cfg_title(cfg), value, why);
+	/* keep parsing: the problem is recorded */
+	*(const char **)result = value;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* section callbacks: run on the parent at the closing brace */
+
+static void
+check_api(cfg_t *root, cfg_t *sec)
+{
+	long ct = cfg_getint(sec, "connect_timeout");
+	long t = cfg_getint(sec, "timeout");
+
+	if (t < ct)
+		report(root, "api.timeout (%ld) must not be less than "
+		    "api.connect_timeout (%ld)", t, ct);
+}
+
+static void
+check_creds(cfg_t *root, cfg_t *sec)
+{
+	const char *p = cfg_getstr(sec, "provider");
+	const char *arn = cfg_getstr(sec, "role_arn");
+
+	if (p != NULL && strcmp(p, "ram_role_arn") == 0 &&
+	    (arn == NULL || *arn == '\0'))
+		report(root, "credentials.role_arn is required when provider "
+		    "is ram_role_arn");
+}
+
+static const struct secrule {
+	const char	*name;
+	void		(*check)(cfg_t *, cfg_t *);
+} secrules[] = {
+	{ "api",		check_api },
+	{ "credentials",	check_creds },
+	{ "audit",		NULL },
+	{ "limits",		NULL },
+};
+
+static int
+check_section(cfg_t *cfg, cfg_opt_t *opt)
+{
+	struct conf_ctx *c = ctx_of(cfg);
+	size_t i;
+
+	for (i = 0; c != NULL && i < sizeof(secrules) / sizeof(secrules[0]);
+	    i++) {
+		if (strcmp(secrules[i].name, opt->name) != 0)
+			continue;
+		/* libconfuse would silently merge a second block */
+		if (c->seen & (1u << i))
+			report(cfg, "the %s section appears twice", opt->name);
+		c->seen |= 1u << i;
+		if (secrules[i].check != NULL)
+			secrules[i].check(cfg, cfg_opt_getnsec(opt, 0));
+	}
+	return 0;
+}
+
+/* At an instance block's closing brace: check it, copy it, drop it. */
+static int
+check_instance(cfg_t *cfg, cfg_opt_t *opt)
+{
+	struct conf_ctx *c = ctx_of(cfg);
+	unsigned int n = cfg_opt_size(opt);
+	const char *title;
+	cfg_t *sec;
+
+	if (c == NULL || n == 0)
+		return 0;
+	sec = cfg_opt_getnsec(opt, n - 1);
+	title = cfg_title(sec);
+	if (confcheck_index_find(&c->names, title) != 0)
+		report(cfg, "instance \"%.64s\" is defined twice", title);
+	else {
+		if (!vg_valid_instance_name(title))
+			report(cfg, "instance name \"%.64s\" must be 1-64 of "
+			    "A-Z a-z 0-9 . _ -, not starting with -", title);
+		if (cfg_getstr(sec, "id") == NULL)
+			report(cfg, "instance \"%.64s\" has no id", title);
+		if (conf_keep_instance(c, sec) == -1)
+			report(cfg, "out of memory");
+	}
+	/* copied: libconfuse need not keep it nor compare titles with it */
+	cfg_opt_rmnsec(opt, n - 1);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* registering the callbacks */
+
+/* Callbacks by name, so the tables of conf.c stay the plain schema. */
+static const struct {
+	const char		*name;
+	cfg_validate_callback_t	 cb;
+} conf_callbacks[] = {
+	{ "url_ttl",			check_range },
+	{ "idle_timeout",		check_range },
+	{ "api|connect_timeout",	check_range },
+	{ "api|timeout",		check_range },
+	{ "api|retries",		check_range },
+	{ "credentials|duration",	check_range },
+	{ "limits|user_per_minute",	check_range },
+	{ "limits|instance_per_minute",	check_range },
+	{ "reauth",			check_choice },
+	{ "output",			check_choice },
+	{ "api|signature",		check_choice },
+	{ "credentials|provider",	check_choice },
+	{ "credentials|metadata_token",	check_choice },
+	{ "audit|facility",		check_choice },
+	{ "instance|os",		check_choice },
+	{ "api",			check_section },
+	{ "credentials",		check_section },
+	{ "audit",			check_section },
+	{ "limits",			check_section },
+	{ "instance",			check_instance },
+	/* replaces check_str (registered first): also no duplicate IDs */
+	{ "instance|id",		check_id },
+};
+
+static void
+set_callbacks(cfg_t *cfg, int keyfile)
+{
+	const struct confcheck_str *r;
+	size_t i;
+
+	cfg_set_error_function(cfg, on_error);
+	for (i = 0; (r = confcheck_str_rule(i)) != NULL; i++)
+		if (r->keyfile == keyfile)
+			cfg_set_validate_func(cfg, r->name, check_str);
+	if (keyfile)
+		return;
+	for (i = 0; i < sizeof(conf_callbacks) / sizeof(conf_callbacks[0]);
+	    i++)
+		cfg_set_validate_func(cfg, conf_callbacks[i].name,
+		    conf_callbacks[i].cb);
+}
+
+/* ------------------------------------------------------------------ */
+/* reading the file */
+
+/*
+ * What confcheck_prescan found: a ${ that libconfuse would fill in from
+ * the environment, or a NUL byte, which libconfuse silently cuts a value
+ * at ("vnc\0gate" would load as "vnc").
+ */
+static void
+note_subst(void *arg, enum confcheck_find what, int line)
+{
+	if (what == CONFCHECK_SUBST)
+		conf_note(arg, line, "${...} (environment substitution) is not "
+		    "allowed");
+	else if (what == CONFCHECK_NUL)
+		conf_note(arg, line, "a NUL byte is not allowed");
+}
+
+/* "the file is group-writable": the diag names the file already. */
+static void
+note_secfile(struct conf_ctx *c, const char *err)
+{
+	confcheck_secfile(c->diags, c->path, err);
+	c->nerr++;
+}
+
+/* See conf_int.h. */
+int
+conf_parse_file(struct conf_ctx *c, const struct secfile_policy *pol,
+    cfg_t *cfg, char *iobuf, size_t iolen)
+{
+	enum secfile_status st;
+	char err[VG_ERRLEN];
+	int rc, unclosed;
+	FILE *f;
+
+	if ((f = secfile_fopen(c->path, pol, &st, err, sizeof(err))) == NULL) {
+		note_secfile(c, err);
+		return -1;
+	}
+	/* our own stdio buffer, so the bytes read can be wiped */
+	if (iobuf != NULL)
+		setvbuf(f, iobuf, _IOFBF, iolen);
+	unclosed = confcheck_prescan(f, note_subst, c);
+	if (c->nerr > 0) {
+		/* parsing on would quote the environment's values back */
+		fclose(f);
+		return -1;
+	}
+	set_callbacks(cfg, c->secret);
+	/* libconfuse tests errno for ERANGE without clearing it */
+	errno = 0;
+	rc = cfg_parse_fp(cfg, f);
+	fclose(f);
+	if (rc != 0 && c->nerr == 0)
+		conf_note(c, cfg->line, "syntax error");
+	if (rc == 0 && unclosed > 0)
+		conf_note(c, unclosed, "this '{' is never closed");
+	return rc == 0 ? 0 : -1;
+}

@@ -1,0 +1,141 @@
+/*
+ * The pre-parse scan of vncgate.conf and acl.conf (confcheck_prescan in
+ * confcheck.h), kept apart from the value checks in confcheck.c: it
+ * follows libconfuse's lexer byte by byte, and shares nothing with them.
+ */
+#include <stdio.h>
+
+#include "confcheck.h"
+#include "util.h"
+
+/*
+ * libconfuse substitutes ${VAR} from the environment in unquoted and
+ * double-quoted values, ends a value at a NUL byte, and accepts a section
+ * left open at the end of the file (a truncated config).  None of this is
+ * visible after the parse, so a small scan that follows the lexer's
+ * quoting and comment rules looks for them first.
+ */
+enum scanstate { S_CODE, S_DQ, S_SQ, S_LINE, S_BLOCK };
+
+struct scan {
+	enum scanstate	 st;
+	int		 line;
+	int		 depth;
+	int		 open;	/* line of the outermost '{' still open */
+	int		 prev;	/* the last byte as the lexer took it, or 0 */
+	int		 raw;	/* the last byte as it stands in the file */
+	int		 esc;	/* a backslash in a string came last */
+	void		(*found)(void *, enum confcheck_find, int);
+	void		*arg;
+};
+
+/* A byte of code: strings and comments start here, braces count. */
+static int
+code_byte(struct scan *s, int ch)
+{
+	if (ch == '#' || (s->prev == '/' && ch == '/'))
+		s->st = S_LINE;
+	else if (s->prev == '/' && ch == '*') {
+		s->st = S_BLOCK;
+		return 0;	/* so the star cannot also close it */
+	} else if (ch == '"')
+		s->st = S_DQ;
+	else if (ch == '\'')
+		s->st = S_SQ;
+	else if (ch == '{' && s->depth++ == 0)
+		s->open = s->line;
+	else if (ch == '}')
+		s->depth--;
+	return ch;
+}
+
+/* The byte after a backslash in a string: literal, so it pairs with none. */
+static void
+escaped(struct scan *s, int ch)
+{
+	s->esc = 0;
+	s->raw = ch;
+	s->prev = 0;
+	if (ch == '\0')
+		s->found(s->arg, CONFCHECK_NUL, s->line);
+	else if (ch == '\n')
+		s->line++;
+}
+
+static int
+closes(const struct scan *s, int ch)
+{
+	return (s->st == S_DQ && ch == '"') || (s->st == S_SQ && ch == '\'') ||
+	    (s->st == S_LINE && ch == '\n') ||
+	    (s->st == S_BLOCK && s->prev == '*' && ch == '/');
+}
+
+static void
+step(struct scan *s, int ch)
+{
+	int subst = s->prev == '$' && (s->st == S_CODE || s->st == S_DQ);
+
+	if (s->esc) {
+		escaped(s, ch);
+		return;
+	}
+	if (ch == '\0')
+		s->found(s->arg, CONFCHECK_NUL, s->line);
+	else if (s->raw == '$' && ch == '{')
+		s->found(s->arg, subst ? CONFCHECK_SUBST : CONFCHECK_DOLLAR,
+		    s->line);
+	s->raw = ch;
+	if (s->st == S_CODE)
+		ch = code_byte(s, ch);
+	else if ((s->st == S_DQ || s->st == S_SQ) && ch == '\\') {
+		s->esc = 1;
+		ch = 0;
+	}
+	else if (closes(s, ch)) {
+		/* the slash of a star-slash cannot start a comment again */
+		if (s->st == S_BLOCK)
+			ch = 0;
+		s->st = S_CODE;
+	}
+	if (ch == '\n')
+		s->line++;
+	s->prev = ch;
+}
+
+/* The bytes step() need not see, in any state, unless escaped. */
+static int
+plain(int ch)
+{
+	static const unsigned char special[256] = {
+		['\0'] = 1, ['\n'] = 1, ['"'] = 1, ['#'] = 1, ['\''] = 1,
+		['*'] = 1, ['/'] = 1, ['\\'] = 1, ['{'] = 1, ['}'] = 1,
+	};
+
+	return !special[ch];
+}
+
+int
+confcheck_prescan(FILE *f, void (*found)(void *, enum confcheck_find, int),
+    void *arg)
+{
+	struct scan s = { S_CODE, 1, 0, 0, 0, 0, 0, found, arg };
+	unsigned char buf[BUFSIZ];
+	size_t i, n;
+
+	/* by the block, not getc: configs reach megabytes (an inventory) */
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		for (i = 0; i < n; i++) {
+			if (s.esc || !plain(buf[i])) {
+				step(&s, buf[i]);
+				continue;
+			}
+			/* most bytes: only the last of a run matters */
+			while (i + 1 < n && plain(buf[i + 1]))
+				i++;
+			s.raw = s.prev = buf[i];
+		}
+	vg_wipe(buf, sizeof(buf));
+	rewind(f);
+	/* inside a string at the end, libconfuse says so itself */
+	return s.depth > 0 && s.st != S_DQ && s.st != S_SQ ? s.open : 0;
+}
