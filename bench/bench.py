@@ -183,7 +183,8 @@ class World:
                     self.path("syslogd.pid")], self.path("syslogd.pid"))
         mock = self.path("mock")
         shutil.copytree(certs, mock)
-        self.spawn([PY, os.path.join(BENCH, "mock.py"), "--dir", mock],
+        self.spawn([PY, os.path.join(ROOT, "tests", "mock", "mockcloud.py"),
+                    "--dir", mock],
                    os.path.join(mock, "ecs.port"))
         self.ports = {}
         for service in ("ecs", "sts", "imds"):
