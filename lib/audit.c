@@ -16,7 +16,7 @@
 #define KEYCHARS	"abcdefghijklmnopqrstuvwxyz0123456789_"
 #define CUTMARK		"..."
 #define TRUNCPAIR	" truncated=1"
-#define NWHO		6
+#define NWHO		AUDIT_NWHO
 #define NCHAIN		2	/* seq and chain, or file_error */
 
 /* The who keys, in the order they follow event on every line. */
@@ -233,8 +233,8 @@ add_pair(struct line *l, const char *key, const char *value)
 	return 0;
 }
 
-static int
-is_who_key(const char *key)
+int
+audit_is_who_key(const char *key)
 {
 	size_t i;
 
@@ -244,28 +244,42 @@ is_who_key(const char *key)
 	return 0;
 }
 
+void
+audit_who_values(const struct audit_rec *rec, const struct audit_who *w,
+    struct audit_who_values *out)
+{
+	const char *own;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(out->num[0], sizeof(out->num[0]), "%lu",
+	    (unsigned long)w->uid);
+	snprintf(out->num[1], sizeof(out->num[1]), "%ld", (long)w->pid);
+	out->value[0] = w->user;
+	out->value[1] = out->num[0];
+	out->value[2] = w->rhost;
+	out->value[3] = w->rport;
+	out->value[4] = w->tty;
+	out->value[5] = out->num[1];
+	for (i = 0; i < NWHO; i++) {
+		out->key[i] = whokeys[i];
+		if ((own = audit_get(rec, whokeys[i])) != NULL)
+			out->value[i] = own;
+	}
+}
+
 /* The who keys, each replaced by the record's own value when it has one. */
 static int
 add_who(struct line *l, const struct audit_rec *rec,
     const struct audit_who *w)
 {
-	const char *v[NWHO], *own;
-	char uid[24], pid[24];
+	struct audit_who_values wv;
 	size_t i;
 
-	snprintf(uid, sizeof(uid), "%lu", (unsigned long)w->uid);
-	snprintf(pid, sizeof(pid), "%ld", (long)w->pid);
-	v[0] = w->user;
-	v[1] = uid;
-	v[2] = w->rhost;
-	v[3] = w->rport;
-	v[4] = w->tty;
-	v[5] = pid;
-	for (i = 0; i < NWHO; i++) {
-		own = audit_get(rec, whokeys[i]);
-		if (add_pair(l, whokeys[i], own != NULL ? own : v[i]) == -1)
+	audit_who_values(rec, w, &wv);
+	for (i = 0; i < NWHO; i++)
+		if (add_pair(l, wv.key[i], wv.value[i]) == -1)
 			return -1;
-	}
 	return 0;
 }
 
@@ -328,7 +342,7 @@ format_line(const struct audit_rec *rec, const struct audit_who *who,
 	if (who != NULL && add_who(&l, rec, who) == -1)
 		return -1;
 	for (i = 0; i < rec->n; i++) {
-		if (who != NULL && is_who_key(rec->kv[i].key))
+		if (who != NULL && audit_is_who_key(rec->kv[i].key))
 			continue;
 		if (add_pair(&l, rec->kv[i].key, rec->kv[i].value) == -1)
 			return -1;

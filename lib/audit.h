@@ -87,6 +87,22 @@ struct audit_log {
 	size_t			nsinks;
 };
 
+/*
+ * The who keys in line order (user uid rhost rport tty pid) and their
+ * values for rec: the record's own value where it sets the key, else
+ * who's.  num holds the numbers' text.  Both sinks write these.
+ */
+#define AUDIT_NWHO	6
+struct audit_who_values {
+	const char	*key[AUDIT_NWHO];
+	const char	*value[AUDIT_NWHO];
+	char		 num[2][24];
+};
+void	audit_who_values(const struct audit_rec *, const struct audit_who *,
+	    struct audit_who_values *);
+/* One of those keys? */
+int	audit_is_who_key(const char *key);
+
 void	audit_log_init(struct audit_log *);
 int	audit_log_add_sink(struct audit_log *, const struct audit_sink *);
 /*

@@ -29,14 +29,10 @@
 #define HASH_SUFFIXLEN	(sizeof(HASH_MEMBER) - 1 + AUDIT_HASHHEX + 2)
 #define TAIL_FIRST	4096	/* most records fit: one small read */
 #define REPLACEMENT	"\xef\xbf\xbd"	/* U+FFFD */
-#define NWHO		6
 
 /* What reading the file's tail found. */
 enum tail { TAIL_OK, TAIL_LONGER, TAIL_TORN, TAIL_ERR };
 
-static const char *const whokeys[NWHO] = {
-	"user", "uid", "rhost", "rport", "tty", "pid"
-};
 
 static int
 is_hex64(const char *s)
@@ -358,38 +354,18 @@ put(json_t *o, const char *key, const char *value)
 	    ""));
 }
 
-static int
-is_who_key(const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < NWHO; i++)
-		if (strcmp(key, whokeys[i]) == 0)
-			return 1;
-	return 0;
-}
 
 /* The who keys, each replaced by the record's own value, as in syslog. */
 static int
 put_who(json_t *o, const struct audit_rec *rec, const struct audit_who *w)
 {
-	char uid[24], pid[24];
-	const char *v[NWHO], *own;
+	struct audit_who_values wv;
 	size_t i;
 
-	snprintf(uid, sizeof(uid), "%lu", (unsigned long)w->uid);
-	snprintf(pid, sizeof(pid), "%ld", (long)w->pid);
-	v[0] = w->user;
-	v[1] = uid;
-	v[2] = w->rhost;
-	v[3] = w->rport;
-	v[4] = w->tty;
-	v[5] = pid;
-	for (i = 0; i < NWHO; i++) {
-		own = audit_get(rec, whokeys[i]);
-		if (put(o, whokeys[i], own != NULL ? own : v[i]) == -1)
+	audit_who_values(rec, w, &wv);
+	for (i = 0; i < AUDIT_NWHO; i++)
+		if (put(o, wv.key[i], wv.value[i]) == -1)
 			return -1;
-	}
 	return 0;
 }
 
@@ -430,7 +406,7 @@ record_object(const struct audit_file *af, const struct audit_rec *rec,
 	if (who != NULL)
 		bad |= put_who(o, rec, who);
 	for (i = 0; i < rec->n; i++)
-		if (who == NULL || !is_who_key(rec->kv[i].key))
+		if (who == NULL || !audit_is_who_key(rec->kv[i].key))
 			bad |= put(o, rec->kv[i].key, rec->kv[i].value);
 	bad |= put(o, "prev", prev);
 	if (bad) {

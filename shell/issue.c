@@ -44,8 +44,8 @@ struct issuance {
 	long long			 start_ms;
 };
 
-static void
-request_for(struct shell *sh, const struct vg_instance *inst,
+void
+issue_request(struct shell *sh, const struct vg_instance *inst,
     struct acl_request *req)
 {
 	memset(req, 0, sizeof(*req));
@@ -260,7 +260,7 @@ decide(struct shell *sh, struct issuance *is, int step_up)
 		return rc;
 	if (is->inst == NULL)
 		return deny(sh, is, "unknown");
-	request_for(sh, is->inst, &req);
+	issue_request(sh, is->inst, &req);
 	if (acl_decide(sh->acl, &req, is->rule, sizeof(is->rule)) !=
 	    ACL_ALLOW)
 		return deny(sh, is, "acl");
@@ -310,7 +310,7 @@ list_instances(struct shell *sh)
 	const struct vg_instance *in;
 
 	/* one query: the rules that fit this operator are found once */
-	request_for(sh, NULL, &req);
+	issue_request(sh, NULL, &req);
 	if ((q = acl_query_new(sh->acl, &req)) == NULL) {
 		say(_(M_OOM));
 		return EXIT_RUNTIME;

@@ -71,19 +71,6 @@ menu_header(struct shell *sh)
 	printf(_(M_HEADER), VG_VERSION, user_c, from_c, host_c);
 }
 
-static void
-request(struct shell *sh, const struct vg_instance *inst,
-    struct acl_request *req)
-{
-	memset(req, 0, sizeof(*req));
-	req->user = sh->user;
-	req->groups = (const char *const *)sh->groups;
-	req->ngroups = sh->ngroups;
-	req->inst = inst;
-	req->from = sh->env.rhost[0] != '\0' ? sh->env.rhost : NULL;
-	acl_request_time(req, time(NULL), sh->conf.timezone);
-}
-
 /* The permitted instances, numbered from 1, into m->shown. */
 static int
 permitted(struct shell *sh, struct menu *m)
@@ -94,7 +81,7 @@ permitted(struct shell *sh, struct menu *m)
 	size_t i;
 
 	menu_free_list(m);
-	request(sh, NULL, &req);
+	issue_request(sh, NULL, &req);
 	if ((q = acl_query_new(sh->acl, &req)) == NULL ||
 	    (m->shown = calloc(sh->conf.ninst + 1, sizeof(size_t))) == NULL) {
 		acl_query_free(q);
@@ -297,7 +284,7 @@ decision(struct shell *sh, const struct vg_instance *in)
 	char rule[65], rule_c[FIELD_MAX], name[FIELD_MAX], id[FIELD_MAX];
 	char region[FIELD_MAX];
 
-	request(sh, in, &req);
+	issue_request(sh, in, &req);
 	if (acl_decide(sh->acl, &req, rule, sizeof(rule)) != ACL_ALLOW)
 		return 0;
 	term_clean(rule, rule_c, sizeof(rule_c));

@@ -134,6 +134,9 @@ int	command_run(struct shell *, const char *line);
 int	issue_obtain(struct shell *, const char *target, int step_up,
 	    char **url);
 int	list_instances(struct shell *);
+/* The ACL request for the operator (now, from SSH_CONNECTION). */
+void	issue_request(struct shell *, const struct vg_instance *,
+	    struct acl_request *);
 
 /*
  * output.c: how a URL reaches the operator.  SHOW_URL_LINE: the URL line
