@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # vncgate: see README.md.  `make check` is the test command.
 
 VERSION    = 0.1.0

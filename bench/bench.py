@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """The vncgate benchmark (issue 6): vncgate against the floor (a bare HTTPS
 request by curl) and the peer (Alibaba Cloud's Node.js SDK), side by side,
 against the mock cloud on 127.0.0.1.

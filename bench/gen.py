@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """Generate the inventory and the ACL for the scale rows of the bench.
 
     gen.py INSTANCES RULES USER GROUP INVENTORY_OUT ACL_OUT

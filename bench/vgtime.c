@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vgtime: time a program the way the bench needs it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * acl.conf (DESIGN 1.6): read with libconfuse into plain rules, then
  * decided without it (acl_match.c).  Default deny; a matching deny wins.

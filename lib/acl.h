@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * acl.conf (DESIGN 1.6): allow and deny rules, default deny, a matching
  * deny wins.

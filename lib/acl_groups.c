@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * What a request needs from the system: the user's group names and the
  * weekday and minute in the configured zone (acl.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * What the pieces of the ACL module share; not part of its API (acl.h).
  * acl.c reads acl.conf with libconfuse into rules; acl_value.c turns one

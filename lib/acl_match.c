@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Deciding requests against the rules that acl.c read (DESIGN 1.6):
  * default deny, a matching deny wins, else the first matching allow.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The values of acl.conf (DESIGN 1.6): each one checked and added to the
  * rule being read, or a sentence saying why not.  Plain strings in; no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Audit records (DESIGN 1.7): the builder, the escaping that keeps every
  * value on one line and parseable, the line format and audit_emit.  The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Audit records (DESIGN 1.7): one builder for every binary, and sinks
  * behind a function pointer so tests can replace them.  A record is an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The chained audit file (DESIGN 1.7): one JSON object per line, each
  * holding the hash of the one before, so an edited, deleted, inserted,

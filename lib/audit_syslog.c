@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The syslog sink: our own datagram socket connected to /dev/log.
  * glibc's syslog(3) drops a message it cannot send and says nothing, and

@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * What ecs.c and creds_sts.c share (see cloud.h): the signed RPC request
- * in both signature versions (../shared/reference/alibaba-cloud-api.md
+ * in both signature versions (doc/wire.md
  * a, b), the transport codes, the reading of an error answer and the
  * loading and wiping of JSON that may hold secrets.
  *

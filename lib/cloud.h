@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * What the two cloud callers share: ecs.c (DescribeInstanceVncUrl) and
  * creds_sts.c (STS AssumeRole).  A failed cloud step reports a
  * vg_cloud_err: the code for the audit record, details for syslog, one
  * sentence for the operator.  The signed RPC request, the reading of an
  * error answer and the safe loading of JSON that may hold secrets are
- * here once (../shared/reference/alibaba-cloud-api.md a, b, d).
+ * here once (doc/wire.md a, b, d).
  */
 #ifndef VG_CLOUD_H
 #define VG_CLOUD_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vncgate.conf and the access_key file (DESIGN 1.5): see conf.h.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vncgate.conf (DESIGN 1.5) parsed into a plain struct.  Only the config
  * readers (conf.c, conf_parse.c) and acl.c include confuse.h: the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * What conf.c and conf_parse.c share; not part of conf.h.  conf.c holds
  * the schemas of vncgate.conf and the access_key file, copies the values

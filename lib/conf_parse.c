@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Reading vncgate.conf and the access_key file with libconfuse, for
  * conf.c, which holds the two schemas and copies the values out (see

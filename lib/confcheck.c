@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The value checks of vncgate.conf and the access_key file: see
  * confcheck.h.  conf_parse.c wires them to libconfuse and words the

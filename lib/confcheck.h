@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The value checks of vncgate.conf and the access_key file (DESIGN 1.5),
  * kept apart from the libconfuse glue in conf_parse.c: plain strings and

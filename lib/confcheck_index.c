@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The hash index of names and the doubling array growth: see
  * confcheck_index.h.  Linear probing over a power-of-two table, FNV-1a.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * A hash index of names, and the array growth that goes with it: what
  * finds duplicate instance names and IDs (conf), duplicate rule names

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The pre-parse scan of vncgate.conf and acl.conf (confcheck_prescan in
  * confcheck.h), kept apart from the value checks in confcheck.c: it

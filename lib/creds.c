@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Role credentials (DESIGN 2.2 step 5): the entry points, the cache, the
  * static provider (the access_key file) and the dispatch to the role
  * providers, ecs_ram_role in creds_imds.c and ram_role_arn in
  * creds_sts.c.  The parsers of their answers are in creds_parse.c.  See
- * ../shared/reference/alibaba-cloud-api.md e, f, h.
+ * doc/wire.md e, f, h.
  *
  * Every failure fills the vg_cloud_err: a code for the audit record, one
  * sentence for the operator and details for syslog.  Neither ever holds a

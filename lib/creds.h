@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Role credentials: ecs_ram_role (metadata service, token flow),
  * ram_role_arn (STS AssumeRole, optionally scoped to one instance) and

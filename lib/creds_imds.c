@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ecs_ram_role: the bastion's own RAM role from the ECS metadata service,
- * token flow first (../shared/reference/alibaba-cloud-api.md e).
+ * token flow first (doc/wire.md e).
  *
  * The service is link-local and unauthenticated: it is asked directly,
  * never through a proxy, and the session token it hands out is wiped.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * What the pieces of the credentials module share; not part of its API
  * (creds.h).  creds.c holds the entry points, the cache, the static

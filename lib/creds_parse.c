@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The parsers of the answers that carry role credentials: the metadata
  * service's and STS AssumeRole's JSON, and their Expiration
- * (../shared/reference/alibaba-cloud-api.md e, f).
+ * (doc/wire.md e, f).
  *
  * The input is untrusted and holds secrets: every field is checked for
  * length and characters, an error names the field but never its value,

@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ram_role_arn: credentials from STS AssumeRole, signed with the access
  * key file, issued under a session name that names the operator and
  * optionally scoped by a session policy to the one instance
- * (../shared/reference/alibaba-cloud-api.md f, h).  The request goes
+ * (doc/wire.md f, h).  The request goes
  * through cloud_rpc_call, with the API parameters in a form body.
  *
  * STS's Message goes to syslog only, cleaned by cloud_parse_error; the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Problems in config and ACL files: see diag.h. */
 #include <stdarg.h>
 #include <stdio.h>

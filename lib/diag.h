@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Problems found in config and ACL files, reported as FILE:LINE: message
  * (line 0 when no line applies, printed as FILE: message).

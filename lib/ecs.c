@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * DescribeInstanceVncUrl (see ecs.h): the retry policy of DESIGN 2.2
  * step 6, the error table of DESIGN 2.3 and the console URL of DESIGN

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * DescribeInstanceVncUrl: the signed call, the retry policy, the error
  * table and the console URL (DESIGN 1.8, 2.2 step 6, 2.3).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The one libcurl wrapper (see http.h).  One easy handle per client, kept
  * across requests so that connections and TLS sessions are reused; every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The one libcurl wrapper.  Certificate and host name checks are always on
  * and nothing turns them off.  Bodies are capped, redirects are not

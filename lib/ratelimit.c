@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Sliding one-minute windows in limits.state_dir (see ratelimit.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Rate limits (DESIGN 1.5 limits, 2.2 step 4): sliding windows of one
  * minute per user and per instance, kept in limits.state_dir so that every

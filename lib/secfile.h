@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Opening files that decide security: the config, the ACL, the access key.
  * Open first (O_NOFOLLOW), then check the opened fd, never the path, so the

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Alibaba Cloud request signatures: RPC V1 (HMAC-SHA1) and
  * ACS3-HMAC-SHA256 (V3).  The algorithms are in
- * ../shared/reference/alibaba-cloud-api.md sections a and b; every
+ * doc/wire.md sections a and b; every
  * intermediate string is handed back so the unit tests can compare each
- * one with the SDK-generated vectors in ../shared/vectors.
+ * one with the SDK-generated vectors in tests/vectors.
  *
  * Parameters may hold an STS SecurityToken and the V1 HMAC key holds the
  * AccessKeySecret, so every buffer built here is wiped before it is freed.

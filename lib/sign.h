@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Alibaba Cloud request signatures: RPC V1 (HMAC-SHA1) and ACS3-HMAC-SHA256
  * (V3).  Every intermediate is returned so the tests can compare each field
- * with ../shared/vectors.  See ../shared/reference/alibaba-cloud-api.md a, b.
+ * with tests/vectors.  See doc/wire.md a, b.
  */
 #ifndef VG_SIGN_H
 #define VG_SIGN_H

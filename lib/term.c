@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Safe terminal text (see term.h).  The decoder is strict UTF-8: an
  * overlong form, a surrogate or a code point past U+10FFFF could smuggle

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Safe terminal text: the one filter every untrusted string (config, ACL,
  * API, environment) passes through before it reaches a terminal.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Small helpers shared by every lib/ module.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The account gate (DESIGN 1.9): the user passes only when the ACL
  * (DESIGN 1.6) lets them reach some instance now from PAM_RHOST, or,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * pam_vncgate.so [config=PATH] [debug] [audit_socket=PATH]   (DESIGN 1.9)
  *

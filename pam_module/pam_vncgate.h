@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * pam_vncgate (DESIGN 1.9): what the module's files share.  Nothing here
  * leaves the module: the version script exports only pam_sm_*.

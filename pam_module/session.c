@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Session records (DESIGN 1.7, 1.9): session_start when sshd opens the
  * session, session_end when it closes it, both with one random 128-bit

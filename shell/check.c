@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * -t and -t -C (DESIGN 1.3), after sshd -t / -T -C and doas -C: check the
  * files without touching the network, or explain one decision.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The command table (DESIGN 1.3), in the manner of git's shell.c: the
  * whole policy is this table.  A line is at most CMD_MAX bytes of a fixed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Process hygiene (DESIGN 1.2): fds, core dumps, signals and the
  * environment.  Runs first, before anything reads a file or a variable.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The operator's language (issue 3): gettext, domain "vncgate", the
  * catalogues from po/.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The menu's input: the terminal in raw mode and a bounded line editor.
  *

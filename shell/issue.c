@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * One issuance (DESIGN 2.2 steps 3-7): target, ACL, rate limit,
  * credentials, the signed call, the console URL and the audit record.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Loading the config, the ACL and the operator's identity. */
 #include <pwd.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The shell's audit records (DESIGN 1.7).  Every record goes through
  * log_emit so the who keys and the session are always there.  Syslog is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vncgate-shell: the operator's login shell (DESIGN 1.3, 2.2).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The interactive menu (DESIGN 1.3, issue 3): ssh -t bastion.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * What the menu shows: the header, the numbered table of the instances
  * the ACL grants, and one issuance with its decision, its URL and the

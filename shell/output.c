@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Showing a console URL.  `url TARGET` is for scripts: exactly one line.
  * A bare TARGET is for people and grows a QR code on a terminal when

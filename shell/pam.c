@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The PAM step-up (DESIGN 2.2 step 2): authenticate the operator again
  * and always ask the account stage.  The conversation reads the terminal,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The grammar of a command line (DESIGN 1.3), apart from what the words
  * do (commands.c), so a fuzzer can reach it alone: at most CMD_MAX bytes

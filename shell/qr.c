@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * A console URL as a QR code on the terminal (libqrencode).  ECC level L
  * keeps the code small: a 400-character URL is version 13, 69 modules,

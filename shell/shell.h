@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vncgate-shell: the operator's login shell.  One context for the run,
  * filled step by step by main() (DESIGN 2.2).

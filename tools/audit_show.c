@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vncgate-audit show FILE [--user U] [--instance T] [--since TIME]
  * [--json]: the records as an aligned table, or as JSON lines.

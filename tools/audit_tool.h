@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vncgate-audit: the auditors' tool (DESIGN 1.7).  vncgate-audit.c reads
  * the arguments, audit_verify.c checks the chain, audit_show.c prints it.

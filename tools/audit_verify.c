@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vncgate-audit verify FILE [--against LOG].
  *

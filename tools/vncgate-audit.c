@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vncgate-audit: check and read the hash-chained audit file (DESIGN
  * 1.7).  main() reads the arguments strictly and hands over to verify

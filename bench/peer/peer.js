@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: ISC
 // The peer of row 1: what an admin would write instead of vncgate, one
 // DescribeInstanceVncUrl call with Alibaba Cloud's official Node.js SDK.
 //

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 """Are the man pages complete?  Run from the top of the tree by
 tests/docs/run; prints "ok - NAME" or "not ok - NAME" lines (and "#"
 lines saying what is missing), which run numbers.

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """echo_off.py USER: exit 0 when the terminal of USER's newest
 vncgate-shell has ECHO off, that is, when a password typed now is read
 by PAM's prompt and not flushed (pam.c turns echo off with TCSAFLUSH

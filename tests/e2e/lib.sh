@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # The end-to-end harness (sourced, POSIX sh): a real sshd, real PAM and
 # the *installed* setgid vncgate-shell, in the manner of OpenSSH's regress
 # suite.  A layer runner does

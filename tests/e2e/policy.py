@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """policy.py: what the tests expect of AssumeRole, written from the
 contract (DESIGN 2.2 step 5, lib/creds_sts.c's comment), not from the
 code under test.

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """trail.py SYSLOG USER: the audit records of USER's newest SSH session.
 
 Reads the sink's file (one datagram per line), takes the vncgate records

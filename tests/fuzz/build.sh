@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Build the libFuzzer targets (tests/fuzz/fuzz_*.c) out of the tree:
 #   tests/fuzz/build.sh [OUTDIR]      (default tests/out/fuzz)
 # The lib/ sources are compiled again, with coverage and ASan + UBSan, into

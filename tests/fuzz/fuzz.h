@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Shared by the libFuzzer targets (tests/fuzz/fuzz_*.c): a failed check
  * aborts, so libFuzzer keeps the input that broke the contract; and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * acl.conf parser: acl_load on any bytes.  An ACL that loads is then
  * asked about a few fixed requests, and the three ways of deciding

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The audit line builder: audit_format_kv and audit_escape.  The input is
  * split at NUL bytes into: event, user, rhost, tty, then key and value

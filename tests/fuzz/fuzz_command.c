@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The command line's grammar: command_parse (shell/parse.c) on any
  * bytes, as "ssh bastion COMMAND" or the menu's prompt would hand it

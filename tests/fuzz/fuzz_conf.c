@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * vncgate.conf parser: conf_load on any bytes.  Beyond memory safety, a
  * config that loads must hold only what DESIGN 1.5 allows, since the

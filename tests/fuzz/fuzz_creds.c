@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Role credentials answers: creds_parse_imds (the metadata service) and
  * creds_parse_sts (AssumeRole) on the same bytes, and creds_parse_time on

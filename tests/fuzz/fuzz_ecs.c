@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * DescribeInstanceVncUrl answers: ecs_parse_answer on any body.  An input
  * that starts with three digits and a newline ("403\n{...}") sets the

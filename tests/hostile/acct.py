@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """acct.py: the kernel's process accounting, to prove which programs ran.
 
     acct.py on FILE          start accounting into FILE (root; per PID

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """leakcheck.py: no URL and no secret in any log.
 
     leakcheck.py harvest MOCKDIR SECRETS

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Helpers of the hostile-input layer (sourced by tests/hostile/run after
 # tests/e2e/lib.sh, whose harness this builds on: the real sshd, PAM,
 # the installed setgid shell, the syslog sink and the mock cloud).

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """netprobe.py: tiny network ends for the hostile-input tests.
 
     netprobe.py listen ADDR PORTFILE LOG

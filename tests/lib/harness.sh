@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Shared by the shell-level test layers (sourced, POSIX sh).
 # Each layer prints TAP lines; tests/run counts them.
 #

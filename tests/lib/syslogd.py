@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """A tiny syslog receiver for the tests.
 
     syslogd.py SOCKET_PATH OUTFILE [PIDFILE]

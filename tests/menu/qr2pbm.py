@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """qr2pbm.py IN OUT: the half-block QR code in a captured pane -> PBM.
 
 Reads the text tmux capture-pane printed, takes the last run of lines

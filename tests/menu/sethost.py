@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """sethost.py HEX MARKER CMD...: set the host name to the bytes HEX, print
 MARKER, then exec CMD.
 

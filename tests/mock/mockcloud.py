@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """mockcloud: the ECS API, STS and the metadata service, as strict as the
 real ones, for vncgate's tests.  The contract is README.md next to this
 file; the signature code is sigcheck.py (never lib/sign.c).

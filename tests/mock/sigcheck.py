@@ -1,6 +1,7 @@
+# SPDX-License-Identifier: ISC
 """The mock cloud's own Alibaba Cloud signature code (stdlib only).
 
-Written from ../shared/reference/alibaba-cloud-api.md sections a (RPC V1,
+Written from doc/wire.md sections a (RPC V1,
 HMAC-SHA1) and b (ACS3-HMAC-SHA256), never from lib/sign.c, so that a bug
 in the signer cannot pass by being shared.  The server side (the mock)
 uses the *_check functions; the test client uses the *_sign ones.

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: ISC
 """Tests of the mock cloud, printed as TAP.
 
-1. sigcheck.py against every case of ../shared/vectors (V1 and V3,
+1. sigcheck.py against every case of tests/vectors (V1 and V3,
    including the wire captures), on both the signing and the checking side.
 2. The real mock (mkcerts, then mockcloud.py) driven by a small client of
    our own that signs with sigcheck: signatures, nonces, timestamps,
@@ -30,7 +31,7 @@ import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-VECTORS = os.path.join(ROOT, "..", "shared", "vectors")
+VECTORS = os.path.join(ROOT, "tests", "vectors")
 PYTHON = "/usr/bin/python3"
 sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 sys.path.insert(0, HERE)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * pam_vncgate.so under pam_wrapper and libpamtest: the real libpam loads
  * the built module from service files this test writes (pam_wrapper

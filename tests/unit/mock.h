@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The mock cloud (tests/mock/README.md) for the unit tests that talk to
  * it: a mkdtemp folder with the certificates of tests/mock/mkcerts, the

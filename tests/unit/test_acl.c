@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * lib/acl.c: decisions, parse errors as FILE:LINE: message, file checks,
  * the user's groups and the request time.  The decision and parse tables

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Audit records (DESIGN 1.7): what an auditor reads in syslog.  Every
  * value stays on its line and parses back; the syslog sink is exercised

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The chained audit file (DESIGN 1.7): what an auditor relies on.  Each
  * line's hash is recomputed here from the bytes on disk with OpenSSL

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * conf: the schema of DESIGN 1.5, its defaults, and one exact FILE:LINE
  * message for every class of bad value.  Files live in a mkdtemp folder

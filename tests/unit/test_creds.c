@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * lib/creds.c: the RoleSessionName mapping, the session policy, the
  * parsers, and the three providers against the real mock cloud

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * lib/ecs.c without the network: the error table, answer parsing, the
  * VncUrl filter, the console URL, the endpoint and the retry classes;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * lib/http.c and the signed DescribeInstanceVncUrl of lib/ecs.c against
  * the real mock cloud (tests/mock/README.md): TLS trust, the policy

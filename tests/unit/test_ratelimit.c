@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ratelimit: the one-minute windows with injected times, in a mkdtemp
  * state folder.  Every time is T0 plus an offset, so the arithmetic

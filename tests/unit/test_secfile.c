@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * secfile: every status, checked on real files in a mkdtemp folder.  The
  * policies name getuid() as the owner, so the tests need no root.

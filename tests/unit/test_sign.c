@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * lib/sign.c against the vectors the official SDK produced
- * (../shared/vectors): every case is its own test, named after the case,
+ * (tests/vectors): every case is its own test, named after the case,
  * and every field is compared.  A wrong signature means every API call
  * fails with SignatureDoesNotMatch, so each intermediate is checked to
  * point at the step that broke.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * term: the terminal-injection set, UTF-8 edge cases, display widths and
  * clipping.  Each test names what an operator would see go wrong.

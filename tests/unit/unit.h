@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Shared by the cmocka unit tests: headers in the order cmocka needs. */
 #ifndef VG_UNIT_H
 #define VG_UNIT_H
@@ -14,8 +15,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-/* ../shared/vectors, found from the test's working directory (the repo). */
-#define VECTORS_DIR	"../shared/vectors"
+/* The SDK-made signature vectors (tests/vectors/README.md), found from
+ * the test's working directory: the top of the tree. */
+#define VECTORS_DIR	"tests/vectors"
 
 /* A fresh mkdtemp folder /tmp/vg-<tag>-XXXXXX into dir (dirlen >= 64). */
 static inline void
