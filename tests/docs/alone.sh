@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: ISC
+# A tree that stands on its own (sourced by tests/docs/run): the tracked
+# files, copied alone into an empty folder where no ../shared or any other
+# neighbour exists, build and pass the unit and mock layers there.  That
+# is what CI's clean clone sees; a file the tests read from outside the
+# tree, or one that was never added to git, fails here first.
+
+alone_copy() {
+	mkdir -p "$1" || return 1
+	git ls-files -z >"$T/alone.files" 2>"$T/alone.err" || return 1
+	# the tracked files as they are in the work tree (a clone of the
+	# next commit); one deleted but not yet committed is left out
+	tr '\0' '\n' <"$T/alone.files" | while IFS= read -r f; do
+		[ -f "$f" ] && printf '%s\n' "$f"
+	done | tar -cf - -T - | tar -C "$1" -xf -
+}
+
+# layer DIR NAME: the layer's own summary line in DIR says 0 failed
+alone_layer_ok() {
+	grep -Eq "^$2: [1-9][0-9]* passed, 0 failed" "$1/summary"
+}
+
+alone_check() {
+	top=$T/alone/vncgate
+	name="a copy of the tracked files alone in an empty folder"
+	if ! alone_copy "$top"; then
+		fail "$name: copied" "$(cat "$T/alone.err")"
+		return
+	fi
+	check "$name: nothing beside it" test ! -e "$T/alone/shared"
+	if ! (cd "$top" && make -j2 all) >"$T/alone.build" 2>&1; then
+		fail "$name: make all" "$(tail -n 5 "$T/alone.build")"
+		return
+	fi
+	ok "$name: make all"
+	(cd "$top" && tests/run unit mock) >"$top/summary" 2>&1
+	check "$name: the unit layer passes there" alone_layer_ok "$top" unit
+	check "$name: the mock layer passes there" alone_layer_ok "$top" mock
+	check "nothing in the tree names ../shared" \
+	    sh -c '! git grep -qI "\.\./shared" -- .'
+}
