@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: ISC
-# A tree that stands on its own (sourced by tests/docs/run): the tracked
-# files, copied alone into an empty folder where no ../shared or any other
-# neighbour exists, build and pass the unit and mock layers there.  That
-# is what CI's clean clone sees; a file the tests read from outside the
-# tree, or one that was never added to git, fails here first.
+# A tree that stands on its own (sourced by tests/docs/run).
+#
+# alone_check: the tracked files, copied alone into an empty folder where
+# no ../shared or any other neighbour exists, build and pass the unit and
+# mock layers there.  That is what CI's clean clone sees; a file the tests
+# read from outside the tree, or one that was never added to git, fails
+# here first.
 
 alone_copy() {
 	mkdir -p "$1" || return 1
@@ -38,4 +40,24 @@ alone_check() {
 	check "$name: the mock layer passes there" alone_layer_ok "$top" mock
 	check "nothing in the tree names ../shared" \
 	    sh -c '! git grep -qI "\.\./shared" -- .'
+}
+
+# Every source file opens with its license, in its own comment syntax
+# (after the #! line of a script).  Data (test cases, corpora, vectors,
+# catalogues made by tools) and prose (*.md) are not source.
+spdx_missing() {
+	git ls-files | grep -Ev '\.(md|json|pot)$|^tests/(golden/cases|fuzz/corpus)/|^LICENSE$|^\.gitignore$' |
+	while IFS= read -r f; do
+		[ -f "$f" ] || continue
+		head -n 3 "$f" | grep -q 'SPDX-License-Identifier: ISC' ||
+		    printf '%s\n' "$f"
+	done
+}
+
+spdx_check() {
+	spdx_missing >"$T/spdx.missing"
+	check "every source file has an SPDX line at its top" \
+	    test ! -s "$T/spdx.missing"
+	[ -s "$T/spdx.missing" ] && sed 's/^/#   no SPDX line: /' "$T/spdx.missing"
+	check "LICENSE is the ISC license" grep -q '^ISC License$' LICENSE
 }
