@@ -32,6 +32,8 @@ from mockclient import (  # noqa: E402  (after the line above)
     assume_role, check, eq, expect_error, expect_url, imds, imds_key,
     imds_token, mc, new_nonce, raw_query, sc, scoped_policy, start,
     stop_all, sts_key, timestamp, v1_call, v1_params, v1_send, v3_call)
+from test_discovery import discovery_tests  # noqa: E402
+from test_listfaults import listfault_tests  # noqa: E402
 from test_vectors import vector_tests  # noqa: E402
 
 
@@ -596,6 +598,8 @@ def mock_tests(tap):
             return
         main_mock_tests(tap, m)
         fault_tests(tap, base, certs)
+        discovery_tests(tap, base, certs)
+        listfault_tests(tap, base, certs)
     finally:
         stop_all()
         if not os.environ.get("MOCK_KEEP"):
