@@ -2,20 +2,19 @@
 # SPDX-License-Identifier: ISC
 """Tests of the mock cloud, printed as TAP.
 
-1. sigcheck.py against every case of tests/vectors (V1 and V3,
-   including the wire captures), on both the signing and the checking side.
+1. sigcheck.py against every case of tests/vectors (test_vectors.py).
 2. The real mock (mkcerts, then mockcloud.py) driven by a small client of
-   our own that signs with sigcheck: signatures, nonces, timestamps,
-   tokens, the metadata service, STS, session policies, faults, TLS and
-   the request log.  Every mock started is stopped by its PID at the end,
-   also on failure.
+   our own that signs with sigcheck (mockclient.py): signatures, nonces,
+   timestamps, tokens, the metadata service, STS, session policies,
+   faults, TLS and the request log.
+3. The listing: DescribeInstances and DescribeRegions, inventories, their
+   faults, RoleSessionName limits (test_discovery.py).
+Every mock started is stopped by its PID at the end, also on failure.
 
 Run from anywhere: /usr/bin/python3 tests/mock/test_mock.py
 """
 
 import calendar
-import collections
-import http.client
 import json
 import os
 import shutil
@@ -26,391 +25,16 @@ import sys
 import tempfile
 import threading
 import time
-import traceback
-import uuid
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-VECTORS = os.path.join(ROOT, "tests", "vectors")
-PYTHON = "/usr/bin/python3"
 sys.dont_write_bytecode = True     # no __pycache__ in the source tree
-sys.path.insert(0, HERE)
-
-import mockcloud as mc  # noqa: E402
-import sigcheck as sc  # noqa: E402
-
-Key = collections.namedtuple("Key", "id secret token")
-STATIC = Key(mc.STATIC_KEY_ID, mc.STATIC_SECRET, None)
-INSTANCE = "i-bp1hzoinajzkh91h0001"
-OTHER = "i-bp1hzoinajzkh91h0002"
-HANGZHOU = {"RegionId": "cn-hangzhou", "InstanceId": INSTANCE}
-
-
-# A tiny TAP harness ----------------------------------------------------------
-
-class Tap:
-    def __init__(self):
-        self.count = 0
-        self.failed = 0
-
-    def run(self, name, fn, *args):
-        """One test: passes unless fn raises."""
-        self.count += 1
-        try:
-            fn(*args)
-        except Exception:
-            self.failed += 1
-            print("not ok %d - %s" % (self.count, name))
-            for line in traceback.format_exc().splitlines():
-                print("#   " + line)
-        else:
-            print("ok %d - %s" % (self.count, name))
-        sys.stdout.flush()
-
-    def done(self):
-        print("1..%d" % self.count)
-        return 1 if self.failed else 0
-
-
-def eq(got, want, what=""):
-    if got != want:
-        raise AssertionError("%s: got %r, want %r" % (what, got, want))
-
-
-def check(cond, what):
-    if not cond:
-        raise AssertionError(what)
-
-
-# 1. The vectors --------------------------------------------------------------
-
-def load_vectors(name):
-    with open(os.path.join(VECTORS, name), encoding="utf-8") as f:
-        return json.load(f)
-
-
-def raw_query(pairs):
-    """Any valid encoding will do: the server re-canonicalizes."""
-    return "&".join(sc.percent_encode(k) + "=" + sc.percent_encode(v)
-                    for k, v in sc._pairs(pairs))
-
-
-def v1_vector(case):
-    params, secret = case["params"], case["access_key_secret"]
-    eq(sc.canonical_query(params), case["canonicalized_query_string"],
-       "canonical")
-    sts = sc.v1_string_to_sign(case["method"], params)
-    eq(sts, case["string_to_sign"], "string to sign")
-    eq(sc.v1_signature(sts, secret), case["signature"], "signature")
-    eq(sc.v1_sign(case["method"], params, secret),
-       case["final_query_string"], "final query")
-    signed = dict(params, Signature=case["signature"])
-    eq(sc.v1_check(case["method"], signed, secret), (True, sts), "check")
-    check(not sc.v1_check(case["method"], signed, secret + "x")[0],
-          "a wrong secret passed")
-    if "wire_openapi_core" in case:
-        v1_wire(case["wire_openapi_core"], secret, sts)
-
-
-def v1_wire(wire, secret, sts):
-    """The captured request, decoded as the mock decodes it."""
-    pairs = sc.parse_form(wire["path_and_query"].partition("?")[2])
-    if wire["content_type"] == "application/x-www-form-urlencoded":
-        pairs += sc.parse_form(wire["body"])
-    params = dict(pairs)
-    eq(params["Signature"], wire["signature_on_wire"], "wire signature")
-    eq(sc.v1_check(wire["method"], params, secret), (True, sts),
-       "wire check")
-
-
-def v3_vector(case):
-    signed = sc.v3_sign(case["method"], case["path"], case["query"],
-                        case["headers"], case["body"],
-                        case["access_key_id"], case["access_key_secret"])
-    eq(sc.sha256_hex(case["body"]), case["hashed_payload"], "payload hash")
-    eq(signed["canonical_request"], case["canonical_request"], "canonical")
-    eq(sc.sha256_hex(signed["canonical_request"]),
-       case["hashed_canonical_request"], "hashed canonical")
-    eq(signed["string_to_sign"], case["string_to_sign"], "string to sign")
-    eq(signed["signature"], case["signature"], "signature")
-    eq(signed["authorization"], case["authorization"], "authorization")
-    v3_server(case["method"], case["path"],
-              sc.parse_form(raw_query(case["query"])),
-              list(case["headers"].items()), case["body"].encode(),
-              case["authorization"], case["access_key_secret"],
-              case["string_to_sign"])
-
-
-def v3_server(method, path, query, headers, body, authorization, secret,
-              sts):
-    """The mock's checking side accepts it, and refuses it altered."""
-    auth = sc.parse_authorization(authorization)
-    eq(sc.v3_check(method, path, query, headers, body, auth, secret),
-       (True, sts), "server check")
-    check(not sc.v3_check(method, path, query, headers, body + b" ", auth,
-                          secret)[0], "an altered body passed")
-    check(not sc.v3_check(method, path, query, headers, body, auth,
-                          secret + "x")[0], "a wrong secret passed")
-
-
-def v3_wire(example):
-    headers = list(example["headers"].items())
-    path, _, query = example["path_and_query"].partition("?")
-    query = sc.parse_form(query)
-    body = example["body"].encode()
-    auth = sc.parse_authorization(example["headers"]["authorization"])
-    unsigned = [(n, v) for n, v in headers if n != "authorization"]
-    names = [n for n, _ in unsigned if sc.is_signable(n)]
-    eq(sorted(names), sorted(auth.signed), "signed headers")
-    creq = sc.v3_canonical_request(example["method"], path, query,
-                                   unsigned, names, sc.sha256_hex(body))
-    v3_server(example["method"], path, query, headers, body,
-              example["headers"]["authorization"],
-              example["access_key_secret"], sc.v3_string_to_sign(creq))
-    resigned = sc.v3_sign(example["method"], path, query, unsigned, body,
-                          auth.key_id, example["access_key_secret"])
-    eq(resigned["authorization"], example["headers"]["authorization"],
-       "re-signed authorization")
-
-
-def vector_tests(tap):
-    for case in load_vectors("rpc-signature-v1.json")["cases"]:
-        tap.run("v1 vector " + case["name"], v1_vector, case)
-    v3 = load_vectors("acs3-hmac-sha256.json")
-    for case in v3["cases"]:
-        tap.run("v3 vector " + case["name"], v3_vector, case)
-    for example in v3["wire_examples"]:
-        tap.run("v3 wire example " + example["name"], v3_wire, example)
-
-
-# 2. The running mock ---------------------------------------------------------
-
-Reply = collections.namedtuple("Reply", "status headers body")
-STARTED = []            # every mock process, stopped at the end
-
-
-class Mock:
-    """One mockcloud.py process in its own folder, with the certificates."""
-
-    def __init__(self, base, certs, name, *args):
-        self.dir = os.path.join(base, name)
-        shutil.copytree(certs, self.dir)
-        self.sent = 0           # requests that reached the mock's HTTP
-        self.err = open(os.path.join(self.dir, "stderr"), "w")
-        self.proc = subprocess.Popen(
-            [PYTHON, os.path.join(HERE, "mockcloud.py"), "--dir", self.dir]
-            + list(args), stdout=self.err, stderr=self.err)
-        STARTED.append(self.proc)
-        self.port = {s: self.wait_port(s) for s in ("ecs", "sts", "imds")}
-        self.ca = ssl.create_default_context(
-            cafile=os.path.join(self.dir, "ca.pem"))
-
-    def wait_port(self, service):
-        path = os.path.join(self.dir, service + ".port")
-        for _ in range(300):
-            if os.path.exists(path):
-                with open(path) as f:
-                    return int(f.read())
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.05)
-        raise RuntimeError("the mock did not start: " + self.stderr())
-
-    def stderr(self):
-        with open(os.path.join(self.dir, "stderr")) as f:
-            return f.read()
-
-    def connect(self, service, ctx=None):
-        if service == "imds":
-            return http.client.HTTPConnection("127.0.0.1",
-                                              self.port["imds"], timeout=60)
-        return http.client.HTTPSConnection("127.0.0.1", self.port[service],
-                                           context=ctx or self.ca,
-                                           timeout=60)
-
-    def request(self, service, method, target, headers=None, body=None,
-                conn=None):
-        own = conn is None
-        conn = conn or self.connect(service)
-        try:
-            conn.request(method, target, body=body, headers=headers or {})
-            self.sent += 1
-            resp = conn.getresponse()
-            data = resp.read()
-        finally:
-            if own:
-                conn.close()
-        return Reply(resp.status, {k.lower(): v for k, v in
-                                   resp.getheaders()}, data)
-
-    def host(self, service):
-        return "127.0.0.1:%d" % self.port[service]
-
-    def log(self):
-        with open(os.path.join(self.dir, "requests.log")) as f:
-            return [json.loads(line) for line in f]
-
-    def stop(self):
-        """SIGTERM by PID; the exit status."""
-        if self.proc.poll() is None:
-            os.kill(self.proc.pid, signal.SIGTERM)
-        try:
-            return self.proc.wait(timeout=15)
-        finally:
-            self.err.close()
-
-
-def stop_all():
-    for proc in STARTED:
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                os.kill(proc.pid, signal.SIGKILL)
-                proc.wait()
-
-
-# The client: signs with sigcheck ---------------------------------------------
-
-def timestamp(offset=0):
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ",
-                         time.gmtime(time.time() + offset))
-
-
-def new_nonce():
-    return uuid.uuid4().hex
-
-
-def v1_params(service, api, key, **common):
-    """All parameters of a V1 call: common ones, then the API's."""
-    action, version = mc.ACTIONS[service]
-    params = {"Action": action, "Version": version, "Format": "JSON",
-              "AccessKeyId": key.id, "SignatureMethod": "HMAC-SHA1",
-              "SignatureVersion": "1.0", "Timestamp": timestamp(),
-              "SignatureNonce": new_nonce()}
-    if key.token:
-        params["SecurityToken"] = key.token
-    params.update(common)
-    params.update(api)
-    return params
-
-
-def v1_send(mock, service, params, secret, method="POST", form=()):
-    """Sign params; the names in form go in a form body, the rest in the
-    query.  Returns (Reply, our string to sign)."""
-    sts = sc.v1_string_to_sign(method, params)
-    query = [(k, v) for k, v in params.items() if k not in form]
-    query.append(("Signature", sc.v1_signature(sts, secret)))
-    body = raw_query([(k, params[k]) for k in form]) if form else None
-    headers = {"Content-Type": "application/x-www-form-urlencoded"} \
-        if form else {}
-    return mock.request(service, method, "/?" + raw_query(query), headers,
-                        body), sts
-
-
-def v1_call(mock, service, api, key=STATIC, **kw):
-    method = kw.pop("method", "POST")
-    form = kw.pop("form", ())
-    secret = kw.pop("secret", key.secret)
-    return v1_send(mock, service, v1_params(service, api, key, **kw),
-                   secret, method, form)[0]
-
-
-def v3_headers(mock, service, key, body, **over):
-    action, version = mc.ACTIONS[service]
-    headers = {"host": mock.host(service), "x-acs-action": action,
-               "x-acs-version": version, "x-acs-date": timestamp(),
-               "x-acs-signature-nonce": new_nonce(),
-               "x-acs-content-sha256": sc.sha256_hex(body)}
-    if key.token:
-        headers["x-acs-accesskey-id"] = key.id
-        headers["x-acs-security-token"] = key.token
-    headers.update(over)
-    return headers
-
-
-def v3_call(mock, service, query, key=STATIC, body=b"", secret=None,
-            unsigned=(), sent_body=None, **over):
-    """A V3 call: query in the URL, body as given.  unsigned: header names
-    left out of SignedHeaders; sent_body: send other bytes than signed."""
-    headers = v3_headers(mock, service, key, body, **over)
-    names = [n for n in headers if sc.is_signable(n) and n not in unsigned]
-    creq = sc.v3_canonical_request("POST", "/", query, headers, names,
-                                   sc.sha256_hex(body))
-    sts = sc.v3_string_to_sign(creq)
-    headers["Authorization"] = "%s Credential=%s,SignedHeaders=%s," \
-        "Signature=%s" % (sc.V3_ALGORITHM, key.id, ";".join(sorted(names)),
-                          sc.v3_signature(sts, secret or key.secret))
-    target = "/?" + raw_query(query) if query else "/"
-    body = body if sent_body is None else sent_body
-    return mock.request(service, "POST", target, headers, body), sts
-
-
-def answer(reply):
-    return json.loads(reply.body)
-
-
-def expect_error(reply, status, code):
-    body = answer(reply)
-    eq((reply.status, body.get("Code")), (status, code), "status and Code")
-    return body
-
-
-def expect_url(reply):
-    eq(reply.status, 200, "status (body %r)" % reply.body[:300])
-    url = answer(reply)["VncUrl"]
-    check(url.startswith("wss%3A%2F%2Fmock-vncproxy.example%2Fwebsockify"
-                         "%2F%3Fs%3D"), "VncUrl prefix: " + url)
-    check("%25" in url, "the token is not encoded twice: " + url)
-    check(all(c.isalnum() or c in "%._~-" for c in url), "charset " + url)
-    return url
-
-
-def imds(mock, method, path, **headers):
-    return mock.request("imds", method, path, headers)
-
-
-def imds_token(mock):
-    reply = imds(mock, "PUT", mc.IMDS_TOKEN_PATH,
-                 **{mc.IMDS_TTL_HEADER: "21600"})
-    eq(reply.status, 200, "token PUT")
-    return reply.body.decode()
-
-
-def imds_key(mock):
-    token = imds_token(mock)
-    reply = imds(mock, "GET", mc.IMDS_CREDS_PATH + mc.IMDS_ROLE,
-                 **{mc.IMDS_TOKEN_HEADER: token})
-    eq(reply.status, 200, "credentials GET")
-    c = answer(reply)
-    return Key(c["AccessKeyId"], c["AccessKeySecret"], c["SecurityToken"])
-
-
-def assume_role(mock, session="alice", policy=None, v3=False, **extra):
-    api = {"RoleArn": mc.ROLE_ARN, "RoleSessionName": session,
-           "DurationSeconds": "900"}
-    if policy is not None:
-        api["Policy"] = policy
-    api.update(extra)
-    if v3:
-        return v3_call(mock, "sts", api)[0]
-    # as @alicloud/credentials: common parameters in the query, the
-    # API's in a form body
-    return v1_call(mock, "sts", api, form=tuple(api))
-
-
-def sts_key(reply):
-    eq(reply.status, 200, "AssumeRole (body %r)" % reply.body[:300])
-    c = answer(reply)["Credentials"]
-    return Key(c["AccessKeyId"], c["AccessKeySecret"], c["SecurityToken"])
-
-
-def scoped_policy(region, instance):
-    return json.dumps({"Version": "1", "Statement": [{
-        "Effect": "Allow", "Action": "ecs:DescribeInstanceVncUrl",
-        "Resource": "acs:ecs:%s:%s:instance/%s" % (region, mc.ACCOUNT,
-                                                    instance)}]})
+from mockclient import (  # noqa: E402  (after the line above)
+    HANGZHOU, HERE, INSTANCE, OTHER, PYTHON, STATIC, Key, Tap, answer,
+    assume_role, check, eq, expect_error, expect_url, imds, imds_key,
+    imds_token, mc, new_nonce, raw_query, sc, scoped_policy, start,
+    stop_all, sts_key, timestamp, v1_call, v1_params, v1_send, v3_call)
+from test_discovery import discovery_tests  # noqa: E402
+from test_listfaults import listfault_tests  # noqa: E402
+from test_vectors import vector_tests  # noqa: E402
 
 
 # Tests on the main mock (no faults) ------------------------------------------
@@ -557,7 +181,7 @@ def t_missing(m):
 
 
 def t_action(m):
-    expect_error(v1_call(m, "ecs", HANGZHOU, Action="DescribeInstances"),
+    expect_error(v1_call(m, "ecs", HANGZHOU, Action="StartInstance"),
                  404, "InvalidAction.NotFound")
     expect_error(v1_call(m, "ecs", HANGZHOU, Version="2016-03-14"), 400,
                  "InvalidVersion")
@@ -932,13 +556,6 @@ FAULT_RUNS = (
 )
 
 
-def start(tap, base, certs, name, *args):
-    """A started Mock (one test line), or None when it did not start."""
-    started = []
-    tap.run(" ".join(("the mock starts",) + args),
-            lambda: started.append(Mock(base, certs, name, *args)))
-    return started[0] if started else None
-
 
 def t_bad_fault(base, certs):
     folder = os.path.join(base, "badfault")
@@ -981,6 +598,8 @@ def mock_tests(tap):
             return
         main_mock_tests(tap, m)
         fault_tests(tap, base, certs)
+        discovery_tests(tap, base, certs)
+        listfault_tests(tap, base, certs)
     finally:
         stop_all()
         if not os.environ.get("MOCK_KEEP"):
