@@ -51,7 +51,8 @@ DEPS = gcc make pkg-config libc6-dev \
        python3-minimal ca-certificates bsdutils \
        tmux zbar-tools groff-base gettext nftables iproute2 \
        openssh-server openssh-client passwd util-linux \
-       clang libclang-rt-14-dev cppcheck valgrind procps locales curl gdb
+       clang libclang-rt-14-dev cppcheck valgrind procps locales curl gdb \
+       rsyslog rsyslog-relp
 
 .PHONY: all check deps install clean unit demo bench fuzz pot
 
@@ -126,11 +127,11 @@ check: deps
 
 # Installation (DESIGN 1.1).  DESTDIR stages a package: files only, no
 # group and no owners.  Run as root without DESTDIR, it also makes the
-# group, the setgid shell and the state and log folders (STATEDIR and
-# LOGDIR let tests install into a temporary root).  Existing configs and
-# the audit file are never overwritten; the access_key file is the
-# admin's to create (vncgate.conf(5)).  The installed configs, examples
-# and man pages name the paths of this installation.
+# group, the setgid shell, the state and log folders (STATEDIR and LOGDIR
+# let tests install into a temporary root) and rsyslog-gid.conf.  Existing
+# configs and the audit file are never overwritten; the access_key file is
+# the admin's to create (vncgate.conf(5)).  The installed configs,
+# examples and man pages name the paths of this installation.
 STATEDIR  ?= /var/lib/vncgate
 LOGDIR    ?= /var/log/vncgate
 VG_GROUP   = vncgate
@@ -149,7 +150,13 @@ MAN_PAGES  = man/vncgate-audit.1 man/vncgate.conf.5 man/vncgate-acl.5 \
 	     man/vncgate-shell.8 man/pam_vncgate.8
 EXAMPLES   = pam.d/vncgate pam.d/sshd-vncgate.example \
 	     sshd_config.d/vncgate.conf rsyslog.d/vncgate.conf \
+	     rsyslog.d/vncgate-collector.conf alert-webhook.conf \
 	     nftables/vncgate-imds.nft
+# rsyslog's omprog runs it (the alerts example of rsyslog.d/vncgate.conf)
+HELPERDIR  = $(PREFIX)/lib/vncgate
+# The number of the group vncgate on this host, for rsyslog.d/vncgate.conf
+# (a conffile, the same on every host); made again on each install.
+GID_CONF   = $(SYSCONFDIR)/vncgate/rsyslog-gid.conf
 # The default paths in the sources, rewritten to this installation's.
 # $(call inst_dir,FROM,TO): FROM only where a path ends or goes on with
 # a '/' (or a quote, a space...), so /var/log/vncgate.log stays.
@@ -185,6 +192,10 @@ install: all
 	    install -d $${t%/*} && $(INST_SED) etc/$$f >$$t && \
 	    chmod 0644 $$t || exit 1; \
 	done
+	install -d $(DESTDIR)$(HELPERDIR)
+	$(INST_SED) etc/vncgate-alert-webhook \
+	    >$(DESTDIR)$(HELPERDIR)/vncgate-alert-webhook
+	chmod 0755 $(DESTDIR)$(HELPERDIR)/vncgate-alert-webhook
 	if [ -f po/zh_CN.mo ]; then \
 	    install -d $(DESTDIR)$(dir $(MOFILE)) && \
 	    install -m 0644 po/zh_CN.mo $(DESTDIR)$(MOFILE); fi
@@ -198,14 +209,22 @@ install: all
 	chmod 2755 $(PREFIX)/sbin/vncgate-shell; \
 	install -d -o root -g $(VG_GROUP) -m 2770 $(STATEDIR) $(LOGDIR); \
 	[ -e $(LOGDIR)/audit.log ] || install -o root -g $(VG_GROUP) \
-	    -m 0660 /dev/null $(LOGDIR)/audit.log
+	    -m 0660 /dev/null $(LOGDIR)/audit.log; \
+	gid=$$(getent group $(VG_GROUP) | cut -d: -f3); \
+	printf '%s\n' "# made by make install: the number of the group" \
+	    "# $(VG_GROUP) here, for rsyslog.d/vncgate.conf" \
+	    "set \$$.vncgate_gid = \"$$gid\";" >$(GID_CONF).new; \
+	chmod 0644 $(GID_CONF).new; \
+	mv $(GID_CONF).new $(GID_CONF)
 
 # Programs, module, man pages, examples and the catalogue; configs, the
 # access key, state, logs and the group stay.
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/vncgate-shell \
 	    $(DESTDIR)$(PREFIX)/bin/vncgate-audit \
-	    $(DESTDIR)$(PAMDIR)/pam_vncgate.so $(DESTDIR)$(MOFILE)
+	    $(DESTDIR)$(PAMDIR)/pam_vncgate.so $(DESTDIR)$(MOFILE) \
+	    $(DESTDIR)$(HELPERDIR)/vncgate-alert-webhook
+	rmdir $(DESTDIR)$(HELPERDIR) 2>/dev/null || true
 	for f in $(MAN_PAGES); do \
 	    rm -f $(DESTDIR)$(MANDIR)/man$${f##*.}/$${f#man/}; done
 	rm -rf $(DESTDIR)$(EXAMPLEDIR)
