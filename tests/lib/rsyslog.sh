@@ -128,3 +128,42 @@ s/^\\([[:space:]]*\\)#\\(    \\)/\\1\\2/
 uncomment_module() {
 	sed -i "s/^#\\(module(load=\"$1\")\\)\$/\\1/" "$2"
 }
+
+# rs_setup: what the syslog and bastions layers share, inside the
+# namespaces of e2e_enter: one run at a time (e2e's lock: the group
+# vncgate is the host's), $T, loopback, certificates, `make install` of
+# the tree into $R (e2e_install: the setgid shell, the examples, and
+# rsyslog-gid.conf), the mock cloud, an ACL that lets nobody open web-1,
+# and the installed config (no PAM step-up: no terminal here).
+rs_setup() {
+	exec 9<tests/e2e/lib.sh
+	flock -w 600 9 || { echo "not ok 1 - another run holds the lock"
+	    echo "1..1"; exit 1; }
+	T=$(mktemp -d /tmp/vg-rs.XXXXXX) || exit 1
+	chmod 755 "$T"
+	trap e2e_cleanup EXIT
+	trap 'exit 1' INT TERM HUP
+	mkdir -p "$T/logs" "$T/bin"
+	ip link set lo up || e2e_abort "cannot bring loopback up"
+	tests/mock/mkcerts "$T/certs" >/dev/null 2>&1 ||
+	    e2e_abort "cannot make test certificates"
+	e2e_install
+	start_mock 9<&- || e2e_abort "the mock cloud did not start"
+	e2e_acl 'allow "anyone" {' '  users = {"nobody"}' \
+	    '  instances = {"web-*"}' '}'
+	PAM_SERVICE= e2e_conf
+	VG_GID=$(getent group vncgate | cut -d: -f3)
+	[ -n "$VG_GID" ] || e2e_abort "no group vncgate after make install"
+}
+
+# as_op MACHINE COMMAND: the installed setgid shell run by nobody in
+# MACHINE, as `ssh bastion COMMAND` would: $OUT $ERR $RC
+as_op() {
+	OUT=$T/out ERR=$T/err
+	in_m "$1" setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	    env -i PATH=/usr/bin:/bin "$SH" -c "$2" </dev/null >"$OUT" 2>"$ERR"
+	RC=$?
+}
+
+# url_ok: the last as_op printed a console URL and exited 0
+url_ok() { [ "$RC" -eq 0 ] && grep -q "^$PAGE?vncUrl=" "$OUT"; }
