@@ -80,11 +80,14 @@ rs_conf() {
 	fi
 }
 
+# nsenter itself, not in_m, goes into the background: it becomes
+# rsyslogd (exec), so $! is rsyslogd's pid, a child of this shell.
 rs_start() {
 	d=$(rs_dir "$1")
 	rm -f "$d/rsyslogd.pid"
-	in_m "$1" /usr/sbin/rsyslogd -n -f "$d/rsyslog.conf" \
-	    -i "$d/rsyslogd.pid" 9<&- >>"$d/rsyslogd.out" 2>&1 &
+	nsenter -t "$(cat "$d/holder.pid")" -m -u -n -- /usr/sbin/rsyslogd \
+	    -n -f "$d/rsyslog.conf" -i "$d/rsyslogd.pid" 9<&- \
+	    >>"$d/rsyslogd.out" 2>&1 &
 	echo $! >"$d/rsyslogd.pidof"
 	PIDS="$PIDS $!"
 	wait_file "$d/rsyslogd.pid" && rs_sync "$1"
@@ -96,6 +99,7 @@ rs_stop() {
 	kill "$p" 2>/dev/null
 	wait "$p" 2>/dev/null
 	rm -f "$d/rsyslogd.pidof"
+	! kill -0 "$p" 2>/dev/null
 }
 
 # A marker through the socket: Debian's rules put it in /var/log/syslog
