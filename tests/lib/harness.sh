@@ -10,6 +10,7 @@
 #   check NAME CMD [ARGS...]  one assertion (the rule below)
 #   skip NAME WHY           a test that cannot run here, and why
 #   lacks FILE TEXT         FILE exists and does not hold TEXT
+#   has_record EVENT TEXT...  a syslog record of EVENT with every TEXT
 #   ok NAME / fail NAME WHY...  a result decided by the caller
 #
 # The rule of check: NAME says what a user would notice, CMD is exactly
@@ -293,6 +294,17 @@ syslog_sync() {
 records() {
 	grep "vncgate\[[0-9]*\]: event=$1\b" "$T/syslog.txt" | \
 	    sed 's/^.*vncgate\[[0-9]*\]: //'
+}
+
+# has_record EVENT TEXT...: some syslog record of EVENT holds every TEXT
+# (fixed strings, each after a space: "result=ok", "name=web-1")
+has_record() {
+	ev=$1; shift
+	lines=$(records "$ev")
+	for kv in "$@"; do
+		lines=$(printf '%s\n' "$lines" | grep -F -- " $kv")
+	done
+	[ -n "$lines" ]
 }
 
 harness_end() {
