@@ -92,13 +92,13 @@ check() {
 # `! grep -q`, which a missing or unreadable file passes.
 lacks() {
 	[ -f "$1" ] && [ -r "$1" ] || return 1
-	! grep -qF -- "$2" "$1"
+	! grep -qaF -- "$2" "$1"
 }
 
 # lacks_re FILE ERE: the same for an extended regular expression
 lacks_re() {
 	[ -f "$1" ] && [ -r "$1" ] || return 1
-	! grep -qE -- "$2" "$1"
+	! grep -qaE -- "$2" "$1"
 }
 
 wait_file() {
