@@ -83,15 +83,21 @@ class Lexer:
                     nxt = self.take()
                     if nxt != "\n":	# a line continuation
                         out += nxt if nxt in '$`"\\' else "\\" + nxt
-            elif c == "$" and self.peek(1) in "({":
-                out += self.dollar()
-            elif c == "`":
-                out += self.backtick()
+            elif self.at_expansion():
+                out += self.expansion()
             else:
                 out += self.take()
         if self.i < len(self.s):
             self.take()
         return out
+
+    def at_expansion(self):
+        """At a $(...), $((...)), ${...} or `...`."""
+        return self.peek() == "`" or (self.peek() == "$" and
+                                      self.peek(1) in "({")
+
+    def expansion(self):
+        return self.backtick() if self.peek() == "`" else self.dollar()
 
     def backtick(self):
         line = self.line
@@ -146,10 +152,8 @@ class Lexer:
                 self.take()
                 if self.i < len(self.s):
                     out += self.take()
-            elif c == "$" and self.peek(1) in "({":
-                out += self.dollar()
-            elif c == "`":
-                out += self.backtick()
+            elif self.at_expansion():
+                out += self.expansion()
             else:
                 out += self.take()
         return out
