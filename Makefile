@@ -51,7 +51,8 @@ DEPS = gcc make pkg-config libc6-dev \
        python3-minimal ca-certificates bsdutils \
        tmux zbar-tools groff-base gettext nftables iproute2 \
        openssh-server openssh-client passwd util-linux \
-       clang libclang-rt-14-dev cppcheck valgrind procps locales curl gdb
+       clang libclang-rt-14-dev cppcheck valgrind procps locales curl gdb \
+       tzdata rsyslog
 
 .PHONY: all check deps install clean unit demo bench fuzz pot
 
