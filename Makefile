@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: ISC
 # vncgate: see README.md.  `make check` is the test command.
 
-VERSION    = 0.1.0
+VERSION    = 0.2.0
 PREFIX    ?= /usr/local
 SYSCONFDIR ?= /etc
 DESTDIR   ?=
@@ -12,7 +12,8 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 # The hardening flags.  lib/ is built -fPIC because the same objects go
-# into pam_vncgate.so; programs are -fPIE -pie.
+# into pam_vncgate.so; programs are -fPIE -pie.  CPPFLAGS and LDFLAGS
+# from the environment come on top (dpkg-buildflags', in make deb).
 HARDEN   = -O2 -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 CFLAGS  ?=
 CFLAGS  += -std=c11 -Wall -Wextra -Werror $(HARDEN) \
@@ -64,26 +65,29 @@ $(LIB): $(LIB_OBJ)
 lib/%.o: CFLAGS += -fPIC
 shell/%.o tools/%.o: CFLAGS += -fPIE
 pam_module/%.o: CFLAGS += -fPIC
-# The paths compiled into the binaries: a change rebuilds them, so
-# `make PREFIX=... install` never installs a binary with stale paths.
+# The paths and the version compiled into the binaries: a change
+# rebuilds them, so `make PREFIX=... install` never installs a binary
+# with stale paths, nor one that names the last version.
 PATHS_STAMP = .build-paths
 $(PATHS_STAMP): FORCE
-	@echo "$(PREFIX) $(SYSCONFDIR)" | cmp -s - $@ || \
-	    echo "$(PREFIX) $(SYSCONFDIR)" >$@
+	@echo "$(PREFIX) $(SYSCONFDIR) $(VERSION)" | cmp -s - $@ || \
+	    echo "$(PREFIX) $(SYSCONFDIR) $(VERSION)" >$@
 FORCE:
 
 %.o: %.c $(HEADERS) $(PATHS_STAMP)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(SHELL_BIN): $(SHELL_OBJ) $(LIB)
-	$(CC) $(CFLAGS) $(EXE_LDFLAGS) -o $@ $(SHELL_OBJ) $(LIB) $(LDLIBS)
+	$(CC) $(CFLAGS) $(EXE_LDFLAGS) $(LDFLAGS) -o $@ $(SHELL_OBJ) $(LIB) \
+	    $(LDLIBS)
 
 $(TOOL_BIN): $(TOOL_SRC:.c=.o) $(LIB)
-	$(CC) $(CFLAGS) $(EXE_LDFLAGS) -o $@ $(TOOL_SRC:.c=.o) $(LIB) $(LDLIBS)
+	$(CC) $(CFLAGS) $(EXE_LDFLAGS) $(LDFLAGS) -o $@ $(TOOL_SRC:.c=.o) \
+	    $(LIB) $(LDLIBS)
 
 # Only pam_sm_* leave the module (the version script).
 $(PAM_SO): $(PAM_SRC:.c=.o) $(LIB) pam_module/pam_vncgate.map
-	$(CC) $(CFLAGS) -shared -Wl,-z,relro,-z,now,-z,defs \
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-z,relro,-z,now,-z,defs \
 	    -Wl,--version-script=pam_module/pam_vncgate.map \
 	    -o $@ $(PAM_SRC:.c=.o) $(LIB) $(LDLIBS)
 
