@@ -43,8 +43,8 @@ XGETTEXT_FLAGS = --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ \
 	    --keyword=P_:1,2 --add-comments=TRANSLATORS --sort-by-file \
 	    --package-name=vncgate --package-version=$(VERSION)
 
-# Debian packages: build, tests and the mock cloud.  `make deps` installs
-# the missing ones as root, or prints the command.
+# Debian packages: build, tests, the mock cloud and `make deb`.  `make
+# deps` installs the missing ones as root, or prints the command.
 DEPS = gcc make pkg-config libc6-dev \
        libcurl4-openssl-dev libssl-dev openssl libconfuse-dev \
        libjansson-dev libqrencode-dev libpam0g-dev \
@@ -52,7 +52,8 @@ DEPS = gcc make pkg-config libc6-dev \
        python3-minimal ca-certificates bsdutils \
        tmux zbar-tools groff-base gettext nftables iproute2 \
        openssh-server openssh-client passwd util-linux \
-       clang libclang-rt-14-dev cppcheck valgrind procps locales curl gdb
+       clang libclang-rt-14-dev cppcheck valgrind procps locales curl gdb \
+       git debhelper dpkg-dev lintian adduser
 
 .PHONY: all check deps install clean unit demo bench fuzz pot
 
@@ -178,10 +179,11 @@ install: all
 	    $(INST_SED) $$f >$(DESTDIR)$(MANDIR)/man$${f##*.}/$${f#man/} && \
 	    chmod 0644 $(DESTDIR)$(MANDIR)/man$${f##*.}/$${f#man/} || exit 1; \
 	done
-	for f in vncgate.conf acl.conf; do \
-	    t=$(DESTDIR)$(SYSCONFDIR)/vncgate/$$f; \
+	for c in $(CONFIGS); do \
+	    t=$(DESTDIR)$(SYSCONFDIR)/$${c#*:}; \
 	    [ -e $$t ] && { echo "install: kept $$t"; continue; }; \
-	    $(INST_SED) etc/$$f >$$t.new && chmod 0644 $$t.new && \
+	    install -d $${t%/*} && \
+	    $(INST_SED) etc/$${c%%:*} >$$t.new && chmod 0644 $$t.new && \
 	    mv $$t.new $$t || exit 1; \
 	done
 	for f in vncgate.conf acl.conf $(EXAMPLES); do \
@@ -201,11 +203,13 @@ install: all
 	chown root:$(VG_GROUP) $(PREFIX)/sbin/vncgate-shell; \
 	chmod 2755 $(PREFIX)/sbin/vncgate-shell; \
 	install -d -o root -g $(VG_GROUP) -m 2770 $(STATEDIR) $(LOGDIR); \
+	install -d -o root -g $(VG_GROUP) -m 0750 $(STATEDIR)/sessions; \
+	chmod 00750 $(STATEDIR)/sessions; \
 	[ -e $(LOGDIR)/audit.log ] || install -o root -g $(VG_GROUP) \
 	    -m 0660 /dev/null $(LOGDIR)/audit.log
 
-# Programs, module, man pages, examples and the catalogue; configs, the
-# access key, state, logs and the group stay.
+# Programs, module, man pages, examples and the catalogue; configs (and
+# logrotate's), the access key, state, logs and the group stay.
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/vncgate-shell \
 	    $(DESTDIR)$(PREFIX)/bin/vncgate-audit \
@@ -216,6 +220,26 @@ uninstall:
 	rmdir $(DESTDIR)$(PREFIX)/share/doc/vncgate 2>/dev/null || true
 
 .PHONY: uninstall
+
+# The Debian package (DESIGN 1.13, debian/): dist/vncgate_VERSION_ARCH.deb.
+# Built from a copy of the tree (git's files, tracked and new, less the
+# ignored ones), so the build tree's objects, made for PREFIX=/usr/local,
+# are neither used nor touched.  VERSION and debian/changelog agree.
+deb: deps
+	@v=$$(dpkg-parsechangelog -S Version) && [ "$$v" = "$(VERSION)" ] || \
+	    { echo "deb: debian/changelog is at $$v, VERSION is $(VERSION)"; \
+	      exit 1; }
+	@git rev-parse --git-dir >/dev/null 2>&1 || \
+	    { echo "deb: not a git tree (the copy is git's list of files)"; \
+	      exit 1; }
+	@set -e; b=$$(mktemp -d "$${TMPDIR:-/tmp}/vncgate-deb.XXXXXX"); \
+	trap 'rm -rf "$$b"' EXIT; src=$$b/vncgate-$(VERSION); mkdir "$$src"; \
+	git ls-files -co --exclude-standard | while IFS= read -r f; do \
+	    [ -e "$$f" ] && printf '%s\n' "$$f"; done | \
+	    tar -cf - --no-recursion -T - | tar -C "$$src" -xf -; \
+	(cd "$$src" && dpkg-buildpackage -us -uc -b -J2); \
+	mkdir -p dist; cp "$$b"/*.deb dist/; \
+	echo "deb: dist/vncgate_$(VERSION)_$$(dpkg --print-architecture).deb"
 
 demo: deps all
 	tests/demo/run
@@ -231,4 +255,4 @@ clean:
 	rm -f lib/*.o lib/*.a shell/*.o tools/*.o pam_module/*.o \
 	    pam_module/*.so $(SHELL_BIN) $(TOOL_BIN) $(UNIT_BIN)
 	rm -f po/*.mo
-	rm -rf tests/out .build-paths po/locale
+	rm -rf tests/out .build-paths po/locale dist
