@@ -55,7 +55,7 @@ DEPS = gcc make pkg-config libc6-dev \
        clang libclang-rt-14-dev cppcheck valgrind procps locales curl gdb \
        git debhelper dpkg-dev lintian adduser
 
-.PHONY: all check deps install clean unit demo bench fuzz pot
+.PHONY: all check deps install clean unit demo bench fuzz pot deb
 
 all: $(SHELL_BIN) $(TOOL_BIN) $(PAM_SO) $(UNIT_BIN) $(MO)
 
@@ -132,10 +132,13 @@ check: deps
 # Installation (DESIGN 1.1).  DESTDIR stages a package: files only, no
 # group and no owners.  Run as root without DESTDIR, it also makes the
 # group, the setgid shell and the state and log folders (STATEDIR and
-# LOGDIR let tests install into a temporary root).  Existing configs and
-# the audit file are never overwritten; the access_key file is the
-# admin's to create (vncgate.conf(5)).  The installed configs, examples
-# and man pages name the paths of this installation.
+# LOGDIR let tests install into a temporary root), as the package's
+# postinst does.  The sessions folder is 0750 without the setgid bit
+# (chmod 00750 clears the one it inherits): pam_vncgate writes the
+# session records there as root, the shell only reads them.  Existing
+# configs and the audit file are never overwritten; the access_key file
+# is the admin's to create (vncgate.conf(5)).  The installed configs,
+# examples and man pages name the paths of this installation.
 STATEDIR  ?= /var/lib/vncgate
 LOGDIR    ?= /var/log/vncgate
 VG_GROUP   = vncgate
@@ -152,6 +155,11 @@ EXAMPLEDIR = $(PREFIX)/share/doc/vncgate/examples
 MOFILE     = $(PREFIX)/share/locale/zh_CN/LC_MESSAGES/vncgate.mo
 MAN_PAGES  = man/vncgate-audit.1 man/vncgate.conf.5 man/vncgate-acl.5 \
 	     man/vncgate-shell.8 man/pam_vncgate.8
+# Configs, etc/FILE:$(SYSCONFDIR)/PATH, never overwritten; logrotate's
+# file once etc/ has it.
+CONFIGS    = vncgate.conf:vncgate/vncgate.conf acl.conf:vncgate/acl.conf \
+	     $(if $(wildcard etc/logrotate.d/vncgate), \
+	         logrotate.d/vncgate:logrotate.d/vncgate)
 EXAMPLES   = pam.d/vncgate pam.d/sshd-vncgate.example \
 	     sshd_config.d/vncgate.conf rsyslog.d/vncgate.conf \
 	     nftables/vncgate-imds.nft
