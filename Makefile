@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: ISC
 # vncgate: see README.md.  `make check` is the test command.
 
-VERSION    = 0.1.0
+VERSION    = 0.2.0
 PREFIX    ?= /usr/local
 SYSCONFDIR ?= /etc
 DESTDIR   ?=
@@ -12,7 +12,8 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 # The hardening flags.  lib/ is built -fPIC because the same objects go
-# into pam_vncgate.so; programs are -fPIE -pie.
+# into pam_vncgate.so; programs are -fPIE -pie.  CPPFLAGS and LDFLAGS
+# from the environment come on top (dpkg-buildflags', in make deb).
 HARDEN   = -O2 -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 CFLAGS  ?=
 CFLAGS  += -std=c11 -Wall -Wextra -Werror $(HARDEN) \
@@ -42,8 +43,8 @@ XGETTEXT_FLAGS = --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ \
 	    --keyword=P_:1,2 --add-comments=TRANSLATORS --sort-by-file \
 	    --package-name=vncgate --package-version=$(VERSION)
 
-# Debian packages: build, tests and the mock cloud.  `make deps` installs
-# the missing ones as root, or prints the command.
+# Debian packages: build, tests, the mock cloud and `make deb`.  `make
+# deps` installs the missing ones as root, or prints the command.
 DEPS = gcc make pkg-config libc6-dev \
        libcurl4-openssl-dev libssl-dev openssl libconfuse-dev \
        libjansson-dev libqrencode-dev libpam0g-dev \
@@ -52,9 +53,9 @@ DEPS = gcc make pkg-config libc6-dev \
        tmux zbar-tools groff-base gettext nftables iproute2 \
        openssh-server openssh-client passwd util-linux \
        clang libclang-rt-14-dev cppcheck valgrind procps locales curl gdb \
-       rsyslog rsyslog-relp
+       tzdata rsyslog git debhelper dpkg-dev lintian adduser rsyslog-relp
 
-.PHONY: all check deps install clean unit demo bench fuzz pot
+.PHONY: all check deps install clean unit demo bench fuzz pot deb
 
 all: $(SHELL_BIN) $(TOOL_BIN) $(PAM_SO) $(UNIT_BIN) $(MO)
 
@@ -65,26 +66,29 @@ $(LIB): $(LIB_OBJ)
 lib/%.o: CFLAGS += -fPIC
 shell/%.o tools/%.o: CFLAGS += -fPIE
 pam_module/%.o: CFLAGS += -fPIC
-# The paths compiled into the binaries: a change rebuilds them, so
-# `make PREFIX=... install` never installs a binary with stale paths.
+# The paths and the version compiled into the binaries: a change
+# rebuilds them, so `make PREFIX=... install` never installs a binary
+# with stale paths, nor one that names the last version.
 PATHS_STAMP = .build-paths
 $(PATHS_STAMP): FORCE
-	@echo "$(PREFIX) $(SYSCONFDIR)" | cmp -s - $@ || \
-	    echo "$(PREFIX) $(SYSCONFDIR)" >$@
+	@echo "$(PREFIX) $(SYSCONFDIR) $(VERSION)" | cmp -s - $@ || \
+	    echo "$(PREFIX) $(SYSCONFDIR) $(VERSION)" >$@
 FORCE:
 
 %.o: %.c $(HEADERS) $(PATHS_STAMP)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(SHELL_BIN): $(SHELL_OBJ) $(LIB)
-	$(CC) $(CFLAGS) $(EXE_LDFLAGS) -o $@ $(SHELL_OBJ) $(LIB) $(LDLIBS)
+	$(CC) $(CFLAGS) $(EXE_LDFLAGS) $(LDFLAGS) -o $@ $(SHELL_OBJ) $(LIB) \
+	    $(LDLIBS)
 
 $(TOOL_BIN): $(TOOL_SRC:.c=.o) $(LIB)
-	$(CC) $(CFLAGS) $(EXE_LDFLAGS) -o $@ $(TOOL_SRC:.c=.o) $(LIB) $(LDLIBS)
+	$(CC) $(CFLAGS) $(EXE_LDFLAGS) $(LDFLAGS) -o $@ $(TOOL_SRC:.c=.o) \
+	    $(LIB) $(LDLIBS)
 
 # Only pam_sm_* leave the module (the version script).
 $(PAM_SO): $(PAM_SRC:.c=.o) $(LIB) pam_module/pam_vncgate.map
-	$(CC) $(CFLAGS) -shared -Wl,-z,relro,-z,now,-z,defs \
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-z,relro,-z,now,-z,defs \
 	    -Wl,--version-script=pam_module/pam_vncgate.map \
 	    -o $@ $(PAM_SRC:.c=.o) $(LIB) $(LDLIBS)
 
@@ -127,11 +131,15 @@ check: deps
 
 # Installation (DESIGN 1.1).  DESTDIR stages a package: files only, no
 # group and no owners.  Run as root without DESTDIR, it also makes the
-# group, the setgid shell, the state and log folders (STATEDIR and LOGDIR
-# let tests install into a temporary root) and rsyslog-gid.conf.  Existing
-# configs and the audit file are never overwritten; the access_key file is
-# the admin's to create (vncgate.conf(5)).  The installed configs,
-# examples and man pages name the paths of this installation.
+# group, the setgid shell and the state and log folders (STATEDIR and
+# LOGDIR let tests install into a temporary root), as the package's
+# postinst does, and rsyslog-gid.conf.  The sessions folder is 0750
+# without the setgid bit (chmod 00750 clears the one it inherits):
+# pam_vncgate writes the session records there as root, the shell only
+# reads them.  Existing configs and the audit file are never overwritten;
+# the access_key file is the admin's to create (vncgate.conf(5)).  The
+# installed configs, examples and man pages name the paths of this
+# installation.
 STATEDIR  ?= /var/lib/vncgate
 LOGDIR    ?= /var/log/vncgate
 VG_GROUP   = vncgate
@@ -148,6 +156,11 @@ EXAMPLEDIR = $(PREFIX)/share/doc/vncgate/examples
 MOFILE     = $(PREFIX)/share/locale/zh_CN/LC_MESSAGES/vncgate.mo
 MAN_PAGES  = man/vncgate-audit.1 man/vncgate.conf.5 man/vncgate-acl.5 \
 	     man/vncgate-shell.8 man/pam_vncgate.8
+# Configs, etc/FILE:$(SYSCONFDIR)/PATH, never overwritten; logrotate's
+# file once etc/ has it.
+CONFIGS    = vncgate.conf:vncgate/vncgate.conf acl.conf:vncgate/acl.conf \
+	     $(if $(wildcard etc/logrotate.d/vncgate), \
+	         logrotate.d/vncgate:logrotate.d/vncgate)
 EXAMPLES   = pam.d/vncgate pam.d/sshd-vncgate.example \
 	     sshd_config.d/vncgate.conf rsyslog.d/vncgate.conf \
 	     rsyslog.d/vncgate-collector.conf alert-webhook.conf \
@@ -181,10 +194,11 @@ install: all
 	    $(INST_SED) $$f >$(DESTDIR)$(MANDIR)/man$${f##*.}/$${f#man/} && \
 	    chmod 0644 $(DESTDIR)$(MANDIR)/man$${f##*.}/$${f#man/} || exit 1; \
 	done
-	for f in vncgate.conf acl.conf; do \
-	    t=$(DESTDIR)$(SYSCONFDIR)/vncgate/$$f; \
+	for c in $(CONFIGS); do \
+	    t=$(DESTDIR)$(SYSCONFDIR)/$${c#*:}; \
 	    [ -e $$t ] && { echo "install: kept $$t"; continue; }; \
-	    $(INST_SED) etc/$$f >$$t.new && chmod 0644 $$t.new && \
+	    install -d $${t%/*} && \
+	    $(INST_SED) etc/$${c%%:*} >$$t.new && chmod 0644 $$t.new && \
 	    mv $$t.new $$t || exit 1; \
 	done
 	for f in vncgate.conf acl.conf $(EXAMPLES); do \
@@ -208,6 +222,8 @@ install: all
 	chown root:$(VG_GROUP) $(PREFIX)/sbin/vncgate-shell; \
 	chmod 2755 $(PREFIX)/sbin/vncgate-shell; \
 	install -d -o root -g $(VG_GROUP) -m 2770 $(STATEDIR) $(LOGDIR); \
+	install -d -o root -g $(VG_GROUP) -m 0750 $(STATEDIR)/sessions; \
+	chmod 00750 $(STATEDIR)/sessions; \
 	[ -e $(LOGDIR)/audit.log ] || install -o root -g $(VG_GROUP) \
 	    -m 0660 /dev/null $(LOGDIR)/audit.log; \
 	gid=$$(getent group $(VG_GROUP) | cut -d: -f3); \
@@ -217,8 +233,8 @@ install: all
 	chmod 0644 $(GID_CONF).new; \
 	mv $(GID_CONF).new $(GID_CONF)
 
-# Programs, module, man pages, examples and the catalogue; configs, the
-# access key, state, logs and the group stay.
+# Programs, module, man pages, examples and the catalogue; configs (and
+# logrotate's), the access key, state, logs and the group stay.
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/vncgate-shell \
 	    $(DESTDIR)$(PREFIX)/bin/vncgate-audit \
@@ -231,6 +247,26 @@ uninstall:
 	rmdir $(DESTDIR)$(PREFIX)/share/doc/vncgate 2>/dev/null || true
 
 .PHONY: uninstall
+
+# The Debian package (DESIGN 1.13, debian/): dist/vncgate_VERSION_ARCH.deb.
+# Built from a copy of the tree (git's files, tracked and new, less the
+# ignored ones), so the build tree's objects, made for PREFIX=/usr/local,
+# are neither used nor touched.  VERSION and debian/changelog agree.
+deb: deps
+	@v=$$(dpkg-parsechangelog -S Version) && [ "$$v" = "$(VERSION)" ] || \
+	    { echo "deb: debian/changelog is at $$v, VERSION is $(VERSION)"; \
+	      exit 1; }
+	@git rev-parse --git-dir >/dev/null 2>&1 || \
+	    { echo "deb: not a git tree (the copy is git's list of files)"; \
+	      exit 1; }
+	@set -e; b=$$(mktemp -d "$${TMPDIR:-/tmp}/vncgate-deb.XXXXXX"); \
+	trap 'rm -rf "$$b"' EXIT; src=$$b/vncgate-$(VERSION); mkdir "$$src"; \
+	git ls-files -co --exclude-standard | while IFS= read -r f; do \
+	    [ -e "$$f" ] && printf '%s\n' "$$f"; done | \
+	    tar -cf - --no-recursion -T - | tar -C "$$src" -xf -; \
+	(cd "$$src" && dpkg-buildpackage -us -uc -b -J2); \
+	mkdir -p dist; cp "$$b"/*.deb dist/; \
+	echo "deb: dist/vncgate_$(VERSION)_$$(dpkg --print-architecture).deb"
 
 demo: deps all
 	tests/demo/run
@@ -246,4 +282,4 @@ clean:
 	rm -f lib/*.o lib/*.a shell/*.o tools/*.o pam_module/*.o \
 	    pam_module/*.so $(SHELL_BIN) $(TOOL_BIN) $(UNIT_BIN)
 	rm -f po/*.mo
-	rm -rf tests/out .build-paths po/locale
+	rm -rf tests/out .build-paths po/locale dist

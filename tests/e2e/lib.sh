@@ -88,8 +88,12 @@ e2e_enter() {
 }
 
 e2e_setup() {
-	# one run at a time: the user names and the group are the host's
-	exec 9<tests/e2e/lib.sh
+	# one run at a time on this host, from any tree: the user names and
+	# the group are the host's (a lock on a file of this tree would let
+	# two trees' runs make and delete the same users)
+	lockdir=/run/lock
+	[ -d "$lockdir" ] || lockdir=/tmp
+	exec 9>>"$lockdir/vncgate-e2e.lock"
 	flock -w 600 9 || { echo "not ok 1 - e2e: another run holds the lock"
 	    echo "1..1"; exit 1; }
 	T=$(mktemp -d /tmp/vg-e2e.XXXXXX) || exit 1
@@ -605,6 +609,28 @@ tm_done() {
 	tm_screen "$1" >"$T/logs/pane-$1.txt" 2>/dev/null
 	tm kill-session -t "$1" 2>/dev/null
 }
+
+# tm_lacks NAME TEXT / tm_last_lacks NAME TEXT: the pane (or what its
+# last command showed) does not hold TEXT; a pane that cannot be read
+# does not pass.  tm_last_no_qr NAME: no half block in the last output.
+tm_lacks() {
+	tm_screen "$1" >"$T/pane-lacks.txt" && [ -s "$T/pane-lacks.txt" ] &&
+	    lacks "$T/pane-lacks.txt" "$2"
+}
+tm_last_lacks() {
+	tm_last "$1" >"$T/last-lacks.txt" && [ -s "$T/last-lacks.txt" ] &&
+	    lacks "$T/last-lacks.txt" "$2"
+}
+tm_last_no_qr() {
+	tm_last "$1" >"$T/last-lacks.txt" && [ -s "$T/last-lacks.txt" ] &&
+	    lacks_re "$T/last-lacks.txt" '[▀▄█]'
+}
+tm_last_has() { tm_last "$1" | grep -qF -- "$2"; }
+# tm_last_line NAME TEXT: a line of the last output is exactly TEXT
+tm_last_line() { tm_last "$1" | grep -qxF -- "$2"; }
+tm_re() { tm_screen "$1" | grep -qE -- "$2"; }
+# the pane's program runs (tmux answers, and says it is not dead)
+tm_alive() { [ "$(tm display -p -t "$1" '#{pane_dead}')" = 0 ]; }
 
 # tm_qr NAME: the newest QR code on the pane, decoded by zbarimg
 tm_qr() {

@@ -89,7 +89,10 @@ case_begin() {
 	RC=""
 }
 
-# need TEXT COMMAND...: one condition of the case; TEXT says what broke
+# need TEXT COMMAND...: one condition of the case; TEXT says what broke.
+# The rule of harness.sh's check holds: COMMAND is one simple command (a
+# function when it takes several steps), no eval, no '!', nothing after
+# it (tests/static/checklint.py).
 need() {
 	d=$1; shift
 	"$@" || WHY="$WHY
@@ -195,8 +198,11 @@ new_rec() {
 	return 1
 }
 
-# no_rec EVENT: no record of EVENT during this case
-no_rec() { ! new_rec "$1"; }
+# no_rec EVENT: no record of EVENT during this case (syslog is there)
+no_rec() { [ -f "$T/syslog.txt" ] && ! new_rec "$1"; }
+
+# synced_rec EVENT PATTERN...: new_rec after a syslog_sync (for wait_until)
+synced_rec() { syslog_sync; new_rec "$@"; }
 
 # the events of this case's shell records, in order, on one line
 new_events() {
@@ -215,6 +221,49 @@ rc_is() { [ "$RC" = "$1" ]; }
 no_ecs_call() { [ "$(mock_count ecs)" -eq "$ECS0" ]; }
 ecs_calls() { [ "$(mock_count ecs)" -eq $((ECS0 + $1)) ]; }
 listener_silent() { [ ! -s "$T/listen.log" ]; }
+# the client failed, and not by its time limit (hx_client's 124)
+rc_failed() { [ "$RC" -ne 0 ] && [ "$RC" -ne 124 ]; }
+
+# probe_fails ARGS...: netprobe.py's probe failed as a probe (exit 1,
+# its reason on stdout), not by crashing (a traceback on stderr, exit 1
+# too) or by a usage error (exit 2)
+probe_fails() {
+	$PY $HX/netprobe.py "$@" >"$T/probe.out" 2>"$T/probe.err"
+	[ $? -eq 1 ] && [ ! -s "$T/probe.err" ]
+}
+# the probe succeeds (its "connected" kept out of the TAP stream)
+probe_works() { $PY $HX/netprobe.py "$@" >"$T/probe.out" 2>&1; }
+# the same, run as the operator
+operator_probe_fails() {
+	as_operator $PY $HX/netprobe.py "$@" >"$T/probe.out" 2>"$T/probe.err"
+	[ $? -eq 1 ] && [ ! -s "$T/probe.err" ]
+}
+# the probe succeeds with effective gid vncgate
+vncgate_probe() {
+	as_operator_vncgate $PY $HX/netprobe.py "$@" >"$T/probe.out" 2>&1
+}
+
+# operator_denied COMMAND...: run as the operator, COMMAND fails for
+# want of permission (not for some other reason)
+operator_denied() {
+	as_operator "$@" >/dev/null 2>"$T/denied.err"
+	[ $? -ne 0 ] && grep -q 'Permission denied' "$T/denied.err"
+}
+# vncgate_reads FILE: with effective gid vncgate, FILE can be read
+vncgate_reads() { as_operator_vncgate cat "$1" >/dev/null; }
+
+# only these commands run as the operator now ("sshd vncgate-shell")
+operator_runs() {
+	[ "$(ps -o comm= -u vgop1 -U vgop1 | sort -u | tr '\n' ' ')" = "$1 " ]
+}
+
+# leak_found FILE: leakcheck.py finds a secret in FILE (exit 1 with a
+# find on stdout; a crash would also exit 1, but say nothing there)
+leak_found() {
+	$PY $HX/leakcheck.py check "$T/secrets" "$1" >"$T/found" \
+	    2>"$T/found.err"
+	[ $? -eq 1 ] && [ -s "$T/found" ] && [ ! -s "$T/found.err" ]
+}
 
 # stdout is exactly the URL the mock issued last for web-1
 out_is_web_url() {
@@ -230,7 +279,8 @@ refused_cmd() {	# CODE MESSAGE REASON
 	need "shell_start mode=command" new_rec shell_start " mode=command "
 	need "shell_end reason=$3" new_rec shell_end " reason=$3"
 	need "no cloud call" no_ecs_call
-	need "no uid= (id) in the output" eval '! grep -q "uid=" "$T/out" "$T/err"'
+	need "no uid= (id) on stdout" lacks "$T/out" "uid="
+	need "no uid= (id) on stderr" lacks "$T/err" "uid="
 }
 
 M_CHARS="the command may hold only letters, digits, '.', '_', '-' and spaces"
@@ -267,8 +317,7 @@ held_ssh() {
 # look at the process tree while the session is alive.
 held_answer() {
 	need "while the session runs, only sshd and vncgate-shell run as \
-the operator" eval '[ "$(ps -o comm= -u vgop1 -U vgop1 | sort -u |
-	    tr "\n" " ")" = "sshd vncgate-shell " ]'
+the operator" operator_runs "sshd vncgate-shell"
 	printf '%s\n' "${1-$(pw vgop1)}" >&7 2>/dev/null
 	exec 7>&-
 	wait "$HELD"
@@ -278,8 +327,14 @@ the operator" eval '[ "$(ps -o comm= -u vgop1 -U vgop1 | sort -u |
 
 # sshd_env NAME: the variable as sshd handed it to the shell (execve's
 # environment, /proc/PID/environ, which the shell's rebuilding of its
-# environment does not change)
+# environment does not change).  sshd_env_lacks NAME: that environment
+# could be read and has no NAME.
 sshd_env() { tr '\0' '\n' <"/proc/$SPID/environ" | grep -q "^$1="; }
+sshd_env_lacks() {
+	[ -n "$SPID" ] || return 1
+	tr '\0' '\n' <"/proc/$SPID/environ" >"$T/environ" || return 1
+	[ -s "$T/environ" ] && lacks_re "$T/environ" "^$1="
+}
 
 # live_env NAME: the variable is in the shell's environment now, after
 # env.c rebuilt it (read with gdb, attached for a moment as root)
@@ -297,6 +352,8 @@ hx_gdb_env() {
 
 # the live environment could be read (gdb is there and attached)
 live_read() { [ "$HX_GDB" = 1 ] && live_env PATH; }
+# it was read, and NAME is not in it
+live_env_lacks() { live_read && ! live_env "$1"; }
 
 # ------------------------------------------------- the multiplexed path
 

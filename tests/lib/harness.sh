@@ -7,7 +7,27 @@
 #   start_mock [ARGS...]    the HTTPS mock cloud in a fresh $MOCK folder
 #   write_conf PROVIDER SIG [EXTRA_TOP]   config, ACL and access key in $T
 #   vg CMD                  run vncgate-shell -c CMD: $OUT $ERR $RC
-#   ok NAME  / fail NAME WHY / check NAME CMD...
+#   check NAME CMD [ARGS...]  one assertion (the rule below)
+#   skip NAME WHY           a test that cannot run here, and why
+#   lacks FILE TEXT         FILE exists and does not hold TEXT
+#   has_record EVENT TEXT...  a syslog record of EVENT with every TEXT
+#   ok NAME / fail NAME WHY...  a result decided by the caller
+#
+# The rule of check: NAME says what a user would notice, CMD is exactly
+# one simple command (a test, a grep, a function, a program) and its exit
+# status is the assertion.  Nothing may follow it:
+#   check "x" [ "$RC" -eq 0 ] && grep -q y "$OUT"	# WRONG: the grep
+#	runs outside check and its result is thrown away
+#   check "x: exit 0" [ "$RC" -eq 0 ]		# right: one check per
+#   check "x: says y" grep -q y "$OUT"		# predicate
+# No `eval`, no `! cmd` (write [ ! ... ] or a function that says what it
+# tests), no `sh -c 'A && B'`, no `check ... | ...` or `check ...; ...`,
+# no `if check`.  A predicate that needs several steps is a function
+# whose name says what it asserts.  tests/static/checklint.py enforces
+# this on every shell file under tests/ (the static layer).
+#
+# A skip is never a pass: skip prints TAP's "ok N - NAME # SKIP WHY" and
+# tests/run counts it on its own.  WHY is required.
 
 PY=/usr/bin/python3
 SHELL_BIN=${SHELL_BIN:-$PWD/shell/vncgate-shell}
@@ -48,13 +68,37 @@ fail() {
 	for line in "$@"; do printf '#   %s\n' "$line"; done
 }
 
-# check NAME COMMAND...: ok when the command succeeds
+skip() {
+	N=$((N + 1))
+	printf 'ok %s - %s # SKIP %s\n' "$N" "$1" "${2:?skip: say why}"
+}
+
+# check NAME COMMAND [ARGS...]: ok when the one command succeeds
 check() {
 	name=$1; shift
+	case ${1:-} in
+	''|eval|!)
+		fail "$name" "check takes one command, not '${1:-}'"
+		return ;;
+	esac
 	if "$@"; then ok "$name"; else
-		fail "$name" "failed: $*" "rc=$RC out=$(head -c 300 "$OUT")" \
-		    "err=$(head -c 300 "$ERR")"
+		fail "$name" "failed: $*" \
+		    "rc=$RC out=$(head -c 300 "${OUT:-/dev/null}" 2>&1)" \
+		    "err=$(head -c 300 "${ERR:-/dev/null}" 2>&1)"
 	fi
+}
+
+# lacks FILE TEXT: FILE exists and TEXT (fixed) is nowhere in it.  Not
+# `! grep -q`, which a missing or unreadable file passes.
+lacks() {
+	[ -f "$1" ] && [ -r "$1" ] || return 1
+	! grep -qaF -- "$2" "$1"
+}
+
+# lacks_re FILE ERE: the same for an extended regular expression
+lacks_re() {
+	[ -f "$1" ] && [ -r "$1" ] || return 1
+	! grep -qaE -- "$2" "$1"
 }
 
 wait_file() {
@@ -250,6 +294,17 @@ syslog_sync() {
 records() {
 	grep "vncgate\[[0-9]*\]: event=$1\b" "$T/syslog.txt" | \
 	    sed 's/^.*vncgate\[[0-9]*\]: //'
+}
+
+# has_record EVENT TEXT...: some syslog record of EVENT holds every TEXT
+# (fixed strings, each after a space: "result=ok", "name=web-1")
+has_record() {
+	ev=$1; shift
+	lines=$(records "$ev")
+	for kv in "$@"; do
+		lines=$(printf '%s\n' "$lines" | grep -F -- " $kv")
+	done
+	[ -n "$lines" ]
 }
 
 harness_end() {

@@ -320,19 +320,41 @@ test_nonce(void **state)
 	assert_string_not_equal(a, b);
 }
 
+/*
+ * The local zone at t is UTC+8.  glibc takes an unknown TZ (tzdata not
+ * installed) for UTC without a word, and then the check below could not
+ * tell a local time from UTC: that must fail, not pass.
+ */
+static void
+assert_zone_is_utc8(time_t t)
+{
+	struct tm tm;
+
+	assert_non_null(localtime_r(&t, &tm));
+	if (tm.tm_gmtoff != 8 * 3600)
+		fail_msg("TZ=Asia/Shanghai is %ld s from UTC here, not 28800: "
+		    "is tzdata installed (make deps)?", (long)tm.tm_gmtoff);
+}
+
 static void
 test_timestamp(void **state)
 {
-	char out[21];
+	char out[21], saved[128];
+	const char *tz = getenv("TZ");
 
 	(void)state;
+	snprintf(saved, sizeof(saved), "%s", tz != NULL ? tz : "");
 	sign_timestamp(0, out);
 	assert_string_equal(out, "1970-01-01T00:00:00Z");
 	/* UTC whatever the local zone: a local time is off by hours */
 	setenv("TZ", "Asia/Shanghai", 1);
 	tzset();
+	assert_zone_is_utc8(1768465800);
 	sign_timestamp(1768465800, out);
-	unsetenv("TZ");
+	if (tz != NULL)
+		setenv("TZ", saved, 1);
+	else
+		unsetenv("TZ");
 	tzset();
 	assert_string_equal(out, "2026-01-15T08:30:00Z");
 	sign_timestamp((time_t)2147483648LL, out);
