@@ -34,8 +34,8 @@ struct secfile_policy;
 #define TZ_NAME_MAX	64		/* "America/Argentina/ComodRivadavia" */
 #define TZ_FILE_MAX	(64 * 1024)
 #define TZ_TIMES_MAX	4096
-#define TZ_TYPES_MAX	256		/* a transition names its type in a byte */
-#define TZ_CHARS_MAX	256		/* a type names its abbreviation in a byte */
+#define TZ_TYPES_MAX	256		/* a transition's type is a byte */
+#define TZ_CHARS_MAX	256		/* so is a type's abbreviation */
 #define TZ_LEAPS_MAX	64
 #define TZ_FOOTER_MAX	128
 #define TZ_ABBR_MAX	16
@@ -52,7 +52,7 @@ struct tz_leap {			/* a leap second record */
 };
 
 enum tz_date_kind {
-	TZ_DATE_JULIAN1,		/* Jn: 1..365, February 29 not counted */
+	TZ_DATE_JULIAN1,		/* Jn: 1..365, never February 29 */
 	TZ_DATE_JULIAN0,		/* n: 0..365, February 29 counted */
 	TZ_DATE_MONTH,			/* Mm.w.d */
 };
@@ -121,8 +121,9 @@ void	tz_free(struct vg_tz *);
 
 /*
  * The POSIX TZ string and the calendar (tz_rule.c), for tz.c, tz_parse.c
- * and the tests: parse one string (without its newlines), and find the offset, isdst and abbreviation at t, an
- * instant in the UTC year `year`.
+ * and the tests: parse one string (without its newlines), and find the
+ * offset, isdst and abbreviation at t, an instant in the UTC year
+ * `year`.
  */
 int	tz_rule_parse(const char *s, struct tz_rule *out, char *err,
 	    size_t errlen);
