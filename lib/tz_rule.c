@@ -194,8 +194,7 @@ tz_rule_parse(const char *s, struct tz_rule *r, char *err, size_t errlen)
 	return 0;
 }
 
-/* Division and remainder rounding down, for years before 1 and days
- * before 1970. */
+/* Division rounding down, for years before 1 and days before 1970. */
 static int64_t
 fdiv(int64_t a, int64_t b)
 {
