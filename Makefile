@@ -105,7 +105,8 @@ pot:
 	xgettext $(XGETTEXT_FLAGS) --output=po/vncgate.pot $(SHELL_SRC) \
 	    $(LIB_SRC)
 
-tests/unit/test_%: tests/unit/test_%.c tests/unit/unit.h tests/unit/mock.h $(LIB) $(HEADERS)
+tests/unit/test_%: tests/unit/test_%.c tests/unit/unit.h tests/unit/mock.h \
+    tests/unit/tzif.h $(LIB) $(HEADERS)
 	$(CC) $(CFLAGS) -fPIE -Itests/unit $(EXE_LDFLAGS) -o $@ $< $(LIB) \
 	    $(LDLIBS) -lcmocka
 
