@@ -53,7 +53,7 @@ DEPS = gcc make pkg-config libc6-dev \
        openssh-server openssh-client passwd util-linux \
        clang libclang-rt-14-dev cppcheck valgrind procps locales curl gdb
 
-.PHONY: all check deps install clean unit demo bench fuzz pot
+.PHONY: all check deps install clean unit demo bench fuzz mutate pot
 
 all: $(SHELL_BIN) $(TOOL_BIN) $(PAM_SO) $(UNIT_BIN) $(MO)
 
@@ -222,6 +222,13 @@ bench: deps all
 # The fuzzers for longer than make check's 10 s each (FUZZ_SECONDS).
 fuzz: deps all
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-300} tests/run fuzz
+
+# Does the suite catch deliberate mistakes?  Each mutant of
+# tests/mutants/list, or only those named in MUTANTS, on a copy of the
+# tree (tests/mutants/README.md).  Too slow for make check, which runs
+# two of them (tests/mutate).
+mutate: deps all
+	tests/mutants/mutate $(MUTANTS)
 
 clean:
 	rm -f lib/*.o lib/*.a shell/*.o tools/*.o pam_module/*.o \
