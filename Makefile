@@ -55,7 +55,7 @@ DEPS = gcc make pkg-config libc6-dev \
        clang libclang-rt-14-dev cppcheck valgrind procps locales curl gdb \
        tzdata rsyslog git debhelper dpkg-dev lintian adduser rsyslog-relp
 
-.PHONY: all check deps install clean unit demo bench fuzz pot deb
+.PHONY: all check deps install clean unit demo bench fuzz mutate pot deb
 
 all: $(SHELL_BIN) $(TOOL_BIN) $(PAM_SO) $(UNIT_BIN) $(MO)
 
@@ -105,7 +105,8 @@ pot:
 	xgettext $(XGETTEXT_FLAGS) --output=po/vncgate.pot $(SHELL_SRC) \
 	    $(LIB_SRC)
 
-tests/unit/test_%: tests/unit/test_%.c tests/unit/unit.h tests/unit/mock.h $(LIB) $(HEADERS)
+tests/unit/test_%: tests/unit/test_%.c tests/unit/unit.h tests/unit/mock.h \
+    tests/unit/tzif.h $(LIB) $(HEADERS)
 	$(CC) $(CFLAGS) -fPIE -Itests/unit $(EXE_LDFLAGS) -o $@ $< $(LIB) \
 	    $(LDLIBS) -lcmocka
 
@@ -277,6 +278,13 @@ bench: deps all
 # The fuzzers for longer than make check's 10 s each (FUZZ_SECONDS).
 fuzz: deps all
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-300} tests/run fuzz
+
+# Does the suite catch deliberate mistakes?  Each mutant of
+# tests/mutants/list, or only those named in MUTANTS, on a copy of the
+# tree (tests/mutants/README.md).  Too slow for make check, which runs
+# two of them (tests/mutate).
+mutate: deps all
+	tests/mutants/mutate $(MUTANTS)
 
 clean:
 	rm -f lib/*.o lib/*.a shell/*.o tools/*.o pam_module/*.o \

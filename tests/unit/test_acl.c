@@ -76,6 +76,12 @@ static const char main_acl[] =
     "deny \"jill-not-from-dmz\" {\n"
     "  users = {\"jill\"}\n"
     "  from  = {\"192.0.2.0/24\"}\n"
+    "}\n"
+    /* prefixes that end inside a byte: the mask of its last bits */
+    "allow \"kim-half-nets\" {\n"
+    "  users = {\"kim\"}\n"
+    "  from  = {\"192.0.2.128/25\", \"10.16.0.0/12\", "
+    "\"2001:db8:8000::/33\"}\n"
     "}\n";
 
 static char *web_tags[] = { "env=prod", "team=web" };
@@ -231,6 +237,18 @@ static const struct dcase dcases[] = {
 	    "db-2", NULL, NOON, ACL_DENY, "jill-not-from-dmz" },
 	{ "deny by from: an unparsable address is denied", "jill", { NULL },
 	    "db-2", "bastion.example", NOON, ACL_DENY, "jill-not-from-dmz" },
+	{ "IPv4 /25: inside", "kim", { NULL }, "db-2", "192.0.2.200", NOON,
+	    ACL_ALLOW, "kim-half-nets" },
+	{ "IPv4 /25: the other half of its /24 is outside", "kim", { NULL },
+	    "db-2", "192.0.2.100", NOON, ACL_DENY, "no-match" },
+	{ "IPv4 /12: its last address", "kim", { NULL }, "db-2",
+	    "10.31.255.255", NOON, ACL_ALLOW, "kim-half-nets" },
+	{ "IPv4 /12: the address before it is outside", "kim", { NULL },
+	    "db-2", "10.15.255.255", NOON, ACL_DENY, "no-match" },
+	{ "IPv6 /33: inside", "kim", { NULL }, "db-2", "2001:db8:8000::1",
+	    NOON, ACL_ALLOW, "kim-half-nets" },
+	{ "IPv6 /33: the other half of its /32 is outside", "kim", { NULL },
+	    "db-2", "2001:db8:7fff::1", NOON, ACL_DENY, "no-match" },
 	{ "unknown user with no groups", "nosuchuser", { NULL }, "db-1",
 	    NULL, NOON, ACL_DENY, "no-match" },
 	{ "no instance: an allow naming instances may reach one", "zed",

@@ -728,6 +728,8 @@ test_require_https(void **state)
 	    cloud.imds);
 	assert_int_equal(get(f->http, url, 1, &r, err, sizeof(err)),
 	    HTTP_ERR_POLICY);
+	/* refused by our own check, which says why, not only by libcurl's */
+	assert_non_null(strstr(err, "must be reached over https"));
 	assert_int_equal(get(f->http, "file:///etc/passwd", 0, &r, err,
 	    sizeof(err)), HTTP_ERR_POLICY);
 	assert_int_equal(log_count(NULL), 0);
