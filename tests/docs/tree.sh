@@ -46,9 +46,13 @@ alone_check() {
 
 # Every source file opens with its license, in its own comment syntax
 # (after the #! line of a script).  Data (test cases, corpora, vectors,
-# catalogues made by tools) and prose (*.md) are not source.
+# catalogues made by tools) and prose (*.md) are not source, nor are the
+# Debian files whose format admits no comment where the line would go
+# (debian/copyright states the license itself).
+NOT_SOURCE='\.(md|json|pot)$|^tests/(golden/cases|fuzz/corpus)/|^LICENSE$'
+NOT_SOURCE="$NOT_SOURCE|^\.gitignore$|^debian/(changelog|copyright|source/format)$"
 spdx_missing() {
-	git ls-files | grep -Ev '\.(md|json|pot)$|^tests/(golden/cases|fuzz/corpus)/|^LICENSE$|^\.gitignore$' |
+	git ls-files | grep -Ev "$NOT_SOURCE" |
 	while IFS= read -r f; do
 		[ -f "$f" ] || continue
 		head -n 3 "$f" | grep -q 'SPDX-License-Identifier: ISC' ||
