@@ -53,9 +53,11 @@ DEPS = gcc make pkg-config libc6-dev \
        tmux zbar-tools groff-base gettext nftables iproute2 \
        openssh-server openssh-client passwd util-linux \
        clang libclang-rt-14-dev cppcheck valgrind procps locales curl gdb \
-       tzdata rsyslog git debhelper dpkg-dev lintian adduser rsyslog-relp
+       tzdata rsyslog git debhelper dpkg-dev lintian adduser rsyslog-relp \
+       libpam-oath oathtool qrencode
 
-.PHONY: all check deps install clean unit demo bench fuzz mutate pot deb
+.PHONY: all check deps install clean unit demo bench fuzz mutate pot deb \
+	srcsum
 
 all: $(SHELL_BIN) $(TOOL_BIN) $(PAM_SO) $(UNIT_BIN) $(MO)
 
@@ -101,9 +103,10 @@ po/zh_CN.mo: po/zh_CN.po
 po/locale/zh_CN/LC_MESSAGES/vncgate.mo: po/zh_CN.mo
 	mkdir -p $(@D) && cp po/zh_CN.mo $@
 
+# POT: where to write it (tests/docs reads the sentences from a copy).
+POT ?= po/vncgate.pot
 pot:
-	xgettext $(XGETTEXT_FLAGS) --output=po/vncgate.pot $(SHELL_SRC) \
-	    $(LIB_SRC)
+	xgettext $(XGETTEXT_FLAGS) --output=$(POT) $(SHELL_SRC) $(LIB_SRC)
 
 tests/unit/test_%: tests/unit/test_%.c tests/unit/unit.h tests/unit/mock.h \
     tests/unit/tzif.h $(LIB) $(HEADERS)
@@ -253,6 +256,15 @@ uninstall:
 # Built from a copy of the tree (git's files, tracked and new, less the
 # ignored ones), so the build tree's objects, made for PREFIX=/usr/local,
 # are neither used nor touched.  VERSION and debian/changelog agree.
+# Next to the package, DEB.src holds the SHA-256 of that copy (a tar of
+# the files, SRC_TAR), which `make -s srcsum` prints for the tree as it
+# is now: a test may reuse the package only when the two agree.
+SRC_TAR = git ls-files -co --exclude-standard | while IFS= read -r f; do \
+	    [ -e "$$f" ] && printf '%s\n' "$$f"; done | \
+	    tar -cf - --no-recursion -T -
+srcsum:
+	@set -e; $(SRC_TAR) | sha256sum | cut -d' ' -f1
+
 deb: deps
 	@v=$$(dpkg-parsechangelog -S Version) && [ "$$v" = "$(VERSION)" ] || \
 	    { echo "deb: debian/changelog is at $$v, VERSION is $(VERSION)"; \
@@ -262,12 +274,13 @@ deb: deps
 	      exit 1; }
 	@set -e; b=$$(mktemp -d "$${TMPDIR:-/tmp}/vncgate-deb.XXXXXX"); \
 	trap 'rm -rf "$$b"' EXIT; src=$$b/vncgate-$(VERSION); mkdir "$$src"; \
-	git ls-files -co --exclude-standard | while IFS= read -r f; do \
-	    [ -e "$$f" ] && printf '%s\n' "$$f"; done | \
-	    tar -cf - --no-recursion -T - | tar -C "$$src" -xf -; \
+	deb=dist/vncgate_$(VERSION)_$$(dpkg --print-architecture).deb; \
+	rm -f "$$deb.src"; \
+	$(SRC_TAR) >"$$b/src.tar"; tar -C "$$src" -xf "$$b/src.tar"; \
+	sum=$$(sha256sum <"$$b/src.tar" | cut -d' ' -f1); \
 	(cd "$$src" && dpkg-buildpackage -us -uc -b -J2); \
-	mkdir -p dist; cp "$$b"/*.deb dist/; \
-	echo "deb: dist/vncgate_$(VERSION)_$$(dpkg --print-architecture).deb"
+	mkdir -p dist; cp "$$b"/*.deb dist/; echo "$$sum" >"$$deb.src"; \
+	echo "deb: $$deb"
 
 demo: deps all
 	tests/demo/run
