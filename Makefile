@@ -161,8 +161,11 @@ MOFILE     = $(PREFIX)/share/locale/zh_CN/LC_MESSAGES/vncgate.mo
 MAN_PAGES  = man/vncgate-audit.1 man/vncgate.conf.5 man/vncgate-acl.5 \
 	     man/vncgate-shell.8 man/pam_vncgate.8
 # Configs, etc/FILE:$(SYSCONFDIR)/PATH, never overwritten; logrotate's
-# file once etc/ has it.
+# file once etc/ has it.  The shell's PAM service (pam_service, default
+# "vncgate") is one of them: without /etc/pam.d/vncgate libpam would
+# quietly run the "other" stack instead of the one shipped.
 CONFIGS    = vncgate.conf:vncgate/vncgate.conf acl.conf:vncgate/acl.conf \
+	     pam.d/vncgate:pam.d/vncgate \
 	     $(if $(wildcard etc/logrotate.d/vncgate), \
 	         logrotate.d/vncgate:logrotate.d/vncgate)
 EXAMPLES   = pam.d/vncgate pam.d/sshd-vncgate.example \
