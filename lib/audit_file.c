@@ -373,15 +373,15 @@ put_who(json_t *o, const struct audit_rec *rec, const struct audit_who *w)
 static int
 timestamp(char *out, size_t outlen)
 {
-	struct timespec ts;
+	long long ms = vg_epoch_ms();
+	time_t t = (time_t)(ms / 1000);
 	struct tm tm;
 
-	if (clock_gettime(CLOCK_REALTIME, &ts) == -1 ||
-	    gmtime_r(&ts.tv_sec, &tm) == NULL)
+	if (gmtime_r(&t, &tm) == NULL)
 		return -1;
-	snprintf(out, outlen, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
+	snprintf(out, outlen, "%04d-%02d-%02dT%02d:%02d:%02d.%03lldZ",
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+	    tm.tm_min, tm.tm_sec, ms % 1000);
 	return 0;
 }
 

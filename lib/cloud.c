@@ -218,7 +218,7 @@ v3_build(struct msg *m, char *why, size_t whylen)
 		vg_seterr(why, whylen, "out of memory");
 		return -1;
 	}
-	sign_sha256_hex(m->body.p, m->body.len, m->sha);
+	vg_sha256_hex(m->body.p, m->body.len, m->sha);
 	n = v3_headers(m, h);
 	sr = (struct sign_v3_req){ "POST", "/", form ? NULL : rq->params,
 	    form ? 0 : rq->nparams, h, n, m->body.p, m->body.len,
@@ -282,7 +282,7 @@ prepare(struct msg *m, char *why, size_t whylen)
 		    "http(s)://HOST[:PORT], without a path");
 		return -1;
 	}
-	if (sign_nonce(m->nonce) == -1) {
+	if (vg_random_hex(m->nonce, 16) == -1) {
 		vg_seterr(why, whylen, "no random nonce");
 		return -1;
 	}

@@ -11,7 +11,6 @@
  */
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <openssl/rand.h>
 
 #include <limits.h>
 #include <stdlib.h>
@@ -88,37 +87,6 @@ sign_form_encode(struct vg_buf *b, const struct sign_param *v, size_t n)
 		rc |= sign_percent_encode(b, v[i].value);
 	}
 	return rc != 0 || b->oom ? -1 : 0;
-}
-
-void
-sign_sha256_hex(const void *data, size_t len, char out[65])
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-
-	out[0] = '\0';
-	if (data == NULL) {
-		if (len != 0)
-			return;
-		data = "";
-	}
-	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
-	    mdlen != 32)
-		return;
-	vg_hex(md, mdlen, out);
-}
-
-int
-sign_nonce(char out[33])
-{
-	unsigned char r[16];
-
-	out[0] = '\0';
-	if (RAND_bytes(r, sizeof(r)) != 1)
-		return -1;
-	vg_hex(r, sizeof(r), out);
-	vg_wipe(r, sizeof(r));
-	return 0;
 }
 
 void
@@ -580,7 +548,7 @@ v3_sign(const struct sign_v3_req *r, struct sign_v3 *out, char *err,
 {
 	struct vg_buf b;
 
-	sign_sha256_hex(out->canonical_request,
+	vg_sha256_hex(out->canonical_request,
 	    strlen(out->canonical_request), out->hashed_canonical);
 	if (out->hashed_canonical[0] == '\0') {
 		vg_seterr(err, errlen, "OpenSSL could not compute SHA-256.");
@@ -608,7 +576,7 @@ sign_v3(const struct sign_v3_req *r, struct sign_v3 *out, char *err,
 	memset(out, 0, sizeof(*out));
 	if (check_v3(r, err, errlen) == -1)
 		return -1;
-	sign_sha256_hex(r->body, r->bodylen, out->hashed_payload);
+	vg_sha256_hex(r->body, r->bodylen, out->hashed_payload);
 	if (out->hashed_payload[0] == '\0') {
 		vg_seterr(err, errlen, "OpenSSL could not compute SHA-256.");
 		return -1;

@@ -27,10 +27,6 @@
 #include "pam_vncgate.h"
 #include "util.h"
 
-/* The user names the shell accepts (shell/load.c): one set for both. */
-#define NAME_SET	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
-			"0123456789._@-"
-#define NAME_MAX_LEN	63
 #define LOGMAX		512
 
 /*
@@ -208,7 +204,8 @@ pvg_user(struct pvg *g, const char **user)
 		pvg_log(g, LOG_ERR, "no user name is set");
 		return PAM_SERVICE_ERR;
 	}
-	if (!vg_charset_ok(u, NAME_SET, NAME_MAX_LEN) || u[0] == '-') {
+	/* the names the shell accepts: one set for both (util.h) */
+	if (!vg_valid_user(u)) {
 		pvg_log(g, LOG_NOTICE, "user name \"%.64s\" is not acceptable",
 		    u);
 		return PAM_PERM_DENIED;

@@ -11,7 +11,6 @@
 #include "ecs.h"
 #include "ratelimit.h"
 #include "shell.h"
-#include "sign.h"
 #include "term.h"
 #include "util.h"
 
@@ -49,24 +48,9 @@ void
 issue_request(struct shell *sh, const struct vg_instance *inst,
     struct acl_request *req)
 {
-	memset(req, 0, sizeof(*req));
-	req->user = sh->user;
-	req->groups = (const char *const *)sh->groups;
-	req->ngroups = sh->ngroups;
-	req->inst = inst;
-	req->from = sh->env.rhost[0] != '\0' ? sh->env.rhost : NULL;
-	acl_request_time(req, time(NULL), sh->conf.timezone);
-}
-
-/* A short random ID that ties the issue record to what follows. */
-static void
-new_id(char *out, size_t outlen)
-{
-	char nonce[33];
-
-	if (sign_nonce(nonce) == -1)
-		nonce[0] = '\0';
-	vg_strlcpy(out, nonce, outlen);
+	acl_request_build(req, sh->user, (const char *const *)sh->groups,
+	    sh->ngroups, inst, sh->env.rhost[0] != '\0' ? sh->env.rhost : NULL,
+	    time(NULL), &sh->conf.tz);
 }
 
 static void
@@ -189,7 +173,7 @@ rate_limit(struct shell *sh, const struct issuance *is)
 	rq.instance = is->inst->id;
 	rq.user_limit = sh->conf.limits.user_per_minute;
 	rq.instance_limit = sh->conf.limits.instance_per_minute;
-	rq.now_ms = ratelimit_now_ms();
+	rq.now_ms = vg_epoch_ms();
 	r = ratelimit_take_pair(&rq, &v, err, sizeof(err));
 	if (r == RL_OK)
 		return EXIT_OK;
@@ -255,7 +239,7 @@ decide(struct shell *sh, struct issuance *is, int step_up)
 	struct acl_request req;
 	int rc, late = sh->conf.reauth == VG_REAUTH_ISSUANCE;
 
-	is->inst = conf_find_instance(&sh->conf, is->target);
+	is->inst = inventory_find(&sh->conf.inv, is->target);
 	vg_strlcpy(is->rule, "no-match", sizeof(is->rule));
 	if (step_up && !late && (rc = pam_step_up(sh, NULL)) != EXIT_OK)
 		return rc;
@@ -287,7 +271,8 @@ issue_obtain(struct shell *sh, const char *target, int step_up, char **out)
 	if ((rc = decide(sh, &is, step_up)) != EXIT_OK)
 		return rc;
 	is.start_ms = vg_now_ms();
-	new_id(is.id, sizeof(is.id));
+	/* a short random ID that ties the issue record to what follows */
+	vg_random_hex(is.id, (sizeof(is.id) - 1) / 2);
 	if ((rc = rate_limit(sh, &is)) != EXIT_OK)
 		return rc;
 	if (obtain(sh, &is, &url, &res, &ce) == -1)
@@ -316,8 +301,8 @@ list_instances(struct shell *sh)
 		say(_(M_OOM));
 		return EXIT_RUNTIME;
 	}
-	for (i = 0; i < sh->conf.ninst; i++) {
-		in = &sh->conf.inst[i];
+	for (i = 0; i < sh->conf.inv.n; i++) {
+		in = &sh->conf.inv.inst[i];
 		if (acl_query_decide(q, in, rule, sizeof(rule)) != ACL_ALLOW)
 			continue;
 		/* the description may reach a terminal (ssh -t bastion list) */

@@ -8,9 +8,6 @@
 #include "shell.h"
 #include "util.h"
 
-#define NAME_SET	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
-			"0123456789._@-"
-
 /*
  * Sentences the operator sees, in one place for the translators (po/).
  * What -t prints (FILE:LINE: message) is the admin's and stays English.
@@ -68,8 +65,7 @@ load_identity(struct shell *sh)
 	struct passwd *pw;
 
 	if ((pw = getpwuid(getuid())) == NULL ||
-	    !vg_charset_ok(pw->pw_name, NAME_SET, sizeof(sh->user) - 1) ||
-	    pw->pw_name[0] == '-') {
+	    !vg_valid_user(pw->pw_name)) {
 		say(_(M_NO_USER));
 		return -1;
 	}

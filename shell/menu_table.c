@@ -84,13 +84,13 @@ permitted(struct shell *sh, struct menu *m)
 	menu_free_list(m);
 	issue_request(sh, NULL, &req);
 	if ((q = acl_query_new(sh->acl, &req)) == NULL ||
-	    (m->shown = calloc(sh->conf.ninst + 1, sizeof(size_t))) == NULL) {
+	    (m->shown = calloc(sh->conf.inv.n + 1, sizeof(size_t))) == NULL) {
 		acl_query_free(q);
 		say(_(M_OOM));
 		return -1;
 	}
-	for (i = 0; i < sh->conf.ninst; i++)
-		if (acl_query_decide(q, &sh->conf.inst[i], rule,
+	for (i = 0; i < sh->conf.inv.n; i++)
+		if (acl_query_decide(q, &sh->conf.inv.inst[i], rule,
 		    sizeof(rule)) == ACL_ALLOW)
 			m->shown[m->nshown++] = i;
 	acl_query_free(q);
@@ -196,7 +196,7 @@ widths(struct shell *sh, const struct menu *m, const char *const h[NCOLS],
 	for (c = 0; c < NCOLS; c++)
 		w[c] = term_width(h[c]);
 	for (i = 0; i < m->nshown; i++) {
-		fields(&sh->conf.inst[m->shown[i]], i + 1, num, sizeof(num), f);
+		fields(&sh->conf.inv.inst[m->shown[i]], i + 1, num, sizeof(num), f);
 		if (!matches(f, filter))
 			continue;
 		for (c = 0; c < NCOLS; c++)
@@ -242,7 +242,7 @@ menu_list(struct shell *sh, const char *filter)
 	headings(h);
 	widths(sh, m, h, filter, w);
 	for (i = 0; i < m->nshown; i++) {
-		fields(&sh->conf.inst[m->shown[i]], i + 1, num, sizeof(num), f);
+		fields(&sh->conf.inv.inst[m->shown[i]], i + 1, num, sizeof(num), f);
 		if (!matches(f, filter))
 			continue;
 		if (rows++ == 0)
@@ -271,10 +271,10 @@ resolve(struct shell *sh, const char *target, int *bad_number)
 	if (*p == '\0' && p - target <= 6) {
 		n = strtoul(target, NULL, 10);
 		if (n >= 1 && n <= m->nshown)
-			return &sh->conf.inst[m->shown[n - 1]];
-		*bad_number = conf_find_instance(&sh->conf, target) == NULL;
+			return &sh->conf.inv.inst[m->shown[n - 1]];
+		*bad_number = inventory_find(&sh->conf.inv, target) == NULL;
 	}
-	return conf_find_instance(&sh->conf, target);
+	return inventory_find(&sh->conf.inv, target);
 }
 
 /* The ACL decision on screen; 1 when allowed. */

@@ -193,7 +193,7 @@ struct menu {
 	struct line_ed	 ed;
 	int		 cols;		/* TIOCGWINSZ, again on SIGWINCH */
 	int		 step_up;	/* reauth = issuance: PAM each time */
-	size_t		*shown;		/* numbers: indices into conf.inst */
+	size_t		*shown;		/* numbers: indices into conf.inv */
 	size_t		 nshown;
 	char		 last[65];	/* the last instance, for r */
 	enum show_how	 last_how;
