@@ -205,7 +205,7 @@ obtain(struct shell *sh, struct issuance *is, char **url,
 	if (ecs_console_url(sh->conf.console_page, res->vnc_url, is->inst,
 	    url, err, sizeof(err)) == -1) {
 		vg_strlcpy(ce->detail, err, sizeof(ce->detail));
-		ecs_explain("BadVncUrl", is->inst, ce);
+		cloud_explain("BadVncUrl", is->inst, ce);
 		return -1;
 	}
 	return 0;
