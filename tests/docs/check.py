@@ -368,7 +368,7 @@ def check_pam():
         return
     secs = sections(src)
     args = set(a.rstrip("=") for a in
-               grep(["pam_module/pam_vncgate.c"], r'\{\s*"(\w+=)",'))
+               grep(["pam_module/call.c"], r'\{\s*"(\w+=)",'))
     args |= {"config", "debug", "audit_socket"}
     have = {h.split("=")[0] for h in tag_heads(section_of(secs, "OPTIONS"))}
     report("pam_vncgate.8 describes arguments %s" % " ".join(sorted(args)),
