@@ -55,7 +55,7 @@ load_config(struct shell *sh, int verbose)
 	if (verbose)
 		print_diags(&ds);
 	else
-		say(_(M_BAD_CONFIG));
+		warnx(_(M_BAD_CONFIG));
 	return -1;
 }
 
@@ -66,12 +66,12 @@ load_identity(struct shell *sh)
 
 	if ((pw = getpwuid(getuid())) == NULL ||
 	    !vg_valid_user(pw->pw_name)) {
-		say(_(M_NO_USER));
+		warnx(_(M_NO_USER));
 		return -1;
 	}
 	vg_strlcpy(sh->user, pw->pw_name, sizeof(sh->user));
 	if (acl_user_groups(sh->user, &sh->groups, &sh->ngroups) == -1) {
-		say(_(M_NO_GROUPS));
+		warnx(_(M_NO_GROUPS));
 		return -1;
 	}
 	return 0;

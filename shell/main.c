@@ -6,6 +6,7 @@
  * load config and ACL, then run one command or the menu.
  * Nothing here ever starts another program.
  */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,7 +77,7 @@ config_path(struct shell *sh, const char *file)
 	if (sh->privileged) {
 		/* setgid: -f and VNCGATE_CONFIG could point at a forged file */
 		if (file != NULL)
-			say("-f is ignored: this vncgate-shell is privileged");
+			warnx("-f is ignored: this vncgate-shell is privileged");
 		return VG_DEFAULT_CONFIG;
 	}
 	if (file != NULL)
@@ -107,7 +108,7 @@ run_menu(struct shell *sh)
 	sh->mode = "menu";
 	log_shell(sh, "shell_start", "login");
 	if (!isatty(0) || !isatty(1)) {
-		say(_(M_NO_TTY));
+		warnx(_(M_NO_TTY));
 		log_shell(sh, "shell_end", "usage");
 		return EXIT_USAGE;
 	}
@@ -123,7 +124,7 @@ run_command(struct shell *sh, const char *cmd)
 		if (sh->env.original_bad) {
 			sh->mode = "command";
 			log_shell(sh, "shell_start", "forced");
-			say(_(M_FORCED_LONG));
+			warnx(_(M_FORCED_LONG));
 			log_shell(sh, "shell_end", "usage");
 			return EXIT_USAGE;
 		}
@@ -131,7 +132,8 @@ run_command(struct shell *sh, const char *cmd)
 			return run_menu(sh);
 		cmd = sh->env.original_command;
 	}
-	sh->mode = "command";
+	sh->ui = &command_ui;
+	sh->mode = command_ui.mode;
 	log_shell(sh, "shell_start", "command");
 	rc = command_run(sh, cmd);
 	log_shell(sh, "shell_end", rc == EXIT_OK ? "ok" :
@@ -161,6 +163,8 @@ main(int argc, char **argv)
 	struct args a;
 	int rc;
 
+	/* warnx's "vncgate: ", whatever name sshd or login gave us */
+	program_invocation_short_name = (char *)"vncgate";
 	memset(&sh, 0, sizeof(sh));
 	sh.mode = "command";
 	env_sanitise(&sh);				/* 1. hygiene */
