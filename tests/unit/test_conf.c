@@ -569,6 +569,10 @@ test_timezone(void **state)
 		{ "timezone = \"Asia\"\n", 1,
 		    "timezone is not a zone in /usr/share/zoneinfo "
 		    "(got \"Asia\")" },
+		/* a file of tzdata, not a zone: conf_load loads the zone */
+		{ "\n\ntimezone = \"leapseconds\"\n", 3,
+		    "/usr/share/zoneinfo/leapseconds is not a valid zone "
+		    "file: the first header does not start with TZif" },
 	};
 	struct fx *fx = *state;
 
