@@ -446,7 +446,7 @@ menu_run(struct shell *sh)
 	memset(&m, 0, sizeof(m));
 	catch_signals();
 	sh->ui = &ui;
-	/* Ctrl-C during a request abandons it (lib/http.c polls the flag) */
+	/* Ctrl-C during a request abandons it (lib/http_options.c polls) */
 	sh->cancel = &got_int;
 	if ((rc = start(sh, &m)) == EXIT_OK) {
 		loop(sh, &m);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * lib/acl.c: decisions, parse errors as FILE:LINE: message, file checks,
+ * lib/acl_*.c: decisions, parse errors as FILE:LINE: message, file checks,
  * the user's groups and the request time.  The decision and parse tables
  * register one cmocka test per row, named after the row.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * lib/http.c and the signed DescribeInstanceVncUrl of lib/ecs.c against
+ * lib/http_*.c and the signed DescribeInstanceVncUrl of lib/ecs.c against
  * the real mock cloud (tests/mock/README.md): TLS trust, the policy
  * checks, size and time caps, connection reuse, retries.  Each test
  * starts its own mock (faults are per process, see mock.h).
