@@ -53,9 +53,11 @@ DEPS = gcc make pkg-config libc6-dev \
        tmux zbar-tools groff-base gettext nftables iproute2 \
        openssh-server openssh-client passwd util-linux \
        clang libclang-rt-14-dev cppcheck valgrind procps locales curl gdb \
-       tzdata rsyslog git debhelper dpkg-dev lintian adduser
+       tzdata rsyslog git debhelper dpkg-dev lintian adduser rsyslog-relp \
+       libpam-oath oathtool qrencode
 
-.PHONY: all check deps install clean unit demo bench fuzz mutate pot deb
+.PHONY: all check deps install clean unit demo bench fuzz mutate pot deb \
+	srcsum
 
 all: $(SHELL_BIN) $(TOOL_BIN) $(PAM_SO) $(UNIT_BIN) $(MO)
 
@@ -101,9 +103,10 @@ po/zh_CN.mo: po/zh_CN.po
 po/locale/zh_CN/LC_MESSAGES/vncgate.mo: po/zh_CN.mo
 	mkdir -p $(@D) && cp po/zh_CN.mo $@
 
+# POT: where to write it (tests/docs reads the sentences from a copy).
+POT ?= po/vncgate.pot
 pot:
-	xgettext $(XGETTEXT_FLAGS) --output=po/vncgate.pot $(SHELL_SRC) \
-	    $(LIB_SRC)
+	xgettext $(XGETTEXT_FLAGS) --output=$(POT) $(SHELL_SRC) $(LIB_SRC)
 
 tests/unit/test_%: tests/unit/test_%.c tests/unit/unit.h tests/unit/mock.h \
     tests/unit/tzif.h $(LIB) $(HEADERS)
@@ -134,12 +137,13 @@ check: deps
 # group and no owners.  Run as root without DESTDIR, it also makes the
 # group, the setgid shell and the state and log folders (STATEDIR and
 # LOGDIR let tests install into a temporary root), as the package's
-# postinst does.  The sessions folder is 0750 without the setgid bit
-# (chmod 00750 clears the one it inherits): pam_vncgate writes the
-# session records there as root, the shell only reads them.  Existing
-# configs and the audit file are never overwritten; the access_key file
-# is the admin's to create (vncgate.conf(5)).  The installed configs,
-# examples and man pages name the paths of this installation.
+# postinst does, and rsyslog-gid.conf.  The sessions folder is 0750
+# without the setgid bit (chmod 00750 clears the one it inherits):
+# pam_vncgate writes the session records there as root, the shell only
+# reads them.  Existing configs and the audit file are never overwritten;
+# the access_key file is the admin's to create (vncgate.conf(5)).  The
+# installed configs, examples and man pages name the paths of this
+# installation.
 STATEDIR  ?= /var/lib/vncgate
 LOGDIR    ?= /var/log/vncgate
 VG_GROUP   = vncgate
@@ -163,7 +167,13 @@ CONFIGS    = vncgate.conf:vncgate/vncgate.conf acl.conf:vncgate/acl.conf \
 	         logrotate.d/vncgate:logrotate.d/vncgate)
 EXAMPLES   = pam.d/vncgate pam.d/sshd-vncgate.example \
 	     sshd_config.d/vncgate.conf rsyslog.d/vncgate.conf \
+	     rsyslog.d/vncgate-collector.conf alert-webhook.conf \
 	     nftables/vncgate-imds.nft
+# rsyslog's omprog runs it (the alerts example of rsyslog.d/vncgate.conf)
+HELPERDIR  = $(PREFIX)/lib/vncgate
+# The number of the group vncgate on this host, for rsyslog.d/vncgate.conf
+# (a conffile, the same on every host); made again on each install.
+GID_CONF   = $(SYSCONFDIR)/vncgate/rsyslog-gid.conf
 # The default paths in the sources, rewritten to this installation's.
 # $(call inst_dir,FROM,TO): FROM only where a path ends or goes on with
 # a '/' (or a quote, a space...), so /var/log/vncgate.log stays.
@@ -200,6 +210,10 @@ install: all
 	    install -d $${t%/*} && $(INST_SED) etc/$$f >$$t && \
 	    chmod 0644 $$t || exit 1; \
 	done
+	install -d $(DESTDIR)$(HELPERDIR)
+	$(INST_SED) etc/vncgate-alert-webhook \
+	    >$(DESTDIR)$(HELPERDIR)/vncgate-alert-webhook
+	chmod 0755 $(DESTDIR)$(HELPERDIR)/vncgate-alert-webhook
 	if [ -f po/zh_CN.mo ]; then \
 	    install -d $(DESTDIR)$(dir $(MOFILE)) && \
 	    install -m 0644 po/zh_CN.mo $(DESTDIR)$(MOFILE); fi
@@ -215,14 +229,22 @@ install: all
 	install -d -o root -g $(VG_GROUP) -m 0750 $(STATEDIR)/sessions; \
 	chmod 00750 $(STATEDIR)/sessions; \
 	[ -e $(LOGDIR)/audit.log ] || install -o root -g $(VG_GROUP) \
-	    -m 0660 /dev/null $(LOGDIR)/audit.log
+	    -m 0660 /dev/null $(LOGDIR)/audit.log; \
+	gid=$$(getent group $(VG_GROUP) | cut -d: -f3); \
+	printf '%s\n' "# made by make install: the number of the group" \
+	    "# $(VG_GROUP) here, for rsyslog.d/vncgate.conf" \
+	    "set \$$.vncgate_gid = \"$$gid\";" >$(GID_CONF).new; \
+	chmod 0644 $(GID_CONF).new; \
+	mv $(GID_CONF).new $(GID_CONF)
 
 # Programs, module, man pages, examples and the catalogue; configs (and
 # logrotate's), the access key, state, logs and the group stay.
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/vncgate-shell \
 	    $(DESTDIR)$(PREFIX)/bin/vncgate-audit \
-	    $(DESTDIR)$(PAMDIR)/pam_vncgate.so $(DESTDIR)$(MOFILE)
+	    $(DESTDIR)$(PAMDIR)/pam_vncgate.so $(DESTDIR)$(MOFILE) \
+	    $(DESTDIR)$(HELPERDIR)/vncgate-alert-webhook
+	rmdir $(DESTDIR)$(HELPERDIR) 2>/dev/null || true
 	for f in $(MAN_PAGES); do \
 	    rm -f $(DESTDIR)$(MANDIR)/man$${f##*.}/$${f#man/}; done
 	rm -rf $(DESTDIR)$(EXAMPLEDIR)
@@ -234,6 +256,15 @@ uninstall:
 # Built from a copy of the tree (git's files, tracked and new, less the
 # ignored ones), so the build tree's objects, made for PREFIX=/usr/local,
 # are neither used nor touched.  VERSION and debian/changelog agree.
+# Next to the package, DEB.src holds the SHA-256 of that copy (a tar of
+# the files, SRC_TAR), which `make -s srcsum` prints for the tree as it
+# is now: a test may reuse the package only when the two agree.
+SRC_TAR = git ls-files -co --exclude-standard | while IFS= read -r f; do \
+	    [ -e "$$f" ] && printf '%s\n' "$$f"; done | \
+	    tar -cf - --no-recursion -T -
+srcsum:
+	@set -e; $(SRC_TAR) | sha256sum | cut -d' ' -f1
+
 deb: deps
 	@v=$$(dpkg-parsechangelog -S Version) && [ "$$v" = "$(VERSION)" ] || \
 	    { echo "deb: debian/changelog is at $$v, VERSION is $(VERSION)"; \
@@ -243,12 +274,13 @@ deb: deps
 	      exit 1; }
 	@set -e; b=$$(mktemp -d "$${TMPDIR:-/tmp}/vncgate-deb.XXXXXX"); \
 	trap 'rm -rf "$$b"' EXIT; src=$$b/vncgate-$(VERSION); mkdir "$$src"; \
-	git ls-files -co --exclude-standard | while IFS= read -r f; do \
-	    [ -e "$$f" ] && printf '%s\n' "$$f"; done | \
-	    tar -cf - --no-recursion -T - | tar -C "$$src" -xf -; \
+	deb=dist/vncgate_$(VERSION)_$$(dpkg --print-architecture).deb; \
+	rm -f "$$deb.src"; \
+	$(SRC_TAR) >"$$b/src.tar"; tar -C "$$src" -xf "$$b/src.tar"; \
+	sum=$$(sha256sum <"$$b/src.tar" | cut -d' ' -f1); \
 	(cd "$$src" && dpkg-buildpackage -us -uc -b -J2); \
-	mkdir -p dist; cp "$$b"/*.deb dist/; \
-	echo "deb: dist/vncgate_$(VERSION)_$$(dpkg --print-architecture).deb"
+	mkdir -p dist; cp "$$b"/*.deb dist/; echo "$$sum" >"$$deb.src"; \
+	echo "deb: $$deb"
 
 demo: deps all
 	tests/demo/run

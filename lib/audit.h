@@ -130,7 +130,10 @@ int	audit_emit(struct audit_log *, const struct audit_rec *,
 /*
  * The syslog sink: its own datagram socket connected to path (/dev/log),
  * so a record that syslog did not take is known (glibc's syslog(3) drops
- * them silently).  RFC 3164 framing, ident "vncgate".
+ * them silently).  RFC 3164 framing, ident "vncgate".  Each datagram
+ * carries SCM_CREDENTIALS with our pid and effective uid and gid, so the
+ * syslog daemon can tell the setgid shell and root from a sender that
+ * only claims the ident.
  */
 struct audit_syslog {
 	int	fd;

@@ -4,7 +4,7 @@
  * glibc's syslog(3) drops a message it cannot send and says nothing, and
  * openlog() would change the process's logging for PAM's host; with our
  * own socket a record syslog did not take is known and can stop the URL
- * (audit.required).
+ * (audit.required), and each datagram can carry our credentials.
  */
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -20,6 +20,12 @@
 #include "util.h"
 
 #define IDENT	"vncgate"
+
+/* Room for one SCM_CREDENTIALS message, aligned as a cmsghdr. */
+union vg_credmsg {
+	char		buf[CMSG_SPACE(sizeof(struct ucred))];
+	struct cmsghdr	align;
+};
 
 static int
 dial(struct audit_syslog *sl)
@@ -109,18 +115,57 @@ header(struct vg_buf *b, int pri)
 	    IDENT, (long)getpid());
 }
 
+/*
+ * Our credentials go with every datagram (SCM_CREDENTIALS), with the
+ * effective ids: the kernel fills in the real gid when none is passed,
+ * and the setgid shell's real gid is the operator's.  It checks what we
+ * pass (a caller may name only its own pid and one of its own real,
+ * effective or saved ids), so the syslog daemon learns, from the kernel
+ * and not from the line, that the sender had the group vncgate or was
+ * root.  The shipped rsyslog snippet accepts "vncgate" lines on that
+ * ground alone and sets aside any other sender that claims the tag
+ * (`logger -t vncgate`, a user's own copy of the shell).
+ */
+static void
+add_creds(struct msghdr *mh, union vg_credmsg *cm)
+{
+	struct ucred uc;
+	struct cmsghdr *c;
+
+	memset(cm, 0, sizeof(*cm));
+	uc.pid = getpid();
+	uc.uid = geteuid();
+	uc.gid = getegid();
+	mh->msg_control = cm->buf;
+	mh->msg_controllen = sizeof(cm->buf);
+	c = CMSG_FIRSTHDR(mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_CREDENTIALS;
+	c->cmsg_len = CMSG_LEN(sizeof(uc));
+	memcpy(CMSG_DATA(c), &uc, sizeof(uc));
+}
+
 /* A datagram goes whole or not at all; a short count is a failure too. */
 static int
 send_msg(const struct audit_syslog *sl, const struct vg_buf *m)
 {
+	union vg_credmsg cm;
+	struct msghdr mh;
+	struct iovec iov;
 	ssize_t n;
 
 	if (sl->fd < 0) {
 		errno = ENOTCONN;
 		return -1;
 	}
+	memset(&mh, 0, sizeof(mh));
+	iov.iov_base = m->p;
+	iov.iov_len = m->len;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	add_creds(&mh, &cm);
 	do
-		n = send(sl->fd, m->p, m->len, MSG_NOSIGNAL);
+		n = sendmsg(sl->fd, &mh, MSG_NOSIGNAL);
 	while (n == -1 && errno == EINTR);
 	if (n == -1)
 		return -1;

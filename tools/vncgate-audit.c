@@ -26,9 +26,12 @@
 "                      \"ok N records\", or \"bad seq N: why\" naming the\n" \
 "                      first record that was edited, deleted, inserted,\n" \
 "                      moved, duplicated or cut off\n" \
-"    --against LOG     also check the seq and chain of every vncgate line\n" \
-"                      of the syslog file LOG against FILE: this catches a\n" \
-"                      FILE cut short at its end\n" \
+"    --against LOG     also check FILE against the syslog file LOG: each\n" \
+"                      vncgate line of FILE's host must carry a seq and\n" \
+"                      chain that FILE holds, and each record of FILE\n" \
+"                      must be in LOG; this catches a FILE cut short,\n" \
+"                      rewritten or added to, and lines that only claim\n" \
+"                      the tag\n" \
 "  show FILE           print the records as a table, times in UTC\n" \
 "    --user USER       only the records of USER\n" \
 "    --instance TARGET only the records of that instance name or ID\n" \

@@ -24,20 +24,20 @@ alone_layer_ok() {
 
 alone_check() {
 	top=$T/alone/vncgate
-	name="a copy of the tracked files alone in an empty folder"
+	what="a copy of the tracked files alone in an empty folder"
 	if ! alone_copy "$top"; then
-		fail "$name: copied" "$(cat "$T/alone.err")"
+		fail "$what: copied" "$(cat "$T/alone.err")"
 		return
 	fi
-	check "$name: nothing beside it" test ! -e "$T/alone/shared"
+	check "$what: nothing beside it" test ! -e "$T/alone/shared"
 	if ! (cd "$top" && make -j2 all) >"$T/alone.build" 2>&1; then
-		fail "$name: make all" "$(tail -n 5 "$T/alone.build")"
+		fail "$what: make all" "$(tail -n 5 "$T/alone.build")"
 		return
 	fi
-	ok "$name: make all"
+	ok "$what: make all"
 	(cd "$top" && tests/run unit mock) >"$top/summary" 2>&1
-	check "$name: the unit layer passes there" alone_layer_ok "$top" unit
-	check "$name: the mock layer passes there" alone_layer_ok "$top" mock
+	check "$what: the unit layer passes there" alone_layer_ok "$top" unit
+	check "$what: the mock layer passes there" alone_layer_ok "$top" mock
 	# the planners' folder beside the checkout; spelt in two parts so
 	# that this line does not name it
 	check "nothing in the tree names the folder beside it" \
@@ -46,9 +46,13 @@ alone_check() {
 
 # Every source file opens with its license, in its own comment syntax
 # (after the #! line of a script).  Data (test cases, corpora, vectors,
-# catalogues made by tools) and prose (*.md) are not source.
+# catalogues made by tools) and prose (*.md) are not source, nor are the
+# Debian files whose format admits no comment where the line would go
+# (debian/copyright states the license itself).
+NOT_SOURCE='\.(md|json|pot)$|^tests/(golden/cases|fuzz/corpus)/|^LICENSE$'
+NOT_SOURCE="$NOT_SOURCE|^\.gitignore$|^debian/(changelog|copyright|source/format)$"
 spdx_missing() {
-	git ls-files | grep -Ev '\.(md|json|pot)$|^tests/(golden/cases|fuzz/corpus)/|^LICENSE$|^\.gitignore$' |
+	git ls-files | grep -Ev "$NOT_SOURCE" |
 	while IFS= read -r f; do
 		[ -f "$f" ] || continue
 		head -n 3 "$f" | grep -q 'SPDX-License-Identifier: ISC' ||

@@ -4,8 +4,9 @@
 #   tests/fuzz/build.sh [OUTDIR]      (default tests/out/fuzz)
 # The lib/ sources are compiled again, with coverage and ASan + UBSan, into
 # OUTDIR/obj (never into lib/*.o), then each target is linked with them.
-# So are the shell/ files a target may test alone (SHELL_FUZZ: no main(),
-# nothing of the run's state), as obj/sh_NAME.o.
+# So are the shell/ and tools/ files a target may test alone (SHELL_FUZZ,
+# TOOLS_FUZZ: no main(), nothing of the run's state), as obj/sh_NAME.o
+# and obj/tl_NAME.o.
 # The project's own CFLAGS come from the Makefile, less -Werror (clang
 # warns where gcc does not) and the hardening that hides bugs from ASan.
 # Objects are rebuilt only when their source or a lib/ header is newer.
@@ -35,11 +36,14 @@ FLAGS="$FLAGS $SAN -fsanitize=fuzzer-no-link,address,undefined"
 export CC FLAGS OUT
 
 SHELL_FUZZ="shell/parse.c shell/i18n.c"
+TOOLS_FUZZ="tools/syslog_line.c"
 
-# obj/NAME.o for lib/NAME.c, obj/sh_NAME.o for shell/NAME.c
+# obj/NAME.o for lib/NAME.c, obj/sh_NAME.o for shell/NAME.c, obj/tl_NAME.o
+# for tools/NAME.c
 obj_of() {
 	case "$1" in
 	shell/*) echo "$OUT/obj/sh_$(basename "$1" .c).o" ;;
+	tools/*) echo "$OUT/obj/tl_$(basename "$1" .c).o" ;;
 	*) echo "$OUT/obj/$(basename "$1" .c).o" ;;
 	esac
 }
@@ -49,15 +53,20 @@ src_of() {
 		case " $SHELL_FUZZ " in
 		*" shell/${n#sh_}.c "*) echo "shell/${n#sh_}.c" ;;
 		esac ;;
+	tl_*)	n=$(basename "$1" .o)
+		case " $TOOLS_FUZZ " in
+		*" tools/${n#tl_}.c "*) echo "tools/${n#tl_}.c" ;;
+		esac ;;
 	*) echo "lib/$(basename "$1" .o).c" ;;
 	esac
 }
 
 # Every object depends on all lib/ and shell/ headers, the flags and
 # this script.
-newest=$(ls -t lib/*.h shell/shell.h Makefile tests/fuzz/build.sh | head -1)
+newest=$(ls -t lib/*.h shell/shell.h tools/*.h Makefile tests/fuzz/build.sh |
+    head -1)
 stale=
-for src in lib/*.c $SHELL_FUZZ; do
+for src in lib/*.c $SHELL_FUZZ $TOOLS_FUZZ; do
 	obj=$(obj_of "$src")
 	if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ "$newest" -nt "$obj" ]
 	then
@@ -73,10 +82,12 @@ if [ -n "$stale" ]; then
 	# shellcheck disable=SC2016
 	printf '%s\n' $stale | xargs -P "$JOBS" -I{} sh -c \
 	    'case "$1" in shell/*) o=$OUT/obj/sh_$(basename "$1" .c).o ;;
+	     tools/*) o=$OUT/obj/tl_$(basename "$1" .c).o ;;
 	     *) o=$OUT/obj/$(basename "$1" .c).o ;; esac
 	     $CC $FLAGS -c -o "$o.tmp" "$1" &&
 	     mv "$o.tmp" "$o" || { rm -f "$o.tmp"; exit 1; }' sh {} || {
-		echo "fuzz build: lib/ or shell/ does not compile" >&2; exit 1; }
+		echo "fuzz build: lib/, shell/ or tools/ does not compile" >&2
+		exit 1; }
 	rm -f "$OUT/libvg_fuzz.a"
 fi
 if [ ! -f "$OUT/libvg_fuzz.a" ]; then
@@ -93,7 +104,7 @@ for src in tests/fuzz/fuzz_*.c; do
 		continue
 	fi
 	# shellcheck disable=SC2086
-	$CC $FLAGS -Werror -Itests/fuzz -Ishell \
+	$CC $FLAGS -Werror -Itests/fuzz -Ishell -Itools \
 	    -fsanitize=fuzzer,address,undefined \
 	    -o "$bin" "$src" "$OUT/libvg_fuzz.a" $LIBS || {
 		echo "fuzz build: $t failed" >&2; rm -f "$bin"; rc=1; }

@@ -734,6 +734,62 @@ test_syslog_sink_end_to_end(void **state)
 	rmdir(dir);
 }
 
+/*
+ * Each datagram carries our pid and effective uid and gid as
+ * SCM_CREDENTIALS, which the kernel checked: the rsyslog snippet accepts
+ * the shell's lines on that ground (the setgid shell's effective gid is
+ * vncgate; tests/syslog shows it with the installed shell).
+ */
+static void
+test_syslog_sends_credentials(void **state)
+{
+	char dir[] = "/tmp/test_audit.XXXXXX", path[128], err[VG_ERRLEN];
+	char buf[AUDIT_LINEMAX + 128];
+	union {
+		char		b[CMSG_SPACE(sizeof(struct ucred))];
+		struct cmsghdr	align;
+	} cm;
+	struct audit_syslog sl;
+	struct cmsghdr *c;
+	struct msghdr mh;
+	struct iovec iov;
+	struct ucred uc;
+	int rfd, on = 1, got = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/log", dir);
+	rfd = bind_receiver(path);
+	assert_int_equal(setsockopt(rfd, SOL_SOCKET, SO_PASSCRED, &on,
+	    sizeof(on)), 0);
+	assert_int_equal(audit_syslog_open(&sl, path, LOG_AUTHPRIV, err,
+	    sizeof(err)), 0);
+	emit_one(&sl, "issue", 0, err, sizeof(err));
+	memset(&mh, 0, sizeof(mh));
+	iov.iov_base = buf;
+	iov.iov_len = sizeof(buf);
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cm.b;
+	mh.msg_controllen = sizeof(cm.b);
+	assert_true(recvmsg(rfd, &mh, MSG_DONTWAIT) > 0);
+	for (c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level != SOL_SOCKET ||
+		    c->cmsg_type != SCM_CREDENTIALS)
+			continue;
+		memcpy(&uc, CMSG_DATA(c), sizeof(uc));
+		got = 1;
+	}
+	assert_true(got);
+	assert_int_equal(uc.pid, getpid());
+	assert_int_equal(uc.uid, geteuid());
+	assert_int_equal(uc.gid, getegid());
+	audit_syslog_close(&sl);
+	close(rfd);
+	unlink(path);
+	rmdir(dir);
+}
+
 static void
 test_syslog_open_missing_fails(void **state)
 {
@@ -806,6 +862,7 @@ main(void)
 		cmocka_unit_test(test_add_sink_rules),
 		cmocka_unit_test(test_emit_without_sinks_fails),
 		cmocka_unit_test(test_syslog_sink_end_to_end),
+		cmocka_unit_test(test_syslog_sends_credentials),
 		cmocka_unit_test(test_syslog_open_missing_fails),
 		cmocka_unit_test(test_sha256_prefix),
 	};
