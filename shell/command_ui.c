@@ -86,7 +86,6 @@ shown(struct shell *sh)
 }
 
 const struct ui command_ui = {
-	.mode = "command",
 	.stays = 0,
 	.keeps_alarm = 0,
 	.words = NULL,

@@ -133,7 +133,7 @@ run_command(struct shell *sh, const char *cmd)
 		cmd = sh->env.original_command;
 	}
 	sh->ui = &command_ui;
-	sh->mode = command_ui.mode;
+	sh->mode = "command";
 	log_shell(sh, "shell_start", "command");
 	rc = command_run(sh, cmd);
 	log_shell(sh, "shell_end", rc == EXIT_OK ? "ok" :

@@ -425,7 +425,6 @@ menu_run(struct shell *sh)
 {
 	struct menu m;
 	struct ui ui = {
-		.mode = "menu",
 		.stays = 1,
 		.keeps_alarm = 1,
 		.words = words,

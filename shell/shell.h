@@ -200,7 +200,6 @@ struct help_line {
 };
 
 struct ui {
-	const char		*mode;		/* the records' mode */
 	int			 stays;		/* one run, many commands:
 						   PAM asks at its start */
 	int			 keeps_alarm;	/* it arms the idle alarm
