@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "shell.h"
@@ -163,7 +164,16 @@ main(int argc, char **argv)
 	struct args a;
 	int rc;
 
-	/* warnx's "vncgate: ", whatever name sshd or login gave us */
+	/*
+	 * warnx's "vncgate: ", whatever name sshd or login gave us.  glibc's
+	 * syslog(3) takes the same name as the ident of what PAM modules
+	 * log in this process (pam_unix's failures), and a line tagged
+	 * "vncgate" is a record that verify --against holds to the chain:
+	 * those lines keep the name we were run by, fixed first by openlog
+	 * (which opens no socket yet).  The shell's own records have their
+	 * own socket (lib/audit_syslog.c).
+	 */
+	openlog(program_invocation_short_name, 0, LOG_USER);
 	program_invocation_short_name = (char *)"vncgate";
 	memset(&sh, 0, sizeof(sh));
 	sh.mode = "command";
