@@ -29,7 +29,7 @@ struct vg_conf {
 	long		 url_ttl;
 	long		 idle_timeout;
 	char		*timezone;	/* "" = the system zone */
-	struct vg_tz	 tz;		/* that zone, loaded (tz_load) */
+	struct vg_tz	 tz;		/* that zone, loaded */
 
 	struct {
 		char		*region;

@@ -33,7 +33,7 @@ struct conf_ctx {
 	int		 secret;	/* never echo file content */
 	unsigned int	 seen;		/* one bit per plain section */
 	struct vg_inventory *inv;	/* the instance blocks read so far */
-	int		 tz_line;	/* where `timezone` is set; 0: not */
+	int		 tz_line;	/* `timezone`'s line, or 0 */
 };
 
 /* A problem at line of c->path (0: of the whole file); counted in nerr. */

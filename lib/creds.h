@@ -27,8 +27,8 @@ struct vg_creds {
 	time_t	 expiration;		/* 0: never */
 	char	 scope[65];		/* the instance ID a session policy
 					   limits them to; "" = none */
-	char	 session[65];		/* ram_role_arn: the RoleSessionName
-					   they were issued to; "" = none */
+	char	 session[65];		/* the RoleSessionName they
+					   were issued to; "" = none */
 };
 
 struct creds_ctx {

@@ -40,7 +40,8 @@ struct xfer {
  * posts a body), its header list hdrs, the callbacks writing into x.
  * -1 when libcurl refused one.
  */
-int	http_options_set(struct http_client *, const struct http_request *req,
-	    int body, struct curl_slist *hdrs, struct xfer *x);
+int	http_options_set(struct http_client *,
+	    const struct http_request *req, int body, struct curl_slist *hdrs,
+	    struct xfer *x);
 
 #endif

@@ -145,7 +145,7 @@ enum kind {
 #define W_GET		0x08	/* a request without a body */
 #define W_BODY		0x10	/* PUT or POST */
 
-#define CONST		((size_t)-1)	/* no field: the row's constant */
+#define CONST		((size_t)-1)	/* no field: the constant */
 #define F(field)	offsetof(struct values, field)
 
 static const struct row {

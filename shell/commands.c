@@ -198,7 +198,8 @@ prefixed(const struct shell *sh, const char *line, const char **arg)
 
 	for (i = 0; i < sh->ui->nwords; i++) {
 		n = strlen(v[i].name);
-		if (v[i].nargs == ARG_REST && strncmp(line, v[i].name, n) == 0) {
+		if (v[i].nargs == ARG_REST &&
+		    strncmp(line, v[i].name, n) == 0) {
 			*arg = line + n;
 			return &v[i];
 		}

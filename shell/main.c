@@ -75,12 +75,11 @@ parse_args(int argc, char **argv, struct args *a)
 static const char *
 config_path(struct shell *sh, const char *file)
 {
-	if (sh->privileged) {
-		/* setgid: -f and VNCGATE_CONFIG could point at a forged file */
-		if (file != NULL)
-			warnx("-f is ignored: this vncgate-shell is privileged");
+	/* setgid: -f and VNCGATE_CONFIG could point at a forged file */
+	if (sh->privileged && file != NULL)
+		warnx("-f is ignored: this vncgate-shell is privileged");
+	if (sh->privileged)
 		return VG_DEFAULT_CONFIG;
-	}
 	if (file != NULL)
 		return file;
 	return sh->env.config != NULL ? sh->env.config : VG_DEFAULT_CONFIG;

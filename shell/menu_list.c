@@ -196,7 +196,8 @@ widths(struct shell *sh, const struct menu *m, const char *const h[NCOLS],
 	for (c = 0; c < NCOLS; c++)
 		w[c] = term_width(h[c]);
 	for (i = 0; i < m->nshown; i++) {
-		fields(&sh->conf.inv.inst[m->shown[i]], i + 1, num, sizeof(num), f);
+		fields(&sh->conf.inv.inst[m->shown[i]], i + 1, num,
+		    sizeof(num), f);
 		if (!matches(f, filter))
 			continue;
 		for (c = 0; c < NCOLS; c++)
@@ -242,7 +243,8 @@ menu_list(struct shell *sh, const char *filter)
 	headings(h);
 	widths(sh, m, h, filter, w);
 	for (i = 0; i < m->nshown; i++) {
-		fields(&sh->conf.inv.inst[m->shown[i]], i + 1, num, sizeof(num), f);
+		fields(&sh->conf.inv.inst[m->shown[i]], i + 1, num,
+		    sizeof(num), f);
 		if (!matches(f, filter))
 			continue;
 		if (rows++ == 0)

@@ -78,7 +78,7 @@ struct shell {
 	const volatile sig_atomic_t *cancel;
 	struct creds_ctx	 creds;
 
-	const struct ui		*ui;		/* the menu, or one command */
+	const struct ui		*ui;		/* the UI seam */
 };
 
 /*
@@ -136,8 +136,10 @@ int	check_mode(struct shell *, const char *explain);
  * say where they stand.
  */
 enum stepup_at {
-	STEPUP_START,		/* the UI starts (the menu, before its list) */
-	STEPUP_LIST,		/* a command is about to show the inventory */
+	STEPUP_START,		/* the UI starts (the menu, before the
+				   list) */
+	STEPUP_LIST,		/* a command is about to list the
+				   inventory */
 	STEPUP_TARGET,		/* an issuance, before its decision */
 	STEPUP_ISSUANCE,	/* an issuance the ACL allowed: PAM learns
 				   the instance (VNCGATE_INSTANCE) */
@@ -145,7 +147,8 @@ enum stepup_at {
 /* 1 when PAM must ask at this point of the run. */
 int	stepup_due(const struct shell *, enum stepup_at);
 /* The step-up where due: EXIT_OK when not due or PAM said yes. */
-int	stepup_at(struct shell *, enum stepup_at, const struct vg_instance *);
+int	stepup_at(struct shell *, enum stepup_at,
+	    const struct vg_instance *);
 /* Authenticate and ask the account stage now; EXIT_OK or EXIT_DENIED. */
 int	stepup_run(struct shell *, const struct vg_instance *);
 
