@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * acl.conf (DESIGN 1.6): allow and deny rules, default deny, a matching
- * deny wins.
+ * deny wins.  acl_load.c reads the file, acl_match.c decides, and
+ * acl_request.c builds the request the same way for every caller.
  */
 #ifndef VG_ACL_H
 #define VG_ACL_H
@@ -9,9 +10,10 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "conf.h"
 #include "diag.h"
+#include "inventory.h"
 #include "secfile.h"
+#include "tz.h"
 
 struct vg_acl;			/* opaque: rules indexed for acl_decide */
 
@@ -62,7 +64,7 @@ void	acl_query_free(struct acl_query *);
  * allow reached; else "no-match".
  */
 enum acl_decision acl_decide_any(const struct vg_acl *,
-	    const struct vg_conf *, const struct acl_request *,
+	    const struct vg_inventory *, const struct acl_request *,
 	    char *rule, size_t rulelen);
 
 /*
@@ -73,7 +75,18 @@ enum acl_decision acl_decide_any(const struct vg_acl *,
 int	acl_user_groups(const char *user, char ***groups, size_t *ngroups);
 void	acl_groups_free(char **groups);
 
-/* wday/minute of the request from a time and zone (vg_localtime). */
-int	acl_request_time(struct acl_request *, time_t, const char *tz);
+/*
+ * The one builder of a request: the shell's issuances and lists, its
+ * -t -C and the PAM account gate all make theirs here, so -t -C decides
+ * as the live paths do.  groups are the user's (acl_user_groups), kept
+ * by pointer; inst NULL: any instance; from NULL: an unknown address.
+ * The weekday and minute are those of when in the zone tz (tz_localtime:
+ * no TZ, no tzset); with tz NULL, when is local time already, read as if
+ * in UTC (-t -C at=).  -1 when the time does not fit a struct tm.
+ */
+int	acl_request_build(struct acl_request *req, const char *user,
+	    const char *const *groups, size_t ngroups,
+	    const struct vg_instance *inst, const char *from, time_t when,
+	    const struct vg_tz *tz);
 
 #endif

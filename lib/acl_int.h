@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * What the pieces of the ACL module share; not part of its API (acl.h).
- * acl.c reads acl.conf with libconfuse into rules; acl_value.c turns one
- * value into a rule's entries; acl_match.c decides requests; acl_groups.c
- * finds the request's groups and time.  Only acl.c includes confuse.h.
+ * acl_load.c reads acl.conf with libconfuse into rules; acl_value.c turns
+ * one value into a rule's entries; acl_match.c decides requests.  Only
+ * acl_load.c includes confuse.h.  (acl_request.c needs none of this.)
  */
 #ifndef VG_ACL_INT_H
 #define VG_ACL_INT_H
@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 #include "acl.h"
-#include "confcheck.h"
+#include "index.h"
 
 #define MAXVAL		64		/* names, globs, tag keys and values */
 #define SHOWN		(MAXVAL + 8)	/* a value quoted in a message */
@@ -59,7 +59,7 @@ struct acl_rule {
  * rules are rule[first[k]] .. rule[first[k + 1] - 1], in file order.
  */
 struct acl_who {
-	struct confcheck_index	  ix;		/* name -> k */
+	struct vg_index	  ix;		/* name -> k */
 	const char		**name;		/* k -> name */
 	size_t			  nkeys;
 	size_t			 *first;	/* nkeys + 1 */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Deciding requests against the rules that acl.c read (DESIGN 1.6):
+ * Deciding requests against the rules that acl_load.c read (DESIGN 1.6):
  * default deny, a matching deny wins, else the first matching allow.
  * Users and groups, from and hours are checked before the instance, so a
  * query made once for many instances only tries instance keys each time.
@@ -270,20 +270,20 @@ who_name(const void *arg, size_t k)
 static size_t
 who_key(struct acl_who *w, const char *name, size_t **count)
 {
-	size_t k = confcheck_index_find(&w->ix, name), *nc;
+	size_t k = vg_index_find(&w->ix, name), *nc;
 	const char **nn;
 
 	if (k != 0)
 		return k;
-	if ((nn = confcheck_grow(w->name, w->nkeys, sizeof(*nn))) == NULL)
+	if ((nn = vg_grow(w->name, w->nkeys, sizeof(*nn))) == NULL)
 		return 0;
 	w->name = nn;
-	if ((nc = confcheck_grow(*count, w->nkeys, sizeof(*nc))) == NULL)
+	if ((nc = vg_grow(*count, w->nkeys, sizeof(*nc))) == NULL)
 		return 0;
 	*count = nc;
 	nn[w->nkeys] = name;
 	nc[w->nkeys] = 0;
-	if (confcheck_index_add(&w->ix, w->nkeys) == -1)
+	if (vg_index_add(&w->ix, w->nkeys) == -1)
 		return 0;
 	return ++w->nkeys;
 }
@@ -313,7 +313,7 @@ who_build(struct acl_who *w, const struct vg_acl *acl,
 	size_t i, j, k, *count = NULL;
 	int rc = -1;
 
-	confcheck_index_init(&w->ix, who_name, w);
+	vg_index_init(&w->ix, who_name, w);
 	for (i = 0; i < acl->nrules; i++)
 		for (sv = of(&acl->rules[i]), j = 0; j < sv->n; j++) {
 			if ((k = who_key(w, sv->v[j], &count)) == 0)
@@ -324,7 +324,7 @@ who_build(struct acl_who *w, const struct vg_acl *acl,
 		goto out;
 	for (i = 0; i < acl->nrules; i++)
 		for (sv = of(&acl->rules[i]), j = 0; j < sv->n; j++) {
-			k = confcheck_index_find(&w->ix, sv->v[j]) - 1;
+			k = vg_index_find(&w->ix, sv->v[j]) - 1;
 			w->rule[count[k]++] = i;
 		}
 	rc = 0;
@@ -355,7 +355,7 @@ acl_index_build(struct vg_acl *acl)
 static void
 who_free(struct acl_who *w)
 {
-	confcheck_index_free(&w->ix);
+	vg_index_free(&w->ix);
 	free(w->name);
 	free(w->first);
 	free(w->rule);
@@ -376,7 +376,7 @@ acl_index_free(struct vg_acl *acl)
 static size_t
 bucket(const struct acl_who *w, const char *name, size_t *c)
 {
-	size_t k = name != NULL ? confcheck_index_find(&w->ix, name) : 0, n;
+	size_t k = name != NULL ? vg_index_find(&w->ix, name) : 0, n;
 
 	if (k == 0)
 		return 0;
@@ -483,16 +483,16 @@ acl_query_free(struct acl_query *q)
 
 /* First allowed instance; else the deny that blocked the last candidate. */
 static enum acl_decision
-any_of(const struct acl_query *q, const struct vg_conf *conf, char *rule,
+any_of(const struct acl_query *q, const struct vg_inventory *inv, char *rule,
     size_t rulelen)
 {
 	const struct acl_rule *a, *d, *blocked = NULL;
 	size_t i;
 
-	for (i = 0; q->nallow > 0 && i < conf->ninst; i++) {
-		if ((a = first(q, q->allow, q->nallow, &conf->inst[i])) == NULL)
+	for (i = 0; q->nallow > 0 && i < inv->n; i++) {
+		if ((a = first(q, q->allow, q->nallow, &inv->inst[i])) == NULL)
 			continue;
-		if ((d = first(q, q->deny, q->ndeny, &conf->inst[i])) == NULL)
+		if ((d = first(q, q->deny, q->ndeny, &inv->inst[i])) == NULL)
 			return verdict(ACL_ALLOW, a->name, rule, rulelen);
 		blocked = d;
 	}
@@ -501,20 +501,20 @@ any_of(const struct acl_query *q, const struct vg_conf *conf, char *rule,
 }
 
 enum acl_decision
-acl_decide_any(const struct vg_acl *acl, const struct vg_conf *conf,
+acl_decide_any(const struct vg_acl *acl, const struct vg_inventory *inv,
     const struct acl_request *req, char *rule, size_t rulelen)
 {
 	struct acl_query *q, whole;
 	enum acl_decision d;
 
-	if (acl == NULL || conf == NULL)
+	if (acl == NULL || inv == NULL)
 		return verdict(ACL_DENY, NOMATCH, rule, rulelen);
 	/* out of memory: the same answer, only slower */
 	if ((q = acl_query_new(acl, req)) == NULL) {
 		view(&whole, acl, req);
-		return any_of(&whole, conf, rule, rulelen);
+		return any_of(&whole, inv, rule, rulelen);
 	}
-	d = any_of(q, conf, rule, rulelen);
+	d = any_of(q, inv, rule, rulelen);
 	acl_query_free(q);
 	return d;
 }

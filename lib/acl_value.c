@@ -2,7 +2,7 @@
 /*
  * The values of acl.conf (DESIGN 1.6): each one checked and added to the
  * rule being read, or a sentence saying why not.  Plain strings in; no
- * libconfuse here (acl.c calls in from its parse callbacks).
+ * libconfuse here (acl_load.c calls in from its parse callbacks).
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -14,10 +14,9 @@
 #include <string.h>
 
 #include "acl_int.h"
-#include "confcheck.h"
 #include "util.h"
 
-/* each set is A-Z a-z 0-9 and these (confcheck_charset) */
+/* each set is A-Z a-z 0-9 and these (vg_alnum_ok) */
 #define NAME_SET	"._-"
 #define USER_SET	"._@-"
 #define TAG_SET		"._:/-"
@@ -31,7 +30,7 @@ strv_add(struct acl_strv *sv, const char *s, char *why, size_t len)
 {
 	char **nv;
 
-	if ((nv = confcheck_grow(sv->v, sv->n, sizeof(*nv))) == NULL ||
+	if ((nv = vg_grow(sv->v, sv->n, sizeof(*nv))) == NULL ||
 	    (nv[sv->n] = strdup(s)) == NULL) {
 		if (nv != NULL)
 			sv->v = nv;
@@ -74,7 +73,7 @@ acl_shown(const char *v, char out[SHOWN])
 static int
 name_ok(const char *v, const char *set)
 {
-	return confcheck_charset(v, set, MAXVAL) && v[0] != '-';
+	return vg_alnum_ok(v, set, MAXVAL) && v[0] != '-';
 }
 
 /* ---------------------------------------------------------------- */
@@ -115,10 +114,10 @@ tag_ok(const char *kv)
 	size_t klen;
 
 	if (eq == NULL || (klen = (size_t)(eq - kv)) == 0 || klen > MAXVAL ||
-	    confcheck_span(kv, TAG_SET) != klen)
+	    vg_alnum_span(kv, TAG_SET) != klen)
 		return 0;
 	/* an empty value is a real tag value in ECS */
-	return eq[1] == '\0' || confcheck_charset(eq + 1, TAG_SET, MAXVAL);
+	return eq[1] == '\0' || vg_alnum_ok(eq + 1, TAG_SET, MAXVAL);
 }
 
 /* fnmatch reads an unclosed '[' as a literal: refuse rather than guess */
@@ -151,7 +150,7 @@ add_instance(struct acl_rule *r, const char *v, char *why, size_t len)
 		    "[A-Za-z0-9._:/-] (at most 64 each)", acl_shown(v, q));
 		return -1;
 	}
-	if (!confcheck_charset(v, GLOB_SET, MAXVAL)) {
+	if (!vg_alnum_ok(v, GLOB_SET, MAXVAL)) {
 		vg_seterr(why, len, "\"%s\" is not tag:K=V or a glob of "
 		    "[A-Za-z0-9._*?[]!-] (at most 64)", acl_shown(v, q));
 		return -1;
@@ -259,7 +258,7 @@ add_from(struct acl_rule *r, const char *v, char *why, size_t len)
 		return -1;
 	}
 	unmap(&c);
-	if ((nf = confcheck_grow(r->from, r->nfrom, sizeof(*nf))) == NULL) {
+	if ((nf = vg_grow(r->from, r->nfrom, sizeof(*nf))) == NULL) {
 		vg_seterr(why, len, "out of memory");
 		return -1;
 	}
@@ -369,7 +368,7 @@ add_hours(struct acl_rule *r, const char *v, char *why, size_t len)
 
 	if (parse_span(v, &h, why, len) == -1)
 		return -1;
-	if ((nh = confcheck_grow(r->hours, r->nhours, sizeof(*nh))) == NULL) {
+	if ((nh = vg_grow(r->hours, r->nhours, sizeof(*nh))) == NULL) {
 		vg_seterr(why, len, "out of memory");
 		return -1;
 	}
@@ -405,7 +404,7 @@ acl_add_value(struct acl_rule *r, enum acl_key k, const char *v, char *why,
 int
 acl_rule_name_ok(const char *name)
 {
-	return confcheck_charset(name, NAME_SET, MAXVAL);
+	return vg_alnum_ok(name, NAME_SET, MAXVAL);
 }
 
 int

@@ -4,8 +4,6 @@
  * value on one line and parseable, the line format and audit_emit.  The
  * syslog sink lives in audit_syslog.c, the chained file in audit_file.c.
  */
-#include <openssl/evp.h>
-
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -477,18 +475,13 @@ audit_emit(struct audit_log *log, const struct audit_rec *rec, char *err,
 void
 audit_sha256_prefix(const char *s, size_t n, char *out)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	char hex[2 * EVP_MAX_MD_SIZE + 1];
-	unsigned int mdlen = 0;
+	char hex[65];
 
 	if (n > 64)
 		n = 64;
-	if (EVP_Digest(s, strlen(s), md, &mdlen, EVP_sha256(), NULL) != 1 ||
-	    mdlen != 32) {
-		out[0] = '\0';
-		return;
-	}
-	vg_hex(md, mdlen, hex);
+	vg_sha256_hex(s, strlen(s), hex);
+	if (hex[0] == '\0')
+		n = 0;
 	memcpy(out, hex, n);
 	out[n] = '\0';
 }

@@ -151,7 +151,8 @@ void	audit_syslog_sink(struct audit_syslog *, struct audit_sink *);
 void	audit_sha256_prefix(const char *s, size_t n, char *out);
 
 /*
- * The chained audit file (audit_file.c).  One JSON object per line:
+ * The chained audit file (audit_file.c, audit_line.c).  One JSON object
+ * per line:
  *
  *   {"seq":N,"ts":"2024-05-01T08:00:00.123Z","host":"bastion",
  *    "event":"issue","user":...,"uid":...,"rhost":...,"rport":...,

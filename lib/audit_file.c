@@ -4,72 +4,28 @@
  * holding the hash of the one before, so an edited, deleted, inserted,
  * reordered or duplicated record shows (vncgate-audit verify), and the
  * seq and chain in every syslog line show a file cut short at the end.
- * The format is described in audit.h; this file writes it and parses
- * one line of it back.
+ * The format is described in audit.h; this file opens the file, finds
+ * its last record and appends under the lock; audit_line.c makes one
+ * line and reads one back.
  */
 #include <sys/file.h>
 #include <sys/stat.h>
-
-#include <openssl/evp.h>
-
-#include <jansson.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "audit.h"
+#include "audit_line.h"
 #include "util.h"
 
-#define DUMP_FLAGS	(JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII)
-#define HASH_MEMBER	",\"hash\":\""		/* then 64 hex, then "} */
-#define HASH_SUFFIXLEN	(sizeof(HASH_MEMBER) - 1 + AUDIT_HASHHEX + 2)
 #define TAIL_FIRST	4096	/* most records fit: one small read */
-#define REPLACEMENT	"\xef\xbf\xbd"	/* U+FFFD */
 
 /* What reading the file's tail found. */
 enum tail { TAIL_OK, TAIL_LONGER, TAIL_TORN, TAIL_ERR };
-
-
-static int
-is_hex64(const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < AUDIT_HASHHEX; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' &&
-		    s[i] <= 'f')))
-			return 0;
-	return s[AUDIT_HASHHEX] == '\0' || s[AUDIT_HASHHEX] == '"';
-}
-
-/* SHA-256(prev || part || tail) in hex: S is part then tail. */
-static int
-chain_hash(const char *prev, const char *part, size_t partlen,
-    const char *tail, char out[AUDIT_HASHHEX + 1])
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	EVP_MD_CTX *ctx;
-	int ok;
-
-	if ((ctx = EVP_MD_CTX_new()) == NULL)
-		return -1;
-	ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
-	    EVP_DigestUpdate(ctx, prev, AUDIT_HASHHEX) == 1 &&
-	    EVP_DigestUpdate(ctx, part, partlen) == 1 &&
-	    EVP_DigestUpdate(ctx, tail, strlen(tail)) == 1 &&
-	    EVP_DigestFinal_ex(ctx, md, &mdlen) == 1 && mdlen == 32;
-	EVP_MD_CTX_free(ctx);
-	if (!ok)
-		return -1;
-	vg_hex(md, mdlen, out);
-	return 0;
-}
 
 /* ------------------------------------------------------------------ */
 /* Opening */
@@ -292,161 +248,6 @@ read_last(const struct audit_file *af, off_t size, struct audit_chain *last,
 }
 
 /* ------------------------------------------------------------------ */
-/* Building one line */
-
-/* Length of the valid UTF-8 sequence at s (RFC 3629), 0 when invalid. */
-static size_t
-utf8_seq(const unsigned char *s)
-{
-	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
-	size_t n, i;
-
-	if (c < 0x80)
-		return 1;
-	if (c < 0xc2 || c > 0xf4)
-		return 0;
-	n = c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-	if (c == 0xe0)
-		lo = 0xa0;		/* overlong */
-	else if (c == 0xed)
-		hi = 0x9f;		/* UTF-16 surrogates */
-	else if (c == 0xf0)
-		lo = 0x90;		/* overlong */
-	else if (c == 0xf4)
-		hi = 0x8f;		/* above U+10FFFF */
-	for (i = 1; i < n; i++, lo = 0x80, hi = 0xbf)
-		if (s[i] < lo || s[i] > hi)	/* the NUL stops here too */
-			return 0;
-	return n;
-}
-
-/*
- * jansson takes only UTF-8, and a record can hold any bytes an operator
- * typed: each byte that is not part of a valid sequence becomes U+FFFD.
- */
-static json_t *
-json_text(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	struct vg_buf b;
-	json_t *j;
-	size_t k;
-
-	if ((j = json_string(s)) != NULL)
-		return j;
-	buf_init(&b);
-	while (*p != '\0') {
-		if ((k = utf8_seq(p)) == 0) {
-			buf_adds(&b, REPLACEMENT);
-			k = 1;
-		} else
-			buf_add(&b, p, k);
-		p += k;
-	}
-	j = b.oom ? NULL : json_string(b.p != NULL ? b.p : "");
-	buf_free(&b);
-	return j;
-}
-
-static int
-put(json_t *o, const char *key, const char *value)
-{
-	return json_object_set_new(o, key, json_text(value != NULL ? value :
-	    ""));
-}
-
-
-/* The who keys, each replaced by the record's own value, as in syslog. */
-static int
-put_who(json_t *o, const struct audit_rec *rec, const struct audit_who *w)
-{
-	struct audit_who_values wv;
-	size_t i;
-
-	audit_who_values(rec, w, &wv);
-	for (i = 0; i < AUDIT_NWHO; i++)
-		if (put(o, wv.key[i], wv.value[i]) == -1)
-			return -1;
-	return 0;
-}
-
-static int
-timestamp(char *out, size_t outlen)
-{
-	struct timespec ts;
-	struct tm tm;
-
-	if (clock_gettime(CLOCK_REALTIME, &ts) == -1 ||
-	    gmtime_r(&ts.tv_sec, &tm) == NULL)
-		return -1;
-	snprintf(out, outlen, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
-	return 0;
-}
-
-/* The object without hash, members in the order of audit.h. */
-static json_t *
-record_object(const struct audit_file *af, const struct audit_rec *rec,
-    const struct audit_who *who, const struct audit_chain *last)
-{
-	char ts[96], prev[AUDIT_HASHHEX + 1];
-	json_t *o;
-	size_t i;
-	int bad;
-
-	memcpy(prev, last->hash, sizeof(prev));
-	if ((o = json_object()) == NULL || timestamp(ts, sizeof(ts)) == -1) {
-		json_decref(o);
-		return NULL;
-	}
-	bad = json_object_set_new(o, "seq",
-	    json_integer((json_int_t)(last->seq + 1))) == -1;
-	bad |= put(o, "ts", ts) | put(o, "host", af->host);
-	bad |= put(o, "event", rec->event);
-	if (who != NULL)
-		bad |= put_who(o, rec, who);
-	for (i = 0; i < rec->n; i++)
-		if (who == NULL || !audit_is_who_key(rec->kv[i].key))
-			bad |= put(o, rec->kv[i].key, rec->kv[i].value);
-	bad |= put(o, "prev", prev);
-	if (bad) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
-}
-
-/* S, then the hash member spliced in before its closing brace. */
-static int
-build_line(const struct audit_file *af, const struct audit_rec *rec,
-    const struct audit_who *who, const struct audit_chain *last,
-    struct vg_buf *line, char hash[AUDIT_HASHHEX + 1])
-{
-	json_t *o;
-	char *s;
-	size_t n;
-	int rc = -1;
-
-	if ((o = record_object(af, rec, who, last)) == NULL)
-		return -1;
-	s = json_dumps(o, DUMP_FLAGS);
-	json_decref(o);
-	if (s == NULL)
-		return -1;
-	n = strlen(s);
-	if (n >= 2 && s[n - 1] == '}' && n + HASH_SUFFIXLEN <
-	    AUDIT_FILE_LINEMAX &&
-	    chain_hash(last->hash, s, n - 1, "}", hash) == 0) {
-		buf_add(line, s, n - 1);
-		buf_addf(line, "%s%s\"}\n", HASH_MEMBER, hash);
-		rc = line->oom ? -1 : 0;
-	}
-	free(s);
-	return rc;
-}
-
-/* ------------------------------------------------------------------ */
 /* Appending */
 
 /*
@@ -501,7 +302,8 @@ append_locked(struct audit_file *af, const struct audit_rec *rec,
 	if (read_last(af, st.st_size, &last, err, errlen) == -1)
 		return -1;
 	buf_init(&line);
-	if (build_line(af, rec, who, &last, &line, chain->hash) == -1) {
+	if (audit_line_build(af->host, rec, who, &last, &line,
+	    chain->hash) == -1) {
 		buf_free(&line);
 		vg_seterr(err, errlen, "cannot build the record for the audit "
 		    "file %.200s: out of memory", af->path);
@@ -558,86 +360,3 @@ audit_file_sink(struct audit_file *af, struct audit_sink *sink)
 	sink->ctx = af;
 }
 
-/* ------------------------------------------------------------------ */
-/* Parsing one line back */
-
-/* The object's last key is hash: nothing follows what the hash covers. */
-static int
-hash_is_last(json_t *o)
-{
-	const char *key = NULL;
-	void *it;
-
-	for (it = json_object_iter(o); it != NULL;
-	    it = json_object_iter_next(o, it))
-		key = json_object_iter_key(it);
-	return key != NULL && strcmp(key, "hash") == 0;
-}
-
-static int
-parse_fields(json_t *o, struct audit_line *al, char *err, size_t errlen)
-{
-	json_t *seq, *prev, *hash;
-
-	seq = json_object_get(o, "seq");
-	prev = json_object_get(o, "prev");
-	hash = json_object_get(o, "hash");
-	if (!json_is_integer(seq) || json_integer_value(seq) <= 0) {
-		vg_seterr(err, errlen, "seq is not a positive integer");
-		return -1;
-	}
-	if (!json_is_string(prev) || strlen(json_string_value(prev)) !=
-	    AUDIT_HASHHEX || !is_hex64(json_string_value(prev))) {
-		vg_seterr(err, errlen, "prev is not 64 hex digits");
-		return -1;
-	}
-	if (!json_is_string(hash) || !hash_is_last(o) ||
-	    strcmp(json_string_value(hash), al->hash) != 0) {
-		vg_seterr(err, errlen, "hash is not the last member");
-		return -1;
-	}
-	al->seq = (unsigned long long)json_integer_value(seq);
-	vg_strlcpy(al->prev, json_string_value(prev), sizeof(al->prev));
-	return 0;
-}
-
-int
-audit_file_parse(const char *line, size_t len, struct audit_line *al,
-    char *err, size_t errlen)
-{
-	char want[AUDIT_HASHHEX + 1];
-	json_error_t je;
-	const char *h;
-	json_t *o;
-	int rc;
-
-	memset(al, 0, sizeof(*al));
-	if (len <= HASH_SUFFIXLEN || memcmp(line + len - HASH_SUFFIXLEN,
-	    HASH_MEMBER, sizeof(HASH_MEMBER) - 1) != 0)
-		h = NULL;
-	else
-		h = line + len - HASH_SUFFIXLEN + sizeof(HASH_MEMBER) - 1;
-	if (h == NULL || !is_hex64(h) ||
-	    strncmp(h + AUDIT_HASHHEX, "\"}", 2) != 0) {
-		vg_seterr(err, errlen, "the line does not end in the hash "
-		    "member");
-		return -1;
-	}
-	memcpy(al->hash, h, AUDIT_HASHHEX);
-	if ((o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je)) == NULL ||
-	    !json_is_object(o)) {
-		json_decref(o);
-		vg_seterr(err, errlen, "the line is not a JSON object");
-		return -1;
-	}
-	rc = parse_fields(o, al, err, errlen);
-	json_decref(o);
-	if (rc == -1)
-		return -1;
-	if (chain_hash(al->prev, line, len - HASH_SUFFIXLEN, "}", want) == -1) {
-		vg_seterr(err, errlen, "cannot compute SHA-256");
-		return -1;
-	}
-	al->hash_ok = strcmp(want, al->hash) == 0;
-	return 0;
-}

@@ -8,7 +8,6 @@
  * The request carries an AccessKeySecret, maybe a SecurityToken, and the
  * answers may carry secrets: every buffer is wiped before it is freed.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -21,18 +20,6 @@
 #define HEADERS_MAX	12
 #define HOST_MAX	256
 #define MESSAGE_MAX	200	/* of the cloud's Message, in the detail */
-
-/* How a transport failure is reported. */
-static const struct {
-	enum http_result	 r;
-	const char		*code;
-} transport[] = {
-	{ HTTP_ERR_NETWORK,	"NetworkError" },
-	{ HTTP_ERR_TIMEOUT,	"Timeout" },
-	{ HTTP_ERR_TLS,		"TLSError" },
-	{ HTTP_ERR_TOO_BIG,	"ResponseTooLarge" },
-	{ HTTP_ERR_CANCELLED,	"Cancelled" },
-};
 
 /* One request on its way: what both signature versions fill in. */
 struct msg {
@@ -47,44 +34,6 @@ struct msg {
 	size_t			 nh;
 	struct sign_v3		 v3;		/* holds the Authorization */
 };
-
-void
-cloud_err_clear(struct vg_cloud_err *e)
-{
-	if (e != NULL)
-		memset(e, 0, sizeof(*e));
-}
-
-const char *
-cloud_transport_code(enum http_result r, const char *other)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(transport) / sizeof(transport[0]); i++)
-		if (transport[i].r == r)
-			return transport[i].code;
-	return other;
-}
-
-/* code and "[what: ]detail" into err. */
-static void
-setfail(struct vg_cloud_err *err, const char *what, const char *code,
-    const char *fmt, ...)
-{
-	va_list ap;
-	size_t n = 0;
-
-	vg_strlcpy(err->code, code, sizeof(err->code));
-	err->detail[0] = '\0';
-	if (what != NULL)
-		n = (size_t)snprintf(err->detail, sizeof(err->detail), "%s: ",
-		    what);
-	if (n >= sizeof(err->detail))
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err->detail + n, sizeof(err->detail) - n, fmt, ap);
-	va_end(ap);
-}
 
 /* URLs ------------------------------------------------------------------- */
 
@@ -218,7 +167,7 @@ v3_build(struct msg *m, char *why, size_t whylen)
 		vg_seterr(why, whylen, "out of memory");
 		return -1;
 	}
-	sign_sha256_hex(m->body.p, m->body.len, m->sha);
+	vg_sha256_hex(m->body.p, m->body.len, m->sha);
 	n = v3_headers(m, h);
 	sr = (struct sign_v3_req){ "POST", "/", form ? NULL : rq->params,
 	    form ? 0 : rq->nparams, h, n, m->body.p, m->body.len,
@@ -282,7 +231,7 @@ prepare(struct msg *m, char *why, size_t whylen)
 		    "http(s)://HOST[:PORT], without a path");
 		return -1;
 	}
-	if (sign_nonce(m->nonce) == -1) {
+	if (vg_random_hex(m->nonce, 16) == -1) {
 		vg_seterr(why, whylen, "no random nonce");
 		return -1;
 	}
@@ -318,8 +267,8 @@ cloud_rpc_call(struct http_client *http, const struct cloud_rpc *rq,
 		err->attempts++;
 	if (r == HTTP_OK)
 		return 0;
-	setfail(err, rq->what, cloud_transport_code(r, rq->own_code), "%s",
-	    why);
+	cloud_err_detail(err, cloud_transport_code(r, rq->own_code), rq->what,
+	    "%s", why);
 	return -1;
 }
 
@@ -351,8 +300,8 @@ cloud_parse_error(json_t *root, long status, const char *what,
 	else if (code[0] == '\0')
 		snprintf(code, sizeof(code), "HTTP%ld", status);
 	err->http_status = status;
-	setfail(err, what, code, "HTTP %ld, Code %s, Message %s", status,
-	    code, msg);
+	cloud_err_detail(err, code, what, "HTTP %ld, Code %s, Message %s",
+	    status, code, msg);
 }
 
 /* JSON ------------------------------------------------------------------- */

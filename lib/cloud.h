@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * What the two cloud callers share: ecs.c (DescribeInstanceVncUrl) and
- * creds_sts.c (STS AssumeRole).  A failed cloud step reports a
- * vg_cloud_err: the code for the audit record, details for syslog, one
- * sentence for the operator.  The signed RPC request, the reading of an
- * error answer and the safe loading of JSON that may hold secrets are
- * here once (doc/wire.md a, b, d).
+ * creds_sts.c (STS AssumeRole).  The signed RPC request, the reading of
+ * an error answer and the safe loading of JSON that may hold secrets are
+ * here once (doc/wire.md a, b, d); how a failed step is reported (struct
+ * vg_cloud_err) is cloud_error.h's.
  */
 #ifndef VG_CLOUD_H
 #define VG_CLOUD_H
@@ -13,35 +12,10 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "cloud_error.h"
 #include "conf.h"
 #include "http.h"
 #include "sign.h"
-
-/*
- * Marks the operator's sentences for xgettext (po/vncgate.pot).  lib/
- * never translates: the shell does, at print time, from msgfmt.
- */
-#ifndef N_
-#define N_(s)	s
-#endif
-
-struct vg_cloud_err {
-	char	code[96];	/* the cloud's Code, or one of ours:
-				   NetworkError, Timeout, TLSError,
-				   ResponseTooLarge, BadResponse,
-				   BadVncUrl, CredentialsUnavailable */
-	char	request_id[96];	/* "" when none */
-	char	detail[384];	/* for syslog: status, Code, Message */
-	char	message[256];	/* for the operator: one sentence */
-	const char *msgfmt;	/* message before the instance name went
-				   in: a static N_() sentence, its "%s"
-				   (if any) the name, which the shell
-				   translates; NULL: not from a table */
-	long	http_status;	/* 0 when no response */
-	int	attempts;	/* requests sent, retries included */
-};
-
-void	cloud_err_clear(struct vg_cloud_err *);
 
 /* Signed RPC requests -------------------------------------------------- */
 
@@ -91,12 +65,6 @@ struct cloud_rpc {
  */
 int	cloud_rpc_call(struct http_client *, const struct cloud_rpc *,
 	    struct http_response *, struct vg_cloud_err *);
-
-/*
- * NetworkError, Timeout, TLSError or ResponseTooLarge; other for the
- * failures that are ours (policy, internal).
- */
-const char *cloud_transport_code(enum http_result, const char *other);
 
 /* Error answers -------------------------------------------------------- */
 

@@ -4,14 +4,12 @@
  *
  * This file holds what the two files may say (their libconfuse schemas)
  * and copies the values out into struct vg_conf; conf_parse.c reads a
- * file into a schema, checking every value as libconfuse parses it (see
+ * file into a schema, checking every value as libconfuse parses it, and
+ * puts the instance blocks into the inventory as they close (see
  * there).  The libconfuse state is freed once the values are copied out.
- *
- * Each instance block is copied out and dropped from libconfuse as soon
- * as its closing brace is read.  Kept, the blocks would cost about 2 KiB
- * each until the end, and libconfuse compares every new block's title
- * with all the earlier ones: quadratic in the inventory (10,000 instances
- * took seconds).  Duplicate names and IDs are found in hash indexes.
+ * Last, the zone of `timezone` is loaded once, here, for every program:
+ * the ACL's hours are computed in it without touching the process's
+ * environment (DESIGN 1.9).
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -22,7 +20,9 @@
 
 #include "conf.h"
 #include "conf_int.h"
-#include "confcheck.h"
+#include "conf_value.h"
+#include "inventory.h"
+#include "tz.h"
 #include "util.h"
 
 #define STS_DEFAULT	"https://sts.aliyuncs.com"
@@ -163,17 +163,17 @@ copy_scalars(cfg_t *cfg, struct vg_conf *conf)
 	for (i = 0; i < sizeof(intfields) / sizeof(intfields[0]); i++)
 		*(long *)((char *)conf + intfields[i].off) =
 		    cfg_getint(cfg, intfields[i].name);
-	conf->reauth = confcheck_choose("reauth", cfg_getstr(cfg, "reauth"));
-	conf->output = confcheck_choose("output", cfg_getstr(cfg, "output"));
-	conf->api.signature = confcheck_choose("signature",
+	conf->reauth = conf_value_choose("reauth", cfg_getstr(cfg, "reauth"));
+	conf->output = conf_value_choose("output", cfg_getstr(cfg, "output"));
+	conf->api.signature = conf_value_choose("signature",
 	    cfg_getstr(cfg, "api|signature"));
-	conf->creds.provider = confcheck_choose("provider",
+	conf->creds.provider = conf_value_choose("provider",
 	    cfg_getstr(cfg, "credentials|provider"));
-	conf->creds.metadata_token = confcheck_choose("metadata_token",
+	conf->creds.metadata_token = conf_value_choose("metadata_token",
 	    cfg_getstr(cfg, "credentials|metadata_token"));
 	conf->creds.session_policy =
 	    cfg_getbool(cfg, "credentials|session_policy") == cfg_true;
-	conf->audit.facility = confcheck_choose("facility",
+	conf->audit.facility = conf_value_choose("facility",
 	    cfg_getstr(cfg, "audit|facility"));
 	conf->audit.required = cfg_getbool(cfg, "audit|required") == cfg_true;
 	if (*conf->api.sts_endpoint == '\0') {
@@ -184,107 +184,39 @@ copy_scalars(cfg_t *cfg, struct vg_conf *conf)
 	return 0;
 }
 
-/* region stays "" when unset: api.region may come later in the file */
-static int
-copy_instance(cfg_t *sec, struct vg_instance *in)
-{
-	const char *id = cfg_getstr(sec, "id");
-	size_t i;
-
-	vg_strlcpy(in->name, cfg_title(sec), sizeof(in->name));
-	vg_strlcpy(in->id, id != NULL ? id : "", sizeof(in->id));
-	vg_strlcpy(in->region, cfg_getstr(sec, "region"), sizeof(in->region));
-	in->windows = confcheck_choose("os", cfg_getstr(sec, "os")) == 1;
-	if ((in->description = strdup(cfg_getstr(sec, "description"))) ==
-	    NULL)
-		return -1;
-	if ((in->ntags = cfg_size(sec, "tags")) == 0)
-		return 0;
-	if ((in->tags = calloc(in->ntags, sizeof(*in->tags))) == NULL) {
-		in->ntags = 0;
-		return -1;
-	}
-	for (i = 0; i < in->ntags; i++)
-		if ((in->tags[i] = strdup(cfg_getnstr(sec, "tags", i))) ==
-		    NULL)
-			return -1;
-	return 0;
-}
-
-static const char *
-inst_name(const void *arg, size_t i)
-{
-	return ((const struct conf_ctx *)arg)->inst[i].name;
-}
-
-static const char *
-inst_id(const void *arg, size_t i)
-{
-	return ((const struct conf_ctx *)arg)->inst[i].id;
-}
-
-/* Append sec to c->inst and index it; -1 when out of memory. */
-int
-conf_keep_instance(struct conf_ctx *c, cfg_t *sec)
-{
-	const char *id = cfg_getstr(sec, "id");
-	struct vg_instance *in;
-	size_t n = c->ninst;
-
-	if ((in = confcheck_grow(c->inst, n, sizeof(*in))) == NULL)
-		return -1;
-	c->inst = in;
-	in = &c->inst[c->ninst++];
-	memset(in, 0, sizeof(*in));
-	if (copy_instance(sec, in) == -1 ||
-	    confcheck_index_add(&c->names, n) == -1)
-		return -1;
-	/* an ID cut short was reported, and must not match another */
-	if (id != NULL && strlen(id) < sizeof(in->id))
-		return confcheck_index_add(&c->ids, n);
-	return 0;
-}
-
 static int
 copy_conf(cfg_t *cfg, struct conf_ctx *c, struct vg_conf *conf)
 {
-	struct vg_instance *in;
+	struct vg_inventory *inv = &conf->inv;
 	size_t i;
 
 	if ((conf->path = strdup(c->path)) == NULL ||
 	    copy_scalars(cfg, conf) == -1)
 		return -1;
-	conf->inst = c->inst;
-	conf->ninst = c->ninst;
-	c->inst = NULL;
-	c->ninst = 0;
-	/* the array grew by doubling: give back what the end does not use */
-	if (conf->ninst > 0 && (in = reallocarray(conf->inst, conf->ninst,
-	    sizeof(*in))) != NULL)
-		conf->inst = in;
-	for (i = 0; i < conf->ninst; i++)
-		if (conf->inst[i].region[0] == '\0')
-			vg_strlcpy(conf->inst[i].region, conf->api.region,
-			    sizeof(conf->inst[i].region));
+	inventory_trim(inv);
+	for (i = 0; i < inv->n; i++)
+		if (inv->inst[i].region[0] == '\0')
+			vg_strlcpy(inv->inst[i].region, conf->api.region,
+			    sizeof(inv->inst[i].region));
 	return 0;
+}
+
+/*
+ * The zone, once the file is good: a zone file that cannot be used is a
+ * problem at the line of `timezone` (line 0: the system zone).
+ */
+static void
+load_zone(struct conf_ctx *c, const struct secfile_policy *pol,
+    struct vg_conf *conf)
+{
+	char err[VG_ERRLEN];
+
+	if (tz_load(conf->timezone, pol, &conf->tz, err, sizeof(err)) == -1)
+		conf_note(c, c->tz_line, "%s", err);
 }
 
 /* ------------------------------------------------------------------ */
 /* the interface */
-
-static void
-free_instances(struct vg_instance *inst, size_t n)
-{
-	size_t i, j;
-
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < inst[i].ntags; j++)
-			free(inst[i].tags[j]);
-		free(inst[i].tags);
-		free(inst[i].description);
-	}
-	free(inst);
-}
 
 int
 conf_load(const char *path, const struct secfile_policy *pol,
@@ -296,24 +228,24 @@ conf_load(const char *path, const struct secfile_policy *pol,
 	int rc;
 
 	memset(conf, 0, sizeof(*conf));
+	inventory_init(&conf->inv);
 	memset(&c, 0, sizeof(c));
 	c.self = &c;
 	c.diags = diags;
 	c.path = path != NULL ? path : "(none)";
-	confcheck_index_init(&c.names, inst_name, &c);
-	confcheck_index_init(&c.ids, inst_id, &c);
+	c.inv = &conf->inv;
 	if ((cfg = new_conf_cfg(&c)) == NULL) {
 		conf_note(&c, 0, "out of memory");
 		return -1;
 	}
 	/* the inventory makes the file big: not the access key's cap */
-	rc = conf_parse_file(&c, confcheck_policy(pol, &big), cfg, NULL, 0);
+	pol = conf_file_policy(pol, &big);
+	rc = conf_parse_file(&c, pol, cfg, NULL, 0);
 	if (rc == 0 && c.nerr == 0 && copy_conf(cfg, &c, conf) == -1)
 		conf_note(&c, 0, "out of memory");
 	cfg_free(cfg);
-	free_instances(c.inst, c.ninst);
-	confcheck_index_free(&c.names);
-	confcheck_index_free(&c.ids);
+	if (rc == 0 && c.nerr == 0)
+		load_zone(&c, pol, conf);
 	if (rc == 0 && c.nerr == 0)
 		return 0;
 	conf_free(conf);
@@ -329,31 +261,16 @@ conf_free(struct vg_conf *conf)
 		return;
 	for (i = 0; i < sizeof(strfields) / sizeof(strfields[0]); i++)
 		free(*(char **)((char *)conf + strfields[i].off));
-	free_instances(conf->inst, conf->ninst);
+	inventory_free(&conf->inv);
+	tz_free(&conf->tz);
 	free(conf->path);
 	memset(conf, 0, sizeof(*conf));
-}
-
-const struct vg_instance *
-conf_find_instance(const struct vg_conf *conf, const char *target)
-{
-	size_t i;
-
-	if (conf == NULL || target == NULL)
-		return NULL;
-	for (i = 0; i < conf->ninst; i++)
-		if (strcmp(conf->inst[i].name, target) == 0)
-			return &conf->inst[i];
-	for (i = 0; i < conf->ninst; i++)
-		if (strcmp(conf->inst[i].id, target) == 0)
-			return &conf->inst[i];
-	return NULL;
 }
 
 int
 conf_facility(const char *name)
 {
-	return confcheck_choose("facility", name);
+	return conf_value_choose("facility", name);
 }
 
 /* Wipe libconfuse's copy of the secret before cfg_free releases it. */

@@ -1,34 +1,23 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * vncgate.conf (DESIGN 1.5) parsed into a plain struct.  Only the config
- * readers (conf.c, conf_parse.c) and acl.c include confuse.h: the
- * libconfuse state is freed once the values are copied out.
+ * vncgate.conf (DESIGN 1.5) parsed into a plain struct: the settings, the
+ * inventory of its instance blocks, and the zone of `timezone`, loaded.
+ * Only the config readers (conf.c, conf_parse.c) and acl_load.c include
+ * confuse.h: the libconfuse state is freed once the values are copied
+ * out.
  */
 #ifndef VG_CONF_H
 #define VG_CONF_H
 
 #include <stddef.h>
 
+#include "conf_value.h"
 #include "diag.h"
+#include "inventory.h"
 #include "secfile.h"
+#include "tz.h"
 
 #define VG_DEFAULT_CONFIG	SYSCONFDIR "/vncgate/vncgate.conf"
-
-enum vg_reauth	 { VG_REAUTH_LOGIN, VG_REAUTH_ISSUANCE };
-enum vg_output	 { VG_OUT_AUTO, VG_OUT_URL, VG_OUT_QR, VG_OUT_BOTH };
-enum vg_sigver	 { VG_SIG_V3, VG_SIG_V1 };
-enum vg_provider { VG_CRED_ECS_RAM_ROLE, VG_CRED_RAM_ROLE_ARN, VG_CRED_STATIC };
-enum vg_mdtoken	 { VG_MDTOKEN_REQUIRED, VG_MDTOKEN_OPTIONAL };
-
-struct vg_instance {
-	char	  name[65];		/* the section title */
-	char	  id[65];
-	char	  region[33];		/* api.region when unset */
-	int	  windows;		/* os = "windows" */
-	char	 *description;		/* "" when unset */
-	char	**tags;			/* "K=V" strings */
-	size_t	  ntags;
-};
 
 struct vg_conf {
 	char		*path;		/* the file it was read from */
@@ -40,6 +29,7 @@ struct vg_conf {
 	long		 url_ttl;
 	long		 idle_timeout;
 	char		*timezone;	/* "" = the system zone */
+	struct vg_tz	 tz;		/* that zone, loaded */
 
 	struct {
 		char		*region;
@@ -75,22 +65,20 @@ struct vg_conf {
 		char	*state_dir;
 	} limits;
 
-	struct vg_instance *inst;
-	size_t		    ninst;
+	struct vg_inventory inv;	/* the instance blocks */
 };
 
 /*
- * Read and validate path.  Every problem goes into diags (FILE:LINE:
- * message); returns 0 only when there was none.  On failure *conf holds
- * nothing to free.
+ * Read and validate path, then load the zone of `timezone` (a zone that
+ * cannot be loaded is a problem at the line of `timezone`: the ACL's
+ * hours would otherwise be read in no zone at all).  Every problem goes
+ * into diags (FILE:LINE: message); returns 0 only when there was none.
+ * On failure *conf holds nothing to free.  conf->tz belongs to conf:
+ * a struct tm that tz_localtime filled points into it.
  */
 int	conf_load(const char *path, const struct secfile_policy *,
 	    struct vg_conf *conf, struct vg_diags *diags);
 void	conf_free(struct vg_conf *);
-
-/* An instance by name or by ID; NULL when the inventory has neither. */
-const struct vg_instance *conf_find_instance(const struct vg_conf *,
-	    const char *target);
 
 /*
  * The access_key file (access_key_id, access_key_secret).  The secret is

@@ -3,8 +3,10 @@
  * What conf.c and conf_parse.c share; not part of conf.h.  conf.c holds
  * the schemas of vncgate.conf and the access_key file, copies the values
  * out and is the interface; conf_parse.c reads a file into a schema with
- * libconfuse, checking each value where libconfuse hands it over.  Both
- * include confuse.h, as acl.c does; this header needs it for cfg_t.
+ * libconfuse, checking each value where libconfuse hands it over, and
+ * hands each instance block to the inventory.  Both include confuse.h,
+ * as acl_load.c does; this header needs it for cfg_t.  It does not
+ * include conf.h: conf_parse.c stands below conf.c, never beside it.
  */
 #ifndef VG_CONF_INT_H
 #define VG_CONF_INT_H
@@ -13,12 +15,13 @@
 
 #include <confuse.h>
 
-#include "conf.h"
-#include "confcheck.h"
+#include "conf_file.h"
+#include "diag.h"
+#include "inventory.h"
 #include "secfile.h"
 
-/* The hidden option that leads callbacks to struct conf_ctx (confcheck.h). */
-#define CONF_CTX_OPT(c)	{ .name = CONFCHECK_CTX_KEY, .type = CFGT_PTR, \
+/* The hidden option that leads callbacks to struct conf_ctx (conf_file.h). */
+#define CONF_CTX_OPT(c)	{ .name = CONF_CTX_KEY, .type = CFGT_PTR, \
 			  .simple_value.ptr = &(c)->self }
 
 /* The state of one conf_load or conf_load_access_key. */
@@ -29,13 +32,9 @@ struct conf_ctx {
 	int		 nerr;
 	int		 secret;	/* never echo file content */
 	unsigned int	 seen;		/* one bit per plain section */
-	struct vg_instance *inst;	/* the instance blocks read so far */
-	size_t		 ninst;
-	struct confcheck_index names;	/* of inst, by name */
-	struct confcheck_index ids;	/* of inst, by valid ID */
+	struct vg_inventory *inv;	/* the instance blocks read so far */
+	int		 tz_line;	/* `timezone`'s line, or 0 */
 };
-
-/* conf_parse.c */
 
 /* A problem at line of c->path (0: of the whole file); counted in nerr. */
 void	conf_note(struct conf_ctx *c, int line, const char *fmt, ...)
@@ -51,16 +50,12 @@ int	conf_parse_tag(cfg_t *cfg, cfg_opt_t *opt, const char *value,
 /*
  * Open c->path through secfile, scan it, and parse it into cfg with the
  * checks of the access_key file when c->secret is set, else of
- * vncgate.conf.  iobuf, unless NULL, becomes the stdio buffer so that the
- * bytes read can be wiped.  Returns 0 when the parse itself succeeded
- * (problems may still be recorded in c).
+ * vncgate.conf, whose instance blocks go to c->inv as they close.
+ * iobuf, unless NULL, becomes the stdio buffer so that the bytes read
+ * can be wiped.  Returns 0 when the parse itself succeeded (problems may
+ * still be recorded in c).
  */
 int	conf_parse_file(struct conf_ctx *c, const struct secfile_policy *pol,
 	    cfg_t *cfg, char *iobuf, size_t iolen);
-
-/* conf.c */
-
-/* Append instance block sec to c->inst, indexed; -1 when out of memory. */
-int	conf_keep_instance(struct conf_ctx *c, cfg_t *sec);
 
 #endif

@@ -9,23 +9,31 @@
  * by validation callbacks while it is parsed, so every problem carries
  * its line.  The callbacks record a problem and return 0, which lets the
  * parse go on and report the next one; only syntax errors stop it.  What
- * makes a value good lives in confcheck.c; this file ties it to
- * libconfuse and words the messages.
+ * makes a value good lives in conf_value.c (and, for an instance's own
+ * fields, in inventory.c); this file ties it to libconfuse and words the
+ * messages.
  *
- * Apart from conf.c only for size (the project splits files near 700
- * lines), so it includes confuse.h too: its callbacks take libconfuse's
+ * Each instance block is copied into the inventory and dropped from
+ * libconfuse as soon as its closing brace is read.  Kept, the blocks
+ * would cost about 2 KiB each until the end, and libconfuse compares
+ * every new block's title with all the earlier ones: quadratic in the
+ * inventory (10,000 instances took seconds).  Duplicate names and IDs
+ * are found in the inventory's indexes instead.
+ *
+ * It includes confuse.h, as conf.c does: its callbacks take libconfuse's
  * cfg_t and cfg_opt_t, and there is no reading them without it.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <confuse.h>
 
 #include "conf_int.h"
-#include "confcheck.h"
+#include "conf_value.h"
 #include "util.h"
 
 /* ------------------------------------------------------------------ */
@@ -40,16 +48,16 @@ ctx_of(cfg_t *cfg)
 	for (i = 0; cfg->opts[i].name != NULL; i++)
 		/* no real key starts with '|': one byte rules them out */
 		if (cfg->opts[i].name[0] == '|' &&
-		    strcmp(cfg->opts[i].name, CONFCHECK_CTX_KEY) == 0)
+		    strcmp(cfg->opts[i].name, CONF_CTX_KEY) == 0)
 			return *cfg->opts[i].simple_value.ptr;
 	return NULL;
 }
 
-/* Problems are printed on terminals by -t: confcheck_vdiag filters them. */
+/* Problems are printed on terminals by -t: conf_file_vdiag filters them. */
 static void __attribute__((format(printf, 3, 0)))
 vnote(struct conf_ctx *c, int line, const char *fmt, va_list ap)
 {
-	confcheck_vdiag(c->diags, c->path, line, fmt, ap);
+	conf_file_vdiag(c->diags, c->path, line, fmt, ap);
 	c->nerr++;
 }
 
@@ -114,7 +122,7 @@ check_range(cfg_t *cfg, cfg_opt_t *opt)
 	long v = cfg_opt_getnint(opt, 0), min, max;
 	char key[128];
 
-	if (confcheck_range(opt->name, v, &min, &max) == -1) {
+	if (conf_value_range(opt->name, v, &min, &max) == -1) {
 		keyname(cfg, opt, key, sizeof(key));
 		report(cfg, "%s must be between %ld and %ld (got %ld)", key,
 		    min, max, v);
@@ -128,19 +136,19 @@ check_choice(cfg_t *cfg, cfg_opt_t *opt)
 	const char *v = cfg_opt_getnstr(opt, 0);
 	char key[128], words[160];
 
-	if (confcheck_choose(opt->name, v) == -1) {
+	if (conf_value_choose(opt->name, v) == -1) {
 		keyname(cfg, opt, key, sizeof(key));
-		confcheck_choices(opt->name, words, sizeof(words));
+		conf_value_choices(opt->name, words, sizeof(words));
 		report(cfg, "%s must be %s (got \"%.48s\")", key, words,
 		    v != NULL ? v : "");
 	}
 	return 0;
 }
 
-static const struct confcheck_str *
+static const struct conf_str_rule *
 strrule_of(cfg_t *cfg, cfg_opt_t *opt)
 {
-	return confcheck_str_find(strcmp(cfg->name, "root") == 0 ? NULL :
+	return conf_value_find(strcmp(cfg->name, "root") == 0 ? NULL :
 	    cfg->name, opt->name);
 }
 
@@ -148,11 +156,11 @@ strrule_of(cfg_t *cfg, cfg_opt_t *opt)
 static int
 str_problem(cfg_t *cfg, cfg_opt_t *opt)
 {
-	const struct confcheck_str *r = strrule_of(cfg, opt);
+	const struct conf_str_rule *r = strrule_of(cfg, opt);
 	const char *v = cfg_opt_getnstr(opt, 0), *why;
 	char key[128];
 
-	if (r == NULL || v == NULL || (why = confcheck_str(r, v)) == NULL)
+	if (r == NULL || v == NULL || (why = conf_value_check(r, v)) == NULL)
 		return 0;
 	keyname(cfg, opt, key, sizeof(key));
 	if (r->keyfile)
@@ -169,10 +177,21 @@ check_str(cfg_t *cfg, cfg_opt_t *opt)
 	return 0;
 }
 
+/* The zone is loaded after the parse (conf.c): its problem goes here. */
+static int
+check_timezone(cfg_t *cfg, cfg_opt_t *opt)
+{
+	struct conf_ctx *c = ctx_of(cfg);
+
+	if (c != NULL)
+		c->tz_line = cfg->line;
+	return check_str(cfg, opt);
+}
+
 /*
  * An ID may name one instance only: the ACL and the menu match by ID.
- * The blocks before this one are in c->ids; a block that repeats an
- * earlier one's name is reported as defined twice instead.
+ * The blocks before this one are in the inventory; a block that repeats
+ * an earlier one's name is reported as defined twice instead.
  */
 static int
 check_id(cfg_t *cfg, cfg_opt_t *opt)
@@ -180,12 +199,10 @@ check_id(cfg_t *cfg, cfg_opt_t *opt)
 	struct conf_ctx *c = ctx_of(cfg);
 	const char *id = cfg_opt_getnstr(opt, 0);
 	const struct vg_instance *other;
-	size_t i;
 
 	if (str_problem(cfg, opt) != 0 || c == NULL ||
-	    (i = confcheck_index_find(&c->ids, id)) == 0)
+	    (other = inventory_by_id(c->inv, id)) == NULL)
 		return 0;
-	other = &c->inst[i - 1];
 	if (strcmp(other->name, cfg_title(cfg)) != 0)
 		report(cfg, "instance \"%.64s\" has the same id as "
 		    "instance \"%.64s\"", cfg_title(cfg), other->name);
@@ -198,7 +215,7 @@ conf_parse_tag(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 	const char *why;
 
 	(void)opt;
-	if ((why = confcheck_tag(value)) != NULL)
+	if ((why = inventory_bad_tag(value)) != NULL)
 		report(cfg, "instance \"%.64s\" tag \"%.48s\" %s",
 		    cfg_title(cfg), value, why);
 	/* keep parsing: the problem is recorded */
@@ -262,28 +279,59 @@ check_section(cfg_t *cfg, cfg_opt_t *opt)
 	return 0;
 }
 
+/*
+ * The block's values into the inventory; -1 when out of memory.  region
+ * stays "" when unset: api.region may come later in the file (conf.c
+ * fills it in).
+ */
+static int
+keep_instance(struct conf_ctx *c, cfg_t *sec)
+{
+	const char *id = cfg_getstr(sec, "id");
+	struct vg_instance in;
+	size_t i;
+	int rc;
+
+	memset(&in, 0, sizeof(in));
+	vg_strlcpy(in.name, cfg_title(sec), sizeof(in.name));
+	vg_strlcpy(in.id, id != NULL ? id : "", sizeof(in.id));
+	vg_strlcpy(in.region, cfg_getstr(sec, "region"), sizeof(in.region));
+	in.windows = conf_value_choose("os", cfg_getstr(sec, "os")) == 1;
+	in.description = cfg_getstr(sec, "description");
+	in.ntags = cfg_size(sec, "tags");
+	if (in.ntags > 0 &&
+	    (in.tags = calloc(in.ntags, sizeof(*in.tags))) == NULL)
+		return -1;
+	for (i = 0; i < in.ntags; i++)
+		in.tags[i] = cfg_getnstr(sec, "tags", i);
+	/* an ID cut short was reported, and must not match another */
+	rc = inventory_add(c->inv, &in, id != NULL &&
+	    strlen(id) < sizeof(in.id)) == NULL ? -1 : 0;
+	free(in.tags);
+	return rc;
+}
+
 /* At an instance block's closing brace: check it, copy it, drop it. */
 static int
 check_instance(cfg_t *cfg, cfg_opt_t *opt)
 {
 	struct conf_ctx *c = ctx_of(cfg);
 	unsigned int n = cfg_opt_size(opt);
-	const char *title;
+	const char *title, *why;
 	cfg_t *sec;
 
 	if (c == NULL || n == 0)
 		return 0;
 	sec = cfg_opt_getnsec(opt, n - 1);
 	title = cfg_title(sec);
-	if (confcheck_index_find(&c->names, title) != 0)
+	if (inventory_by_name(c->inv, title) != NULL)
 		report(cfg, "instance \"%.64s\" is defined twice", title);
 	else {
-		if (!vg_valid_instance_name(title))
-			report(cfg, "instance name \"%.64s\" must be 1-64 of "
-			    "A-Z a-z 0-9 . _ -, not starting with -", title);
+		if ((why = inventory_bad_name(title)) != NULL)
+			report(cfg, "instance name \"%.64s\" %s", title, why);
 		if (cfg_getstr(sec, "id") == NULL)
 			report(cfg, "instance \"%.64s\" has no id", title);
-		if (conf_keep_instance(c, sec) == -1)
+		if (keep_instance(c, sec) == -1)
 			report(cfg, "out of memory");
 	}
 	/* copied: libconfuse need not keep it nor compare titles with it */
@@ -319,6 +367,8 @@ static const struct {
 	{ "audit",			check_section },
 	{ "limits",			check_section },
 	{ "instance",			check_instance },
+	/* replaces check_str (registered first): the line of the zone */
+	{ "timezone",			check_timezone },
 	/* replaces check_str (registered first): also no duplicate IDs */
 	{ "instance|id",		check_id },
 };
@@ -326,11 +376,11 @@ static const struct {
 static void
 set_callbacks(cfg_t *cfg, int keyfile)
 {
-	const struct confcheck_str *r;
+	const struct conf_str_rule *r;
 	size_t i;
 
 	cfg_set_error_function(cfg, on_error);
-	for (i = 0; (r = confcheck_str_rule(i)) != NULL; i++)
+	for (i = 0; (r = conf_value_rule(i)) != NULL; i++)
 		if (r->keyfile == keyfile)
 			cfg_set_validate_func(cfg, r->name, check_str);
 	if (keyfile)
@@ -345,17 +395,17 @@ set_callbacks(cfg_t *cfg, int keyfile)
 /* reading the file */
 
 /*
- * What confcheck_prescan found: a ${ that libconfuse would fill in from
+ * What conf_prescan found: a ${ that libconfuse would fill in from
  * the environment, or a NUL byte, which libconfuse silently cuts a value
  * at ("vnc\0gate" would load as "vnc").
  */
 static void
-note_subst(void *arg, enum confcheck_find what, int line)
+note_subst(void *arg, enum conf_find what, int line)
 {
-	if (what == CONFCHECK_SUBST)
+	if (what == CONF_FIND_SUBST)
 		conf_note(arg, line, "${...} (environment substitution) is not "
 		    "allowed");
-	else if (what == CONFCHECK_NUL)
+	else if (what == CONF_FIND_NUL)
 		conf_note(arg, line, "a NUL byte is not allowed");
 }
 
@@ -363,7 +413,7 @@ note_subst(void *arg, enum confcheck_find what, int line)
 static void
 note_secfile(struct conf_ctx *c, const char *err)
 {
-	confcheck_secfile(c->diags, c->path, err);
+	conf_file_secfile(c->diags, c->path, err);
 	c->nerr++;
 }
 
@@ -384,7 +434,7 @@ conf_parse_file(struct conf_ctx *c, const struct secfile_policy *pol,
 	/* our own stdio buffer, so the bytes read can be wiped */
 	if (iobuf != NULL)
 		setvbuf(f, iobuf, _IOFBF, iolen);
-	unclosed = confcheck_prescan(f, note_subst, c);
+	unclosed = conf_prescan(f, note_subst, c);
 	if (c->nerr > 0) {
 		/* parsing on would quote the environment's values back */
 		fclose(f);

@@ -3,6 +3,9 @@
  * Role credentials: ecs_ram_role (metadata service, token flow),
  * ram_role_arn (STS AssumeRole, optionally scoped to one instance) and
  * static.  Kept in the process until 5 minutes before Expiration.
+ * creds_cache.c holds the entry points, creds_imds.c and creds_sts.c the
+ * role providers, creds_session.c the session name and policy, and
+ * creds_parse.c what arrives: the answers and the access key file.
  */
 #ifndef VG_CREDS_H
 #define VG_CREDS_H
@@ -24,6 +27,8 @@ struct vg_creds {
 	time_t	 expiration;		/* 0: never */
 	char	 scope[65];		/* the instance ID a session policy
 					   limits them to; "" = none */
+	char	 session[65];		/* the RoleSessionName they
+					   were issued to; "" = none */
 };
 
 struct creds_ctx {
@@ -32,8 +37,6 @@ struct creds_ctx {
 	const struct secfile_policy	*policy;	/* for access_key */
 	struct vg_creds			 cache;
 	int				 have;
-	/* ram_role_arn: the RoleSessionName the cache was issued to */
-	char				 session[65];
 };
 
 void	creds_init(struct creds_ctx *, const struct vg_conf *,

@@ -19,7 +19,7 @@
 #define IMDS_CREDS_PATH	"/latest/meta-data/ram/security-credentials/"
 #define IMDS_TOKEN_PATH	"/latest/api/token"
 
-/* the operator's sentences follow ecs.c: lower case, no final stop */
+/* the operator's sentences follow cloud_error.c: lower case, no stop */
 #define IMDS_MSG	N_("the metadata service did not hand out the " \
 			"bastion's role credentials; tell your admin")
 
@@ -43,7 +43,7 @@ imds_fail(struct imds *m, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(detail, sizeof(detail), fmt, ap);
 	va_end(ap);
-	creds_setfail(m->err, UNAVAILABLE, IMDS_MSG, "%s", detail);
+	cloud_err_fail(m->err, UNAVAILABLE, IMDS_MSG, "%s", detail);
 }
 
 /* 0 with a 2xx answer in resp; else -1 and why says what happened. */
@@ -128,7 +128,7 @@ imds_token(struct imds *m)
 			    ": %s", why);
 			return -1;
 		}
-		creds_setfail(m->err, UNAVAILABLE, N_("the metadata service "
+		cloud_err_fail(m->err, UNAVAILABLE, N_("the metadata service "
 		    "issued no session token, which metadata_token = "
 		    "required needs; tell your admin"),
 		    "metadata service: PUT " IMDS_TOKEN_PATH ": %s", why);
@@ -169,7 +169,7 @@ imds_role(struct imds *m, char *role, size_t rolelen)
 		return -1;
 	}
 	if ((body = trimmed(&resp)) != NULL && strchr(body, '\n') != NULL)
-		creds_setfail(m->err, UNAVAILABLE, N_("the bastion has more "
+		cloud_err_fail(m->err, UNAVAILABLE, N_("the bastion has more "
 		    "than one RAM role and credentials.role_name names none; "
 		    "tell your admin"), "metadata service lists several roles");
 	else if (body == NULL || !vg_charset_ok(body, NAME_SET, 64) ||

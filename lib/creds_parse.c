@@ -1,19 +1,38 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The parsers of the answers that carry role credentials: the metadata
- * service's and STS AssumeRole's JSON, and their Expiration
- * (doc/wire.md e, f).
+ * Credentials as they arrive, read and checked: the answers of the
+ * metadata service and of STS AssumeRole (their JSON and Expiration,
+ * doc/wire.md e, f), and the access_key file, which is the static
+ * provider's credentials and the key that signs AssumeRole.  Also their
+ * wiping: every provider stands on this file.
  *
  * The input is untrusted and holds secrets: every field is checked for
  * length and characters, an error names the field but never its value,
  * and jansson's copies are wiped before the tree is freed (cloud.h).
  */
 #include <jansson.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "conf.h"
 #include "creds_int.h"
 #include "util.h"
+
+/* the operator's sentence, as cloud_error.c words them */
+#define KEY_MSG		N_("the bastion's access key file is unusable; " \
+			"tell your admin")
+
+void
+creds_wipe(struct vg_creds *cr)
+{
+	if (cr == NULL)
+		return;
+	vg_freestr(cr->secret);
+	vg_freestr(cr->token);
+	vg_wipe(cr, sizeof(*cr));
+	memset(cr, 0, sizeof(*cr));
+}
 
 /* ------------------------------------------------------------------ */
 /* Expiration */
@@ -185,4 +204,39 @@ creds_parse_sts(const char *json, size_t len, struct vg_creds *out,
 		rc = fill_creds(c, out, err, errlen);
 	cloud_json_free_wiped(root);
 	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* The access_key file */
+
+/* The access_key file: for static, and as the caller of AssumeRole. */
+int
+creds_load_key(struct creds_ctx *c, char **id, char **secret,
+    struct vg_cloud_err *err)
+{
+	struct secfile_policy p;
+	struct vg_diags d;
+	char why[VG_ERRLEN] = "the file could not be read";
+
+	if (c->policy != NULL)
+		p = *c->policy;
+	else
+		secfile_policy_default(&p, 1);
+	p.no_world_read = 1;		/* root:vncgate 0640 (DESIGN 1.1) */
+	diag_init(&d);
+	*id = *secret = NULL;
+	if (conf_load_access_key(c->conf->creds.access_key_file, &p, id,
+	    secret, &d) == 0 && *id != NULL && *secret != NULL &&
+	    vg_charset_ok(*id, ID_SET, 127))
+		return 0;
+	if (d.n > 0)
+		diag_format(&d.d[0], why, sizeof(why));
+	else if (*id != NULL)
+		snprintf(why, sizeof(why), "%s: access_key_id is not an "
+		    "AccessKeyId", c->conf->creds.access_key_file);
+	vg_freestr(*id);
+	vg_freestr(*secret);
+	*id = *secret = NULL;
+	cloud_err_fail(err, UNAVAILABLE, KEY_MSG, "access key: %s", why);
+	return -1;
 }

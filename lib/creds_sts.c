@@ -3,11 +3,13 @@
  * ram_role_arn: credentials from STS AssumeRole, signed with the access
  * key file, issued under a session name that names the operator and
  * optionally scoped by a session policy to the one instance
- * (doc/wire.md f, h).  The request goes
- * through cloud_rpc_call, with the API parameters in a form body.
+ * (doc/wire.md f, h; the name and the policy are creds_session.c's).
+ * The request goes through cloud_rpc_call, with the API parameters in a
+ * form body.
  *
  * STS's Message goes to syslog only, cleaned by cloud_parse_error; the
- * operator gets a sentence from the table below or from ecs_explain.
+ * operator gets a sentence from the table below or from the cloud's
+ * (cloud_explain).
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -15,195 +17,10 @@
 #include <string.h>
 
 #include "creds_int.h"
-#include "ecs.h"
 #include "util.h"
 
 #define STS_VERSION	"2015-04-01"
 #define STS_WHAT	"STS AssumeRole"	/* the detail's prefix */
-
-/* ------------------------------------------------------------------ */
-/*
- * RoleSessionName: the auditors' reference.
- *
- * ActionTrail records the RoleSessionName with every call made with the
- * credentials, so it names the operator.  STS takes 2..64 characters of
- * [A-Za-z0-9.@_-]; user names may hold anything, so the mapping must be
- * lossless and unambiguous:
- *
- *   encode  every byte of the user name in [A-Za-z0-9._-] is kept; any
- *           other byte B becomes "@" and two upper-case hex digits of B.
- *           A result of one character gets a lone "@" appended (STS wants
- *           at least two).  An empty name, or a result longer than 64
- *           characters, is refused: truncating would merge two users.
- *   decode  "@XX" is the byte 0xXX; a lone "@" is allowed only as the
- *           second and last character.  Only what encode produces is
- *           accepted ("@41" for "A", lower-case hex, "@00" are refused),
- *           so every session name stands for exactly one user.
- *
- *   alice -> alice        a -> a@           svc_backup -> svc_backup
- *   bob@corp -> bob@40corp                  josé (UTF-8) -> jos@C3@A9
- */
-
-static int
-keep_byte(unsigned char c)
-{
-	return c != '\0' && strchr(NAME_SET, c) != NULL;
-}
-
-int
-creds_session_name(const char *user, char *out, size_t outlen)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	const unsigned char *p;
-	size_t n = 0, need;
-
-	if (outlen > 0)
-		out[0] = '\0';
-	if (user == NULL || *user == '\0' || outlen < 3)
-		return -1;
-	for (p = (const unsigned char *)user; *p != '\0'; p++) {
-		need = keep_byte(*p) ? 1 : 3;
-		if (n + need > 64 || n + need >= outlen) {
-			out[0] = '\0';
-			return -1;
-		}
-		if (need == 1)
-			out[n++] = (char)*p;
-		else {
-			out[n++] = '@';
-			out[n++] = hex[*p >> 4];
-			out[n++] = hex[*p & 15];
-		}
-	}
-	if (n == 1)
-		out[n++] = '@';
-	out[n] = '\0';
-	return 0;
-}
-
-/* Upper case only: lower case is not what encode gives. */
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int
-decode_bytes(const char *name, size_t len, char *out, size_t outlen)
-{
-	size_t i = 0, n = 0;
-	int hi, lo;
-
-	while (i < len) {
-		if (n + 1 >= outlen)
-			return -1;
-		if (name[i] != '@') {
-			if (!keep_byte((unsigned char)name[i]))
-				return -1;
-			out[n++] = name[i++];
-			continue;
-		}
-		if (i == 1 && len == 2) {	/* the padding */
-			i++;
-			continue;
-		}
-		if (i + 2 >= len)
-			return -1;
-		/* "@00" would cut the name short in C */
-		if ((hi = hexval(name[i + 1])) < 0 ||
-		    (lo = hexval(name[i + 2])) < 0 || (hi | lo) == 0)
-			return -1;
-		out[n++] = (char)(hi << 4 | lo);
-		i += 3;
-	}
-	out[n] = '\0';
-	return 0;
-}
-
-int
-creds_session_name_decode(const char *name, char *out, size_t outlen)
-{
-	char again[65];
-	size_t len;
-
-	if (outlen == 0)
-		return -1;
-	out[0] = '\0';
-	if (name == NULL || (len = strlen(name)) < 2 || len > 64 ||
-	    decode_bytes(name, len, out, outlen) == -1)
-		goto bad;
-	/* a second spelling of one user would defeat the audit trail */
-	if (creds_session_name(out, again, sizeof(again)) == -1 ||
-	    strcmp(again, name) != 0)
-		goto bad;
-	return 0;
-bad:
-	vg_wipe(out, outlen);
-	out[0] = '\0';
-	return -1;
-}
-
-/* ------------------------------------------------------------------ */
-/* Session policy (reference h) */
-
-/* The account of acs:ram::<digits>:role/<name>; anything else is refused. */
-static int
-arn_account(const char *arn, char *acct, size_t acctlen)
-{
-	static const char pfx[] = "acs:ram::";
-	const char *p, *e;
-
-	if (arn == NULL || strncmp(arn, pfx, sizeof(pfx) - 1) != 0)
-		return -1;
-	p = arn + sizeof(pfx) - 1;
-	for (e = p; *e >= '0' && *e <= '9'; e++)
-		continue;
-	if (e == p || (size_t)(e - p) >= acctlen ||
-	    strncmp(e, ":role/", 6) != 0 ||
-	    !vg_charset_ok(e + 6, NAME_SET, 64))
-		return -1;
-	memcpy(acct, p, (size_t)(e - p));
-	acct[e - p] = '\0';
-	return 0;
-}
-
-int
-creds_session_policy(const char *role_arn, const struct vg_instance *inst,
-    char **json, char *err, size_t errlen)
-{
-	char acct[33], res[160];
-	json_t *root;
-
-	*json = NULL;
-	if (arn_account(role_arn, acct, sizeof(acct)) == -1) {
-		vg_seterr(err, errlen, "credentials.role_arn is not of the "
-		    "form acs:ram::<account>:role/<name>");
-		return -1;
-	}
-	if (inst == NULL || !vg_valid_instance_id(inst->id) ||
-	    !vg_valid_region(inst->region)) {
-		vg_seterr(err, errlen, "the instance has no valid ID or "
-		    "region for a session policy");
-		return -1;
-	}
-	snprintf(res, sizeof(res), "acs:ecs:%s:%s:instance/%s",
-	    inst->region, acct, inst->id);
-	root = json_pack("{s:s, s:[{s:s, s:s, s:s}]}", "Version", "1",
-	    "Statement", "Effect", "Allow", "Action",
-	    "ecs:DescribeInstanceVncUrl", "Resource", res);
-	if (root != NULL)
-		*json = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(root);
-	if (*json == NULL) {
-		vg_seterr(err, errlen, "out of memory building the policy");
-		return -1;
-	}
-	return 0;
-}
 
 /* ------------------------------------------------------------------ */
 /* ram_role_arn: STS AssumeRole (reference f) */
@@ -235,14 +52,14 @@ sts_prepare(struct creds_ctx *c, const char *user,
 	char why[VG_ERRLEN];
 
 	if (creds_session_name(user, s->session, sizeof(s->session)) == -1) {
-		creds_setfail(err, UNAVAILABLE, N_("your user name does not "
+		cloud_err_fail(err, UNAVAILABLE, N_("your user name does not "
 		    "fit in an STS session name; tell your admin"),
 		    "RoleSessionName: cannot map the user name");
 		return -1;
 	}
 	if (cf->creds.session_policy && creds_session_policy(
 	    cf->creds.role_arn, inst, &s->policy, why, sizeof(why)) == -1) {
-		creds_setfail(err, UNAVAILABLE, N_("no session policy can be "
+		cloud_err_fail(err, UNAVAILABLE, N_("no session policy can be "
 		    "made for this instance; tell your admin"), "%s", why);
 		return -1;
 	}
@@ -257,7 +74,7 @@ sts_prepare(struct creds_ctx *c, const char *user,
 	return 0;
 }
 
-/* STS codes worth their own sentence; the rest go to ecs_explain. */
+/* STS codes worth their own sentence; the rest go to cloud_explain. */
 static const struct {
 	const char *code;
 	const char *msg;
@@ -285,7 +102,7 @@ static const struct {
 	    "credentials; tell your admin") },
 };
 
-/* Fill err->message for code; ecs_explain has a sentence for any code. */
+/* Fill err->message for code; cloud_explain has one for any code. */
 static void
 sts_explain(const char *code, const struct vg_instance *inst,
     struct vg_cloud_err *err)
@@ -299,7 +116,7 @@ sts_explain(const char *code, const struct vg_instance *inst,
 			err->msgfmt = sts_codes[i].msg;
 			return;
 		}
-	ecs_explain(code, inst, err);
+	cloud_explain(code, inst, err);
 }
 
 /* No answer: cloud_rpc_call set the code and the detail. */
@@ -325,7 +142,7 @@ sts_error(const struct http_response *resp, const struct vg_instance *inst,
 
 	if ((root = cloud_json_load(resp->body, resp->len, why,
 	    sizeof(why))) == NULL)
-		creds_setfail(err, UNAVAILABLE, "", STS_WHAT ": HTTP %ld, %s",
+		cloud_err_fail(err, UNAVAILABLE, "", STS_WHAT ": HTTP %ld, %s",
 		    resp->status, why);
 	else
 		cloud_parse_error(root, resp->status, STS_WHAT, UNAVAILABLE,
@@ -347,7 +164,7 @@ sts_answer(const struct http_response *resp, const struct vg_instance *inst,
 	}
 	if (creds_parse_sts(resp->body, resp->len, out, why, sizeof(why)) ==
 	    -1) {
-		creds_setfail(err, UNAVAILABLE, N_("STS sent role "
+		cloud_err_fail(err, UNAVAILABLE, N_("STS sent role "
 		    "credentials vncgate cannot use; tell your admin"),
 		    STS_WHAT ": HTTP %ld: %s", resp->status, why);
 		return -1;
@@ -401,6 +218,26 @@ creds_sts_fetch(struct creds_ctx *c, const char *user,
 	}
 	if (rc == 0 && s.policy != NULL)
 		vg_strlcpy(out->scope, inst->id, sizeof(out->scope));
+	if (rc == 0)
+		vg_strlcpy(out->session, s.session, sizeof(out->session));
 	sts_free(&s);
 	return rc;
+}
+
+/*
+ * The cache serves user on inst only when issued to the same session
+ * name (ActionTrail must name the operator who holds them) and, with
+ * session_policy, for that instance.
+ */
+int
+creds_sts_fits(const struct creds_ctx *c, const struct vg_creds *cr,
+    const char *user, const struct vg_instance *inst)
+{
+	char session[65];
+
+	if (creds_session_name(user, session, sizeof(session)) == -1 ||
+	    strcmp(session, cr->session) != 0)
+		return 0;
+	return !c->conf->creds.session_policy ||
+	    (inst != NULL && strcmp(cr->scope, inst->id) == 0);
 }

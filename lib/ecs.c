@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * DescribeInstanceVncUrl (see ecs.h): the retry policy of DESIGN 2.2
- * step 6, the error table of DESIGN 2.3 and the console URL of DESIGN
- * 1.8.  The signed request itself (V3 or V1) is cloud_rpc_call's.
+ * step 6 and the console URL of DESIGN 1.8.  The signed request itself
+ * (V3 or V1) is cloud_rpc_call's, the error table of DESIGN 2.3
+ * cloud_error.c's.
  *
  * The VncUrl is a bearer secret for 15 seconds: it never reaches a log or
  * an error sentence, and every copy made here is wiped.
@@ -31,88 +32,6 @@
 #define WAIT_MAX_MS	5000LL	/* no single wait is longer */
 #define ATTEMPT_MIN_MS	100LL	/* an attempt with less left is pointless */
 
-/* Error table flags. */
-#define E_RETRY		0x1	/* worth another attempt */
-#define E_PREFIX	0x2	/* code matches as a prefix (Throttling.User) */
-
-/*
- * One sentence for the operator per cloud or local code; %s is the
- * instance name.  First match wins; the last row is the default.  N_():
- * the shell shows them translated (vg_cloud_err.msgfmt).
- */
-static const struct ecs_error {
-	const char	*code;
-	int		 flags;
-	const char	*fmt;
-} errtab[] = {
-	{ "IncorrectInstanceStatus", 0,
-	    N_("%s is not running: the console needs a running instance") },
-	{ "InstanceNotReady", 0,
-	    N_("%s is still being created: try again in a minute") },
-	{ "InvalidInstanceId.NotFound", 0,
-	    N_("the cloud does not know the instance ID of %s: the "
-	    "inventory may be stale; tell your admin") },
-	{ "InvalidRegionId.NotFound", 0,
-	    N_("the cloud does not know the region of %s: the inventory "
-	    "may be wrong; tell your admin") },
-	{ "Throttling", E_RETRY | E_PREFIX,
-	    N_("the cloud is throttling requests: try %s again in a minute") },
-	{ "SignatureDoesNotMatch", 0,
-	    N_("cannot open %s: the bastion's credentials are wrong; tell "
-	    "your admin") },
-	{ "InvalidAccessKeyId.NotFound", 0,
-	    N_("cannot open %s: the cloud does not know the bastion's "
-	    "access key; tell your admin") },
-	{ "InvalidSecurityToken.", E_PREFIX,
-	    N_("cannot open %s: the bastion's role credentials are expired "
-	    "or invalid; tell your admin") },
-	{ "Forbidden", E_PREFIX,
-	    N_("the bastion's role may not open the console of %s; tell "
-	    "your admin") },
-	{ "NoPermission", 0,
-	    N_("the bastion's role may not open the console of %s; tell "
-	    "your admin") },
-	{ "InvalidTimeStamp.", E_PREFIX,
-	    N_("cannot open %s: the bastion's clock is wrong; tell your "
-	    "admin") },
-	{ "SignatureNonceUsed", E_RETRY,
-	    N_("the cloud saw a repeated request for %s: try again") },
-	{ "ServiceUnavailable", E_RETRY,
-	    N_("the cloud API is unavailable: try %s again in a minute") },
-	{ "InternalError", E_RETRY,
-	    N_("the cloud API failed: try %s again in a minute") },
-	{ "HTTP5", E_RETRY | E_PREFIX,
-	    N_("the cloud API failed: try %s again in a minute") },
-	{ "NetworkError", E_RETRY,
-	    N_("cannot reach the cloud API to open %s: check the network "
-	    "or tell your admin") },
-	{ "Timeout", E_RETRY,
-	    N_("the cloud API did not answer in time for %s: try again in "
-	    "a minute") },
-	{ "TLSError", 0,
-	    N_("cannot verify the cloud API's certificate, so %s was not "
-	    "opened; tell your admin") },
-	{ "Cancelled", 0,
-	    N_("the request for %s was cancelled") },
-	{ "ResponseTooLarge", 0,
-	    N_("the cloud API sent an oversized answer for %s; tell your "
-	    "admin") },
-	{ "BadResponse", 0,
-	    N_("the cloud API sent an unreadable answer for %s; tell your "
-	    "admin") },
-	{ "BadVncUrl", 0,
-	    N_("the cloud API sent a console address for %s that vncgate "
-	    "refuses; tell your admin") },
-	{ "CredentialsUnavailable", 0,
-	    N_("the bastion has no cloud credentials to open %s; tell your "
-	    "admin") },
-	{ "ClientError", 0,
-	    N_("vncgate could not send the request for %s; tell your admin") },
-	{ NULL, 0,
-	    N_("the cloud refused to open the console of %s; tell your "
-	    "admin") },
-};
-
 /* One call: what every attempt needs. */
 struct call {
 	struct http_client		*http;
@@ -124,49 +43,6 @@ struct call {
 	char				 retry_after[32];
 };
 
-/* Error table ------------------------------------------------------------ */
-
-static const struct ecs_error *
-lookup(const char *code)
-{
-	const struct ecs_error *e;
-
-	for (e = errtab; e->code != NULL; e++) {
-		if (e->flags & E_PREFIX) {
-			if (strncmp(code, e->code, strlen(e->code)) == 0)
-				return e;
-		} else if (strcmp(code, e->code) == 0)
-			return e;
-	}
-	return e;
-}
-
-void
-ecs_explain(const char *code, const struct vg_instance *inst,
-    struct vg_cloud_err *err)
-{
-	const char *name = "the instance";
-
-	if (code == NULL)
-		code = "";
-	if (inst != NULL && inst->name[0] != '\0')
-		name = inst->name;
-	if (code != err->code)
-		vg_strlcpy(err->code, code, sizeof(err->code));
-	err->msgfmt = lookup(code)->fmt;
-	snprintf(err->message, sizeof(err->message), err->msgfmt, name);
-}
-
-int
-ecs_retryable(const struct vg_cloud_err *err)
-{
-	if (err->http_status >= 500 && err->http_status <= 599)
-		return 1;
-	if (err->code[0] == '\0')
-		return 0;
-	return (lookup(err->code)->flags & E_RETRY) != 0;
-}
-
 /* Record a failure: code, syslog detail, operator sentence. */
 static int
 fail(struct vg_cloud_err *err, const struct vg_instance *inst,
@@ -177,7 +53,7 @@ fail(struct vg_cloud_err *err, const struct vg_instance *inst,
 	va_start(ap, fmt);
 	vsnprintf(err->detail, sizeof(err->detail), fmt, ap);
 	va_end(ap);
-	ecs_explain(code, inst, err);
+	cloud_explain(code, inst, err);
 	return -1;
 }
 
@@ -225,7 +101,7 @@ parse_error(json_t *root, long status, const struct vg_instance *inst,
 {
 	/* no Code: HTTP<status>, so that a 5xx is still retried */
 	cloud_parse_error(root, status, NULL, NULL, err);
-	ecs_explain(err->code, inst, err);
+	cloud_explain(err->code, inst, err);
 	return -1;
 }
 
@@ -377,7 +253,7 @@ attempt(struct call *c, struct ecs_result *res, struct vg_cloud_err *err)
 		return fail(err, c->inst, "Timeout", "api.timeout of %ld s "
 		    "used up", c->conf->api.timeout);
 	if (cloud_rpc_call(c->http, &rpc, &resp, err) == -1) {
-		ecs_explain(err->code, c->inst, err);
+		cloud_explain(err->code, c->inst, err);
 		return -1;
 	}
 	rc = ecs_parse_answer(resp.status, resp.body, resp.len, c->inst, res,
@@ -464,7 +340,7 @@ ecs_describe_vnc_url(struct http_client *http, const struct vg_conf *conf,
 		return -1;
 	for (n = 0;; n++) {
 		if ((rc = attempt(&c, res, err)) == 0 || n >= max ||
-		    !ecs_retryable(err))
+		    !cloud_retryable(err))
 			break;
 		/* never sleep past the deadline, nor into a hopeless try */
 		wait = backoff(n, c.retry_after);

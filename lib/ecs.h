@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * DescribeInstanceVncUrl: the signed call, the retry policy, the error
- * table and the console URL (DESIGN 1.8, 2.2 step 6, 2.3).
+ * DescribeInstanceVncUrl: the signed call, the retry policy and the
+ * console URL (DESIGN 1.8, 2.2 step 6); its errors are worded by the
+ * cloud's table (cloud_error.h, DESIGN 2.3).
  */
 #ifndef VG_ECS_H
 #define VG_ECS_H
@@ -34,13 +35,6 @@ void	ecs_result_free(struct ecs_result *);
  */
 int	ecs_parse_answer(long status, const char *body, size_t len,
 	    const struct vg_instance *, struct ecs_result *,
-	    struct vg_cloud_err *);
-
-/* Retry this failure? (network, timeout, Throttling*, 5xx) */
-int	ecs_retryable(const struct vg_cloud_err *);
-
-/* Fill err->message for code (the error table), naming the instance. */
-void	ecs_explain(const char *code, const struct vg_instance *,
 	    struct vg_cloud_err *);
 
 /* Only [A-Za-z0-9%._~-]: anything else could break out of the URL. */

@@ -3,7 +3,7 @@
  * The one libcurl wrapper.  Certificate and host name checks are always on
  * and nothing turns them off.  Bodies are capped, redirects are not
  * followed, and a handle is reused so connections are kept within a
- * process.  Only http.c includes curl.h.
+ * process.  Only http_client.c and http_options.c include curl.h.
  */
 #ifndef VG_HTTP_H
 #define VG_HTTP_H

@@ -16,16 +16,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "audit.h"
 #include "ratelimit.h"
 #include "util.h"
 
 #define REC_LEN		17	/* 16 digits and a newline */
 #define REC_DIGITS	16
-/* twice the largest limit (confcheck): room for a torn tail, no more */
+/* twice the largest limit (conf_value.c): room for a torn tail, no more */
 #define MAX_RECS	20000
 #define FILE_MODE	0660	/* shared by the group through the folder */
 
@@ -38,15 +36,6 @@ struct window {
 	size_t		 n;
 };
 
-long long
-ratelimit_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int
 ratelimit_file_name(enum rl_scope scope, const char *key, char *out,
     size_t outlen)
@@ -57,7 +46,7 @@ ratelimit_file_name(enum rl_scope scope, const char *key, char *out,
 		return -1;
 	if (scope == RL_USER) {
 		/* a user name is never a path: no "../", no odd bytes */
-		audit_sha256_prefix(key, 64, hex);
+		vg_sha256_hex(key, strlen(key), hex);
 		return snprintf(out, outlen, "u-%s", hex) >= (int)outlen ?
 		    -1 : 0;
 	}

@@ -39,16 +39,13 @@ struct rl_request {
 	const char			*instance;	/* the instance ID */
 	long				 user_limit;	/* 0: no limit */
 	long				 instance_limit;
-	long long			 now_ms;	/* ratelimit_now_ms() */
+	long long			 now_ms;	/* vg_epoch_ms() */
 };
 
 struct rl_verdict {
 	enum rl_scope	scope;		/* RL_LIMITED: the full window */
 	long long	retry_after_ms;	/* RL_LIMITED: until both have room */
 };
-
-/* Milliseconds since the epoch (CLOCK_REALTIME: shared by processes). */
-long long ratelimit_now_ms(void);
 
 /*
  * The file name of a key's window in the state folder ("u-..." or

@@ -74,10 +74,6 @@ int	sign_percent_encode(struct vg_buf *, const char *);
  * above: a form body, or a query string (canon_query sorts first).
  */
 int	sign_form_encode(struct vg_buf *, const struct sign_param *, size_t n);
-/* Lower-case hex SHA-256 of data into out[65]. */
-void	sign_sha256_hex(const void *data, size_t len, char out[65]);
-/* 32 hex digits from the OS random source; -1 when it fails. */
-int	sign_nonce(char out[33]);
 /* "YYYY-MM-DDThh:mm:ssZ" (UTC) into out[21]. */
 void	sign_timestamp(time_t, char out[21]);
 

@@ -10,9 +10,9 @@
  * untrusted input: a corrupt or hostile one is refused with a sentence,
  * it never reads out of bounds or crashes sshd.
  *
- * tz.c loads and looks up, tz_parse.c checks and decodes the TZif data,
- * tz_rule.c reads the POSIX TZ string at the file's end (the rule for
- * instants after the last transition).
+ * tz_zone.c loads and looks up, tz_parse.c checks and decodes the TZif
+ * data, tz_rule.c reads the POSIX TZ string at the file's end (the rule
+ * for instants after the last transition).
  */
 #ifndef VG_TZ_H
 #define VG_TZ_H
@@ -120,10 +120,10 @@ int	tz_localtime(const struct vg_tz *, time_t t, struct tm *out);
 void	tz_free(struct vg_tz *);
 
 /*
- * The POSIX TZ string and the calendar (tz_rule.c), for tz.c, tz_parse.c
- * and the tests: parse one string (without its newlines), and find the
- * offset, isdst and abbreviation at t, an instant in the UTC year
- * `year`.
+ * The POSIX TZ string and the calendar (tz_rule.c), for tz_zone.c,
+ * tz_parse.c and the tests: parse one string (without its newlines), and
+ * find the offset, isdst and abbreviation at t, an instant in the UTC
+ * year `year`.
  */
 int	tz_rule_parse(const char *s, struct tz_rule *out, char *err,
 	    size_t errlen);

@@ -7,7 +7,8 @@
  * in the file before it is read, every index is checked against what it
  * indexes, and anything the RFC forbids is refused with one sentence.
  * Only the 64-bit data of version 2 and later files is used: a version 1
- * file (32-bit times, no rule after 2037) is refused.
+ * file (32-bit times, no rule after 2037) is refused.  What it allocates
+ * tz_free frees, here too.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -378,4 +379,15 @@ tz_parse(const unsigned char *data, size_t len, struct vg_tz *z,
 		return -1;
 	}
 	return 0;
+}
+
+void
+tz_free(struct vg_tz *z)
+{
+	free(z->times);
+	free(z->tidx);
+	free(z->types);
+	free(z->abbrs);
+	free(z->leaps);
+	memset(z, 0, sizeof(*z));
 }

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /* Small helpers shared by every lib/ module: see util.h. */
+#include <sys/random.h>
+
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -179,6 +182,30 @@ vg_charset_ok(const char *s, const char *set, size_t max)
 	return n <= max && strspn(s, set) == n;
 }
 
+size_t
+vg_alnum_span(const char *s, const char *extra)
+{
+	const char *p;
+	int c;
+
+	for (p = s; (c = (unsigned char)*p) != '\0'; p++)
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr(extra, c) != NULL))
+			break;
+	return (size_t)(p - s);
+}
+
+int
+vg_alnum_ok(const char *s, const char *extra, size_t max)
+{
+	size_t n;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	n = vg_alnum_span(s, extra);
+	return n <= max && s[n] == '\0';
+}
+
 #define ALNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 int
@@ -200,39 +227,58 @@ vg_valid_region(const char *s)
 	return vg_charset_ok(s, "abcdefghijklmnopqrstuvwxyz0123456789-", 32);
 }
 
-long long
-vg_now_ms(void)
+int
+vg_valid_user(const char *s)
+{
+	return vg_charset_ok(s, ALNUM "._@-", VG_USER_MAX) && s[0] != '-';
+}
+
+static long long
+clock_ms(clockid_t clock)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clock, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int
-vg_localtime(time_t t, const char *tz, struct tm *out)
+long long
+vg_now_ms(void)
 {
-	char *old = NULL;
-	int rc = 0;
+	return clock_ms(CLOCK_MONOTONIC);
+}
 
-	if (tz == NULL || *tz == '\0')
-		return localtime_r(&t, out) == NULL ? -1 : 0;
-	if (getenv("TZ") != NULL && (old = strdup(getenv("TZ"))) == NULL)
-		return -1;
-	if (setenv("TZ", tz, 1) == -1) {
-		free(old);
+long long
+vg_epoch_ms(void)
+{
+	return clock_ms(CLOCK_REALTIME);
+}
+
+int
+vg_random_hex(char *out, size_t n)
+{
+	unsigned char r[64];
+	size_t got = 0;
+	ssize_t k;
+
+	out[0] = '\0';
+	if (n > sizeof(r)) {
+		errno = EINVAL;
 		return -1;
 	}
-	tzset();
-	if (localtime_r(&t, out) == NULL)
-		rc = -1;
-	if (old != NULL)
-		setenv("TZ", old, 1);
-	else
-		unsetenv("TZ");
-	tzset();
-	free(old);
-	return rc;
+	while (got < n) {
+		if ((k = getrandom(r + got, n - got, 0)) == -1 &&
+		    errno == EINTR)
+			continue;
+		if (k <= 0) {
+			vg_wipe(r, sizeof(r));
+			return -1;
+		}
+		got += (size_t)k;
+	}
+	vg_hex(r, n, out);
+	vg_wipe(r, sizeof(r));
+	return 0;
 }
 
 void
@@ -246,4 +292,22 @@ vg_hex(const unsigned char *in, size_t n, char *out)
 		out[2 * i + 1] = digits[in[i] & 15];
 	}
 	out[2 * n] = '\0';
+}
+
+void
+vg_sha256_hex(const void *data, size_t len, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
+	out[0] = '\0';
+	if (data == NULL) {
+		if (len != 0)
+			return;
+		data = "";
+	}
+	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1 ||
+	    mdlen != 32)
+		return;
+	vg_hex(md, mdlen, out);
 }

@@ -51,23 +51,46 @@ int	 vg_strlcpy(char *dst, const char *src, size_t size);
 
 /* 1 when every byte of s is in the set, s is non-empty and at most max. */
 int	 vg_charset_ok(const char *s, const char *set, size_t max);
+/*
+ * How many bytes s starts with of A-Z a-z 0-9 and extra: strspn,
+ * without the 256-byte table glibc builds on every call with a long set
+ * (the names of a 10,000-line inventory or ACL).
+ */
+size_t	 vg_alnum_span(const char *s, const char *extra);
+/* vg_charset_ok with the set A-Z a-z 0-9 and extra. */
+int	 vg_alnum_ok(const char *s, const char *extra, size_t max);
 
 /* Validators for the identifiers of DESIGN 1.5. */
 int	 vg_valid_instance_id(const char *);
 int	 vg_valid_instance_name(const char *);
 int	 vg_valid_region(const char *);
 
-/* Milliseconds from CLOCK_MONOTONIC. */
+/*
+ * The user names vncgate-shell and pam_vncgate accept: 1-VG_USER_MAX of
+ * A-Z a-z 0-9 . _ @ -, not starting with '-'.  One set for both, so a
+ * name the shell would refuse cannot pass the account gate either.
+ */
+#define VG_USER_MAX	63
+int	 vg_valid_user(const char *);
+
+/* Milliseconds from CLOCK_MONOTONIC: durations and deadlines. */
 long long vg_now_ms(void);
+/*
+ * Milliseconds since the epoch (CLOCK_REALTIME): times that other
+ * processes read too (the rate-limit windows, the audit file's ts).
+ */
+long long vg_epoch_ms(void);
 
 /*
- * Local time of t in the zone tz ("" or NULL: the system zone).
- * Touches TZ in the environment and restores it: callers are
- * single-threaded (the shell, or one PAM call).
+ * 2n lower-case hex digits from the kernel's random source (getrandom)
+ * into out, which holds 2n + 1 bytes: the request nonces, session and
+ * issuance IDs.  -1 (errno set, out "") when there is no randomness.
  */
-int	 vg_localtime(time_t t, const char *tz, struct tm *out);
+int	 vg_random_hex(char *out, size_t n);
 
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void	 vg_hex(const unsigned char *in, size_t n, char *out);
+/* Lower-case hex SHA-256 of data (NULL: "", with len 0) into out[65]. */
+void	 vg_sha256_hex(const void *data, size_t len, char out[65]);
 
 #endif

@@ -58,29 +58,27 @@ target(struct pvg *g, const struct vg_instance **inst)
 	if (t == NULL)
 		return PAM_SUCCESS;
 	if ((vg_valid_instance_name(t) || vg_valid_instance_id(t)) &&
-	    (*inst = conf_find_instance(&g->conf, t)) != NULL)
+	    (*inst = inventory_find(&g->conf.inv, t)) != NULL)
 		return PAM_SUCCESS;
 	pvg_log(g, LOG_NOTICE, "VNCGATE_INSTANCE \"%.64s\" is not in the "
 	    "inventory of %s; access denied", t, g->conf.path);
 	return PAM_PERM_DENIED;
 }
 
+/* The decision for the request; the instance is NULL for "any". */
 static int
-decide(struct pvg *g, struct acl_request *req)
+decide(struct pvg *g, const struct acl_request *req)
 {
-	const struct vg_instance *inst;
+	const struct vg_instance *inst = req->inst;
 	const char *what, *from = req->from != NULL ? req->from : ANYWHERE;
 	char rule[RULELEN];
 	enum acl_decision d;
-	int rc;
 
-	if ((rc = target(g, &inst)) != PAM_SUCCESS)
-		return rc;
-	req->inst = inst;
 	if (inst != NULL)
 		d = acl_decide(g->acl, req, rule, sizeof(rule));
 	else
-		d = acl_decide_any(g->acl, &g->conf, req, rule, sizeof(rule));
+		d = acl_decide_any(g->acl, &g->conf.inv, req, rule,
+		    sizeof(rule));
 	what = inst != NULL ? inst->name : "any instance";
 	if (d == ACL_ALLOW) {
 		pvg_log(g, LOG_DEBUG, "%s from %s may reach %s: allow %s",
@@ -95,28 +93,29 @@ decide(struct pvg *g, struct acl_request *req)
 int
 pvg_account(struct pvg *g)
 {
+	const struct vg_instance *inst;
 	struct acl_request req;
+	const char *user, *from;
 	char **groups = NULL;
 	size_t ngroups = 0;
 	int rc;
 
-	memset(&req, 0, sizeof(req));
-	if ((rc = pvg_user(g, &req.user)) != PAM_SUCCESS ||
-	    (rc = source(g, &req.from)) != PAM_SUCCESS ||
+	if ((rc = pvg_user(g, &user)) != PAM_SUCCESS ||
+	    (rc = source(g, &from)) != PAM_SUCCESS ||
 	    (rc = pvg_load(g, 1)) != PAM_SUCCESS)
 		return rc;
-	if (acl_user_groups(req.user, &groups, &ngroups) == -1) {
-		pvg_log(g, LOG_ERR, "the groups of %s cannot be read",
-		    req.user);
+	if (acl_user_groups(user, &groups, &ngroups) == -1) {
+		pvg_log(g, LOG_ERR, "the groups of %s cannot be read", user);
 		return PAM_SERVICE_ERR;
 	}
-	req.groups = (const char *const *)groups;
-	req.ngroups = ngroups;
-	if (acl_request_time(&req, time(NULL), g->conf.timezone) == -1) {
+	rc = target(g, &inst);
+	if (rc == PAM_SUCCESS && acl_request_build(&req, user,
+	    (const char *const *)groups, ngroups, inst, from, time(NULL),
+	    &g->conf.tz) == -1) {
 		pvg_log(g, LOG_ERR, "the local time in \"%s\" cannot be found",
 		    g->conf.timezone);
 		rc = PAM_SERVICE_ERR;
-	} else
+	} else if (rc == PAM_SUCCESS)
 		rc = decide(g, &req);
 	acl_groups_free(groups);
 	return rc;

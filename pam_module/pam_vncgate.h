@@ -39,7 +39,7 @@ struct pvg {
 	struct vg_acl		*acl;
 };
 
-/* pam_vncgate.c */
+/* call.c */
 int	pvg_begin(struct pvg *, pam_handle_t *, const char *fn, int argc,
 	    const char **argv);
 int	pvg_load(struct pvg *, int with_acl);

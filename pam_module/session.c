@@ -14,8 +14,6 @@
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
 
-#include <sys/random.h>
-
 #include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -36,28 +34,6 @@ drop_sid(pam_handle_t *ph, void *data, int status)
 	(void)ph;
 	(void)status;
 	vg_freestr(data);
-}
-
-static int
-new_sid(char out[SID_HEX])
-{
-	unsigned char r[SID_BYTES];
-	size_t got = 0;
-	ssize_t n;
-
-	while (got < sizeof(r)) {
-		n = getrandom(r + got, sizeof(r) - got, 0);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			vg_wipe(r, sizeof(r));
-			return -1;
-		}
-		got += (size_t)n;
-	}
-	vg_hex(r, sizeof(r), out);
-	vg_wipe(r, sizeof(r));
-	return 0;
 }
 
 /* The user's uid; -1 when the passwd database does not know them. */
@@ -213,7 +189,7 @@ pvg_session_open(struct pvg *g)
 		return PAM_SESSION_ERR;
 	if ((rc = pvg_load(g, 0)) != PAM_SUCCESS)
 		return rc;
-	if (new_sid(sid) == -1) {
+	if (vg_random_hex(sid, SID_BYTES) == -1) {
 		pvg_log(g, LOG_ERR, "no random session ID: %s",
 		    strerror(errno));
 		return PAM_SESSION_ERR;

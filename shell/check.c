@@ -70,41 +70,40 @@ explain_parse(const char *spec, struct explain *ex)
 	return ex->user[0] != '\0' && ex->instance[0] != '\0' ? 0 : -1;
 }
 
-/* at= is local time in the config's zone already: only its weekday. */
+/*
+ * at= is local time in the config's zone already: it is read as an
+ * instant in UTC, and the request builder is given no zone for it.
+ */
 static int
-explain_time(const char *at, struct acl_request *req)
+explain_time(const char *at, time_t *when)
 {
 	struct tm tm;
 	char *end;
-	time_t t;
 
 	memset(&tm, 0, sizeof(tm));
 	end = strptime(at, "%Y-%m-%dT%H:%M", &tm);
 	if (end == NULL || *end != '\0' || strlen(at) != 16)
 		return -1;
 	tm.tm_isdst = 0;
-	if ((t = timegm(&tm)) == (time_t)-1 || gmtime_r(&t, &tm) == NULL)
-		return -1;
-	req->wday = tm.tm_wday;
-	req->minute = tm.tm_hour * 60 + tm.tm_min;
-	return 0;
+	return (*when = timegm(&tm)) == (time_t)-1 ? -1 : 0;
 }
 
 static int
 explain_run(struct shell *sh, const struct explain *ex)
 {
+	const struct vg_instance *inst;
 	struct acl_request req;
 	char **groups = NULL, rule[65];
 	size_t ngroups = 0;
 	enum acl_decision d;
+	time_t when = time(NULL);
+	int rc;
 
-	memset(&req, 0, sizeof(req));
-	if ((ex->at[0] ? explain_time(ex->at, &req) :
-	    acl_request_time(&req, time(NULL), sh->conf.timezone)) == -1) {
+	if (ex->at[0] && explain_time(ex->at, &when) == -1) {
 		fprintf(stderr, "-C: at= must be YYYY-MM-DDTHH:MM\n");
 		return EXIT_USAGE;
 	}
-	if ((req.inst = conf_find_instance(&sh->conf, ex->instance)) == NULL) {
+	if ((inst = inventory_find(&sh->conf.inv, ex->instance)) == NULL) {
 		/* the shell refuses a target outside the inventory */
 		fprintf(stderr, "%s is not in the inventory\n", ex->instance);
 		printf("deny no-match\n");
@@ -112,10 +111,14 @@ explain_run(struct shell *sh, const struct explain *ex)
 	}
 	if (acl_user_groups(ex->user, &groups, &ngroups) == -1)
 		return EXIT_RUNTIME;
-	req.user = ex->user;
-	req.groups = (const char *const *)groups;
-	req.ngroups = ngroups;
-	req.from = ex->from[0] ? ex->from : NULL;
+	rc = acl_request_build(&req, ex->user, (const char *const *)groups,
+	    ngroups, inst, ex->from[0] ? ex->from : NULL, when,
+	    ex->at[0] ? NULL : &sh->conf.tz);
+	if (rc == -1) {
+		acl_groups_free(groups);
+		fprintf(stderr, "-C: at= must be YYYY-MM-DDTHH:MM\n");
+		return EXIT_USAGE;
+	}
 	d = acl_decide(sh->acl, &req, rule, sizeof(rule));
 	acl_groups_free(groups);
 	if (d == ACL_ALLOW)

@@ -4,8 +4,10 @@
  * whole policy is this table.  A line is at most CMD_MAX bytes of a fixed
  * character set, split on spaces (command_parse, parse.c); nothing ever
  * reaches a shell.  The menu's prompt goes through the same table: the
- * same words work there, plus a few of its own (l, r, q, ?, /TEXT) that
- * -c does not know.
+ * same words work there, plus a few of the menu's own (l, r, q, ?,
+ * /TEXT, in menu.c) that -c does not know.  What differs between the
+ * menu and one command is behind the UI seam (struct ui, shell.h): the
+ * commands call it, and never ask which one it is.
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,7 +17,6 @@
 #include "util.h"
 
 #define HELP_COLUMN	20	/* cells for the usage column of help */
-#define ARG_REST	-1	/* the name is a prefix, the rest is text */
 
 /*
  * Sentences the operator sees, in one place for the translators (po/).
@@ -23,81 +24,66 @@
  * language, and so is the table's usage but for its placeholders.
  */
 #define M_COMMANDS	N_("commands:\n")
-/* TRANSLATORS: the placeholder of "url TARGET" and "qr TARGET" */
-#define M_TARGET_CMD	N_("TARGET")
-#define M_TARGET_HELP	N_("the same as url TARGET")
-#define M_TARGET_NOTE	N_("TARGET is an instance name or ID from " \
-			"\"list\".\n")
-#define M_MENU_TARGET	N_("NUMBER, NAME or ID")
-#define M_MENU_TGT_HELP	N_("open that console: the decision, the URL, " \
-			"the QR code")
-#define M_MENU_NOTE	N_("Ctrl-C cancels the line or the request; " \
-			"Ctrl-D quits.\n")
+#define M_CANCELLED	N_("cancelled")
 #define M_BAD_TEXT	N_("the text may not hold control characters")
 #define M_UNKNOWN	N_("unknown command \"%s\"; try \"help\"")
 #define M_NARGS_ONE	N_("\"%s\" takes one TARGET; try \"help\"")
 #define M_NARGS_NONE	N_("\"%s\" takes no argument; try \"help\"")
 
-struct command {
-	const char	*name;
-	int		 nargs;		/* 0, 1 or ARG_REST */
-	int		 auth;		/* -c: the PAM step-up first */
-	int		 menu;		/* only at the menu's prompt */
-	int		(*run)(struct shell *, const char *arg);
-	const char	*usage;		/* for help; NULL: an alias */
-	const char	*help;		/* both N_(): translated when shown */
-};
-
 static int cmd_list(struct shell *, const char *);
 static int cmd_url(struct shell *, const char *);
 static int cmd_qr(struct shell *, const char *);
-static int cmd_help(struct shell *, const char *);
 static int cmd_version(struct shell *, const char *);
-static int cmd_filter(struct shell *, const char *);
-static int cmd_reissue(struct shell *, const char *);
-static int cmd_quit(struct shell *, const char *);
 
 static const struct command commands[] = {
-	{ "list", 0, 1, 0, cmd_list, "list",
+	{ "list", 0, 0, cmd_list, "list",
 	    N_("the instances you may open") },
-	/* url and qr do their own step-up: PAM learns the instance */
-	{ "url", 1, 0, 0, cmd_url, N_("url TARGET"),
+	{ "url", 1, 0, cmd_url, N_("url TARGET"),
 	    N_("print the console URL of TARGET") },
-	{ "qr", 1, 0, 0, cmd_qr, N_("qr TARGET"),
+	{ "qr", 1, 0, cmd_qr, N_("qr TARGET"),
 	    N_("the QR code of TARGET's console URL, then the URL") },
-	{ "help", 0, 0, 0, cmd_help, "help", N_("this text") },
-	{ "version", 0, 0, 0, cmd_version, "version",
+	{ "help", 0, 0, command_help, "help", N_("this text") },
+	{ "version", 0, 0, cmd_version, "version",
 	    N_("the version of vncgate") },
-	{ "/", ARG_REST, 0, 1, cmd_filter, N_("/TEXT"),
-	    N_("the instances whose name, ID or description holds TEXT") },
-	{ "l", 0, 0, 1, cmd_list, "l", N_("the list again") },
-	{ "r", 0, 0, 1, cmd_reissue, "r",
-	    N_("a new URL for the last instance") },
-	{ "?", 0, 0, 1, cmd_help, "?", N_("this text") },
-	{ "q", 0, 0, 1, cmd_quit, "q", N_("quit (Ctrl-D too)") },
-	{ "quit", 0, 0, 1, cmd_quit, NULL, NULL },
-	{ "exit", 0, 0, 1, cmd_quit, NULL, NULL },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static int
 cmd_list(struct shell *sh, const char *arg)
 {
+	int rc;
+
 	(void)arg;
-	return sh->menu != NULL ? menu_list(sh, NULL) : list_instances(sh);
+	if ((rc = stepup_at(sh, STEPUP_LIST, NULL)) != EXIT_OK)
+		return rc;
+	return sh->ui->list(sh, NULL);
 }
 
-/* Obtain, then show: the URL reaches stdout only after its record. */
-static int
-issue_and_show(struct shell *sh, const char *target, enum show_how how)
+/*
+ * Obtain, then show: the URL reaches stdout only after its record.  A
+ * request the operator cancelled (the menu's Ctrl-C) said so already
+ * when it was abandoned (EXIT_RUNTIME); a password prompt or a URL that
+ * came anyway is dropped here.
+ */
+int
+command_issue(struct shell *sh, const char *typed, enum show_how how)
 {
+	const struct vg_instance *inst = NULL;
+	const char *target = typed;
 	char *url = NULL;
 	int rc;
 
-	if (sh->menu != NULL)
-		return menu_issue(sh, target, how);
-	if ((rc = issue_obtain(sh, target, 1, &url)) == EXIT_OK)
-		rc = show_url(sh, url, how);
+	if ((rc = sh->ui->resolve(sh, typed, &inst, &target)) != EXIT_OK)
+		return rc;
+	rc = issue_obtain(sh, target, inst, how, &url);
+	if (sh->ui->cancelled(sh)) {
+		if (rc != EXIT_RUNTIME)
+			warnx(_(M_CANCELLED));
+		vg_freestr(url);
+		return EXIT_USAGE;
+	}
+	if (rc == EXIT_OK && (rc = show_url(sh, url, how)) == EXIT_OK)
+		sh->ui->shown(sh);
 	vg_freestr(url);
 	return rc;
 }
@@ -105,34 +91,13 @@ issue_and_show(struct shell *sh, const char *target, enum show_how how)
 static int
 cmd_url(struct shell *sh, const char *target)
 {
-	return issue_and_show(sh, target, SHOW_URL_LINE);
+	return command_issue(sh, target, SHOW_URL_LINE);
 }
 
 static int
 cmd_qr(struct shell *sh, const char *target)
 {
-	return issue_and_show(sh, target, SHOW_QR);
-}
-
-static int
-cmd_filter(struct shell *sh, const char *text)
-{
-	return menu_list(sh, text);
-}
-
-static int
-cmd_reissue(struct shell *sh, const char *arg)
-{
-	(void)arg;
-	return menu_reissue(sh);
-}
-
-static int
-cmd_quit(struct shell *sh, const char *arg)
-{
-	(void)arg;
-	sh->menu->end = "quit";
-	return EXIT_OK;
+	return command_issue(sh, target, SHOW_QR);
 }
 
 /* One help line; the usage padded in cells, as a translation may be CJK. */
@@ -141,29 +106,33 @@ help_line(const char *usage, const char *text)
 {
 	char col[4 * HELP_COLUMN + 1];
 
+	if (usage == NULL)
+		return;
 	term_fit(_(usage), HELP_COLUMN, 1, col, sizeof(col));
 	printf("  %s %s\n", col, _(text));
 }
 
-static int
-cmd_help(struct shell *sh, const char *arg)
+static void
+help_table(const struct command *v, size_t n)
 {
-	int menu = sh->menu != NULL;
 	size_t i;
+
+	for (i = 0; i < n; i++)
+		help_line(v[i].usage, v[i].help);
+}
+
+int
+command_help(struct shell *sh, const char *arg)
+{
+	const struct ui *ui = sh->ui;
 
 	(void)arg;
 	fputs(_(M_COMMANDS), stdout);
-	if (menu)
-		help_line(M_MENU_TARGET, M_MENU_TGT_HELP);
-	for (i = 0; i < NCOMMANDS; i++)
-		if (commands[i].usage != NULL && (menu || !commands[i].menu))
-			help_line(commands[i].usage, commands[i].help);
-	if (menu)
-		fputs(_(M_MENU_NOTE), stdout);
-	else {
-		help_line(M_TARGET_CMD, M_TARGET_HELP);
-		fputs(_(M_TARGET_NOTE), stdout);
-	}
+	help_line(ui->help_first.usage, ui->help_first.text);
+	help_table(commands, NCOMMANDS);
+	help_table(ui->words, ui->nwords);
+	help_line(ui->help_last.usage, ui->help_last.text);
+	fputs(_(ui->help_note), stdout);
 	return EXIT_OK;
 }
 
@@ -176,17 +145,26 @@ cmd_version(struct shell *sh, const char *arg)
 	return EXIT_OK;
 }
 
+/* A word of v (never a prefix or a whole-line word); NULL when none. */
 static const struct command *
-lookup(const struct shell *sh, const char *name)
+find(const struct command *v, size_t n, const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < NCOMMANDS; i++)
-		if (commands[i].nargs != ARG_REST &&
-		    strcmp(commands[i].name, name) == 0 &&
-		    (sh->menu != NULL || !commands[i].menu))
-			return &commands[i];
+	for (i = 0; i < n; i++)
+		if (v[i].nargs != ARG_REST && !v[i].whole &&
+		    strcmp(v[i].name, name) == 0)
+			return &v[i];
 	return NULL;
+}
+
+/* The table's words first, then the UI's own. */
+static const struct command *
+lookup(const struct shell *sh, const char *name)
+{
+	const struct command *c = find(commands, NCOMMANDS, name);
+
+	return c != NULL ? c : find(sh->ui->words, sh->ui->nwords, name);
 }
 
 static int
@@ -195,44 +173,40 @@ dispatch(struct shell *sh, char **words, int n)
 	const struct command *c = lookup(sh, words[0]);
 
 	if (c == NULL && n == 1)
-		return issue_and_show(sh, words[0], SHOW_TARGET);
+		return command_issue(sh, words[0], SHOW_TARGET);
 	if (c == NULL) {
-		say(_(M_UNKNOWN), words[0]);
+		warnx(_(M_UNKNOWN), words[0]);
 		return EXIT_USAGE;
 	}
 	if (n - 1 != c->nargs) {
-		say(c->nargs ? _(M_NARGS_ONE) : _(M_NARGS_NONE), c->name);
+		warnx(c->nargs ? _(M_NARGS_ONE) : _(M_NARGS_NONE), c->name);
 		return EXIT_USAGE;
 	}
-	/* the menu asked PAM at its start (reauth = login) */
-	if (c->auth && sh->menu == NULL && pam_step_up(sh, NULL) != EXIT_OK)
-		return EXIT_DENIED;
 	return c->run(sh, n > 1 ? words[1] : NULL);
 }
 
 /*
- * The menu's words that are not words: "?" alone, "/TEXT".  The text is
+ * The UI's words that are not words: "?" alone, "/TEXT".  The text is
  * matched against the table only, never run; control bytes are still
  * refused, as the line editor never lets one in.
  */
 static const struct command *
 prefixed(const struct shell *sh, const char *line, const char **arg)
 {
+	const struct command *v = sh->ui->words;
 	size_t i, n;
 
-	if (sh->menu == NULL)
-		return NULL;
-	for (i = 0; i < NCOMMANDS; i++) {
-		n = strlen(commands[i].name);
-		if (commands[i].nargs == ARG_REST &&
-		    strncmp(line, commands[i].name, n) == 0) {
+	for (i = 0; i < sh->ui->nwords; i++) {
+		n = strlen(v[i].name);
+		if (v[i].nargs == ARG_REST &&
+		    strncmp(line, v[i].name, n) == 0) {
 			*arg = line + n;
-			return &commands[i];
+			return &v[i];
 		}
-	}
-	if (strcmp(line, "?") == 0) {
-		*arg = NULL;
-		return lookup(sh, "?");
+		if (v[i].whole && strcmp(line, v[i].name) == 0) {
+			*arg = NULL;
+			return &v[i];
+		}
 	}
 	return NULL;
 }
@@ -256,7 +230,7 @@ command_run(struct shell *sh, const char *line)
 
 	if ((c = prefixed(sh, line, &arg)) != NULL) {
 		if (strlen(line) > CMD_MAX || (arg && has_controls(arg))) {
-			say(_(M_BAD_TEXT));
+			warnx(_(M_BAD_TEXT));
 			return EXIT_USAGE;
 		}
 		return c->run(sh, arg);
@@ -265,7 +239,7 @@ command_run(struct shell *sh, const char *line)
 	vg_strlcpy(buf, line, sizeof(buf));
 	if ((n = command_parse(buf, words, CMD_WORDS, err, sizeof(err))) ==
 	    -1) {
-		say("%s", err);
+		warnx("%s", err);
 		return EXIT_USAGE;
 	}
 	return dispatch(sh, words, n);

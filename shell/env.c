@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include "shell.h"
-#include "sign.h"
 #include "util.h"
 
 #define LOCALE_SET	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
@@ -170,7 +169,7 @@ read_vars(struct shell *sh)
 	v = getenv("VNCGATE_SESSION");
 	if (v != NULL && strlen(v) == 32 && vg_charset_ok(v, HEX_SET, 32))
 		vg_strlcpy(env->session, v, sizeof(env->session));
-	else if (sign_nonce(env->session) == -1)
+	else if (vg_random_hex(env->session, 16) == -1)
 		env->session[0] = '\0';
 	if ((v = getenv("SSH_ORIGINAL_COMMAND")) != NULL) {
 		/* kept as data only; the command parser decides */

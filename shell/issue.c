@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * One issuance (DESIGN 2.2 steps 3-7): target, ACL, rate limit,
- * credentials, the signed call, the console URL and the audit record.
- * The caller shows the URL, and only once this returned EXIT_OK.
+ * One issuance (DESIGN 2.2 steps 2-7): the decision with its step-up,
+ * the rate limit, credentials, the signed call, the console URL and the
+ * audit record.  The UI resolved the target before (struct ui); the
+ * caller shows the URL, and only once this returned EXIT_OK.
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,8 +12,6 @@
 #include "ecs.h"
 #include "ratelimit.h"
 #include "shell.h"
-#include "sign.h"
-#include "term.h"
 #include "util.h"
 
 #define URL_HASH_HEX	16
@@ -34,7 +33,6 @@
 			"console is opened; tell your admin")
 #define M_NO_RECORD	N_("the audit log did not take the record, so no " \
 			"URL is shown; tell your admin")
-#define M_OOM		N_("out of memory")
 
 /* Everything one issuance decides, for its audit record. */
 struct issuance {
@@ -49,24 +47,9 @@ void
 issue_request(struct shell *sh, const struct vg_instance *inst,
     struct acl_request *req)
 {
-	memset(req, 0, sizeof(*req));
-	req->user = sh->user;
-	req->groups = (const char *const *)sh->groups;
-	req->ngroups = sh->ngroups;
-	req->inst = inst;
-	req->from = sh->env.rhost[0] != '\0' ? sh->env.rhost : NULL;
-	acl_request_time(req, time(NULL), sh->conf.timezone);
-}
-
-/* A short random ID that ties the issue record to what follows. */
-static void
-new_id(char *out, size_t outlen)
-{
-	char nonce[33];
-
-	if (sign_nonce(nonce) == -1)
-		nonce[0] = '\0';
-	vg_strlcpy(out, nonce, outlen);
+	acl_request_build(req, sh->user, (const char *const *)sh->groups,
+	    sh->ngroups, inst, sh->env.rhost[0] != '\0' ? sh->env.rhost : NULL,
+	    time(NULL), &sh->conf.tz);
 }
 
 static void
@@ -89,7 +72,7 @@ deny(struct shell *sh, const struct issuance *is, const char *reason)
 	log_emit(sh, &rec);
 	audit_rec_free(&rec);
 	/* unknown and forbidden read the same: the inventory stays private */
-	say(_(M_DENIED), is->target);
+	warnx(_(M_DENIED), is->target);
 	return EXIT_DENIED;
 }
 
@@ -123,9 +106,9 @@ cloud_failed(struct shell *sh, const struct issuance *is,
 	    ce->request_id, "", ce->detail);
 	/* lib/ words it in English; its sentence's format is in po/ */
 	if (ce->msgfmt != NULL)
-		say(_(ce->msgfmt), is->inst->name);
+		warnx(_(ce->msgfmt), is->inst->name);
 	else
-		say("%s", ce->message[0] ? ce->message : _(M_CLOUD_FAILED));
+		warnx("%s", ce->message[0] ? ce->message : _(M_CLOUD_FAILED));
 	return EXIT_RUNTIME;
 }
 
@@ -164,9 +147,9 @@ limited(struct shell *sh, const struct issuance *is,
 	log_emit(sh, &rec);
 	audit_rec_free(&rec);
 	if (v->scope == RL_INSTANCE)
-		say(M_LIMIT_INST((unsigned long)secs), is->inst->name, secs);
+		warnx(M_LIMIT_INST((unsigned long)secs), is->inst->name, secs);
 	else
-		say(M_LIMIT_USER((unsigned long)secs), secs);
+		warnx(M_LIMIT_USER((unsigned long)secs), secs);
 	return EXIT_DENIED;
 }
 
@@ -189,14 +172,14 @@ rate_limit(struct shell *sh, const struct issuance *is)
 	rq.instance = is->inst->id;
 	rq.user_limit = sh->conf.limits.user_per_minute;
 	rq.instance_limit = sh->conf.limits.instance_per_minute;
-	rq.now_ms = ratelimit_now_ms();
+	rq.now_ms = vg_epoch_ms();
 	r = ratelimit_take_pair(&rq, &v, err, sizeof(err));
 	if (r == RL_OK)
 		return EXIT_OK;
 	if (r == RL_LIMITED)
 		return limited(sh, is, &v);
 	record_issue(sh, is, "RateLimitUnavailable", "", "", err);
-	say(_(M_NO_LIMITS));
+	warnx(_(M_NO_LIMITS));
 	return EXIT_RUNTIME;
 }
 
@@ -221,7 +204,7 @@ obtain(struct shell *sh, struct issuance *is, char **url,
 	if (ecs_console_url(sh->conf.console_page, res->vnc_url, is->inst,
 	    url, err, sizeof(err)) == -1) {
 		vg_strlcpy(ce->detail, err, sizeof(ce->detail));
-		ecs_explain("BadVncUrl", is->inst, ce);
+		cloud_explain("BadVncUrl", is->inst, ce);
 		return -1;
 	}
 	return 0;
@@ -237,27 +220,27 @@ record_ok(struct shell *sh, struct issuance *is, const char *url,
 	audit_sha256_prefix(url, URL_HASH_HEX, hash);
 	if (record_issue(sh, is, "ok", res->request_id, hash, NULL) == -1 &&
 	    sh->conf.audit.required) {
-		say(_(M_NO_RECORD));
+		warnx(_(M_NO_RECORD));
 		return EXIT_RUNTIME;
 	}
 	return EXIT_OK;
 }
 
 /*
- * The step-up and the ACL (DESIGN 2.2 steps 2-3).  With reauth = login the
- * step-up comes first and knows no instance.  With reauth = issuance our
- * own decision comes first, so a refusal is recorded as a deny, and only
- * then does PAM learn the instance (VNCGATE_INSTANCE for pam_vncgate).
+ * The step-up and the ACL (DESIGN 2.2 steps 2-3); stepup.c says where
+ * PAM is due.  With reauth = login one command steps up first, knowing
+ * no instance.  With reauth = issuance our own decision comes first, so
+ * a refusal is recorded as a deny, and only then does PAM learn the
+ * instance (VNCGATE_INSTANCE for pam_vncgate).
  */
 static int
-decide(struct shell *sh, struct issuance *is, int step_up)
+decide(struct shell *sh, struct issuance *is, enum show_how how)
 {
 	struct acl_request req;
-	int rc, late = sh->conf.reauth == VG_REAUTH_ISSUANCE;
+	int rc;
 
-	is->inst = conf_find_instance(&sh->conf, is->target);
 	vg_strlcpy(is->rule, "no-match", sizeof(is->rule));
-	if (step_up && !late && (rc = pam_step_up(sh, NULL)) != EXIT_OK)
+	if ((rc = stepup_at(sh, STEPUP_TARGET, NULL)) != EXIT_OK)
 		return rc;
 	if (is->inst == NULL)
 		return deny(sh, is, "unknown");
@@ -265,13 +248,13 @@ decide(struct shell *sh, struct issuance *is, int step_up)
 	if (acl_decide(sh->acl, &req, is->rule, sizeof(is->rule)) !=
 	    ACL_ALLOW)
 		return deny(sh, is, "acl");
-	if (step_up && late && (rc = pam_step_up(sh, is->inst)) != EXIT_OK)
-		return rc;
-	return EXIT_OK;
+	sh->ui->allowed(sh, is->inst, is->rule, how);
+	return stepup_at(sh, STEPUP_ISSUANCE, is->inst);
 }
 
 int
-issue_obtain(struct shell *sh, const char *target, int step_up, char **out)
+issue_obtain(struct shell *sh, const char *target,
+    const struct vg_instance *inst, enum show_how how, char **out)
 {
 	struct issuance is;
 	struct ecs_result res;
@@ -284,10 +267,12 @@ issue_obtain(struct shell *sh, const char *target, int step_up, char **out)
 	memset(&res, 0, sizeof(res));
 	cloud_err_clear(&ce);
 	vg_strlcpy(is.target, target, sizeof(is.target));
-	if ((rc = decide(sh, &is, step_up)) != EXIT_OK)
+	is.inst = inst;
+	if ((rc = decide(sh, &is, how)) != EXIT_OK)
 		return rc;
 	is.start_ms = vg_now_ms();
-	new_id(is.id, sizeof(is.id));
+	/* a short random ID that ties the issue record to what follows */
+	vg_random_hex(is.id, (sizeof(is.id) - 1) / 2);
 	if ((rc = rate_limit(sh, &is)) != EXIT_OK)
 		return rc;
 	if (obtain(sh, &is, &url, &res, &ce) == -1)
@@ -299,32 +284,4 @@ issue_obtain(struct shell *sh, const char *target, int step_up, char **out)
 	vg_freestr(url);
 	ecs_result_free(&res);
 	return rc;
-}
-
-int
-list_instances(struct shell *sh)
-{
-	struct acl_request req;
-	struct acl_query *q;
-	char rule[65], desc[1024];
-	size_t i;
-	const struct vg_instance *in;
-
-	/* one query: the rules that fit this operator are found once */
-	issue_request(sh, NULL, &req);
-	if ((q = acl_query_new(sh->acl, &req)) == NULL) {
-		say(_(M_OOM));
-		return EXIT_RUNTIME;
-	}
-	for (i = 0; i < sh->conf.ninst; i++) {
-		in = &sh->conf.inst[i];
-		if (acl_query_decide(q, in, rule, sizeof(rule)) != ACL_ALLOW)
-			continue;
-		/* the description may reach a terminal (ssh -t bastion list) */
-		term_clean(in->description, desc, sizeof(desc));
-		printf("%s\t%s\t%s\t%s\t%s\n", in->name, in->id, in->region,
-		    in->windows ? "windows" : "linux", desc);
-	}
-	acl_query_free(q);
-	return fflush(stdout) == EOF ? EXIT_RUNTIME : EXIT_OK;
 }

@@ -8,9 +8,6 @@
 #include "shell.h"
 #include "util.h"
 
-#define NAME_SET	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
-			"0123456789._@-"
-
 /*
  * Sentences the operator sees, in one place for the translators (po/).
  * What -t prints (FILE:LINE: message) is the admin's and stays English.
@@ -58,7 +55,7 @@ load_config(struct shell *sh, int verbose)
 	if (verbose)
 		print_diags(&ds);
 	else
-		say(_(M_BAD_CONFIG));
+		warnx(_(M_BAD_CONFIG));
 	return -1;
 }
 
@@ -68,14 +65,13 @@ load_identity(struct shell *sh)
 	struct passwd *pw;
 
 	if ((pw = getpwuid(getuid())) == NULL ||
-	    !vg_charset_ok(pw->pw_name, NAME_SET, sizeof(sh->user) - 1) ||
-	    pw->pw_name[0] == '-') {
-		say(_(M_NO_USER));
+	    !vg_valid_user(pw->pw_name)) {
+		warnx(_(M_NO_USER));
 		return -1;
 	}
 	vg_strlcpy(sh->user, pw->pw_name, sizeof(sh->user));
 	if (acl_user_groups(sh->user, &sh->groups, &sh->ngroups) == -1) {
-		say(_(M_NO_GROUPS));
+		warnx(_(M_NO_GROUPS));
 		return -1;
 	}
 	return 0;

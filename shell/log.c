@@ -5,7 +5,6 @@
  * open from the start; the chained file once the config named it.
  */
 #include <pwd.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,19 +16,6 @@
 
 #define SYSLOG_PATH	"/dev/log"
 #define FILE_SINK	"file"		/* audit_file_sink's name */
-
-void
-say(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("vncgate: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	fflush(stderr);
-}
 
 static void
 who_fill(struct shell *sh)

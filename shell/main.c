@@ -6,10 +6,12 @@
  * load config and ACL, then run one command or the menu.
  * Nothing here ever starts another program.
  */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "shell.h"
@@ -73,12 +75,11 @@ parse_args(int argc, char **argv, struct args *a)
 static const char *
 config_path(struct shell *sh, const char *file)
 {
-	if (sh->privileged) {
-		/* setgid: -f and VNCGATE_CONFIG could point at a forged file */
-		if (file != NULL)
-			say("-f is ignored: this vncgate-shell is privileged");
+	/* setgid: -f and VNCGATE_CONFIG could point at a forged file */
+	if (sh->privileged && file != NULL)
+		warnx("-f is ignored: this vncgate-shell is privileged");
+	if (sh->privileged)
 		return VG_DEFAULT_CONFIG;
-	}
 	if (file != NULL)
 		return file;
 	return sh->env.config != NULL ? sh->env.config : VG_DEFAULT_CONFIG;
@@ -107,7 +108,7 @@ run_menu(struct shell *sh)
 	sh->mode = "menu";
 	log_shell(sh, "shell_start", "login");
 	if (!isatty(0) || !isatty(1)) {
-		say(_(M_NO_TTY));
+		warnx(_(M_NO_TTY));
 		log_shell(sh, "shell_end", "usage");
 		return EXIT_USAGE;
 	}
@@ -123,7 +124,7 @@ run_command(struct shell *sh, const char *cmd)
 		if (sh->env.original_bad) {
 			sh->mode = "command";
 			log_shell(sh, "shell_start", "forced");
-			say(_(M_FORCED_LONG));
+			warnx(_(M_FORCED_LONG));
 			log_shell(sh, "shell_end", "usage");
 			return EXIT_USAGE;
 		}
@@ -131,6 +132,7 @@ run_command(struct shell *sh, const char *cmd)
 			return run_menu(sh);
 		cmd = sh->env.original_command;
 	}
+	sh->ui = &command_ui;
 	sh->mode = "command";
 	log_shell(sh, "shell_start", "command");
 	rc = command_run(sh, cmd);
@@ -161,6 +163,17 @@ main(int argc, char **argv)
 	struct args a;
 	int rc;
 
+	/*
+	 * warnx's "vncgate: ", whatever name sshd or login gave us.  glibc's
+	 * syslog(3) takes the same name as the ident of what PAM modules
+	 * log in this process (pam_unix's failures), and a line tagged
+	 * "vncgate" is a record that verify --against holds to the chain:
+	 * those lines keep the name we were run by, fixed first by openlog
+	 * (which opens no socket yet).  The shell's own records have their
+	 * own socket (lib/audit_syslog.c).
+	 */
+	openlog(program_invocation_short_name, 0, LOG_USER);
+	program_invocation_short_name = (char *)"vncgate";
 	memset(&sh, 0, sizeof(sh));
 	sh.mode = "command";
 	env_sanitise(&sh);				/* 1. hygiene */

@@ -5,10 +5,15 @@
  * One loop waits for a key, a signal, the next tick of the countdown or
  * the idle timeout.  Keys go through the line editor (input.c) with the
  * terminal in raw mode; a finished line goes to the command table
- * (commands.c), the same words as "ssh bastion COMMAND".  While a
- * command runs the terminal is back in its own mode, so PAM can ask for
- * a password, and Ctrl-C is then a SIGINT that cancels the request.
- * Signal handlers only set flags; the loop does the work.
+ * (commands.c), the same words as "ssh bastion COMMAND", plus the
+ * menu's own words below.  While a command runs the terminal is back in
+ * its own mode, so PAM can ask for a password, and Ctrl-C is then a
+ * SIGINT that cancels the request.  Signal handlers only set flags; the
+ * loop does the work.
+ *
+ * The menu's side of the UI seam (struct ui, shell.h) is the one
+ * menu_run fills: its words, its help, the hooks of menu_list.c, and
+ * Ctrl-C.
  */
 #include <errno.h>
 #include <poll.h>
@@ -41,6 +46,12 @@
 #define M_HANGUP	N_("The session was closed.")
 #define M_BYE		N_("Goodbye.")
 #define M_NO_TTY_MODE	N_("the terminal's mode cannot be set")
+#define M_NO_LAST	N_("nothing to renew yet: choose an instance first")
+#define M_MENU_TARGET	N_("NUMBER, NAME or ID")
+#define M_MENU_TGT_HELP	N_("open that console: the decision, the URL, " \
+			"the QR code")
+#define M_MENU_NOTE	N_("Ctrl-C cancels the line or the request; " \
+			"Ctrl-D quits.\n")
 
 static volatile sig_atomic_t got_int, got_hup, got_term, got_winch,
     got_alrm;
@@ -76,11 +87,13 @@ catch_signals(void)
 		sigaction(sigs[i], &sa, NULL);
 }
 
-int
-menu_interrupted(void)
+/* Ctrl-C since the last call: the seam's cancelled hook. */
+static int
+interrupted(struct shell *sh)
 {
 	int was = got_int;
 
+	(void)sh;
 	got_int = 0;
 	return was;
 }
@@ -149,7 +162,7 @@ run_line(struct shell *sh, struct menu *m, const char *line)
 {
 	alarm((unsigned int)sh->conf.idle_timeout);	/* PAM may wait */
 	tty_cooked(&m->tty);
-	menu_interrupted();
+	interrupted(sh);
 	if (line[0] != '\0')
 		command_run(sh, line);
 	if (got_alrm)
@@ -157,7 +170,7 @@ run_line(struct shell *sh, struct menu *m, const char *line)
 	alarm(0);
 	if (tty_raw(&m->tty) == -1 && m->end == NULL)
 		m->end = "error";
-	menu_interrupted();
+	interrupted(sh);
 	/* the command was input too, however long it took */
 	m->idle_ms = vg_now_ms() + sh->conf.idle_timeout * 1000LL;
 }
@@ -301,32 +314,31 @@ loop(struct shell *sh, struct menu *m)
 	}
 }
 
-/* Start: the header, PAM once when reauth = login, then the list. */
+/* Start: the header, PAM when due (reauth = login), then the list. */
 static int
 start(struct shell *sh, struct menu *m)
 {
 	int rc = EXIT_OK;
 
 	m->cols = tty_columns(1);
-	m->step_up = sh->conf.reauth == VG_REAUTH_ISSUANCE;
 	m->idle_ms = vg_now_ms() + sh->conf.idle_timeout * 1000LL;
 	ed_reset(&m->ed);
 	if (tty_save(&m->tty) == -1 || tty_cooked(&m->tty) == -1) {
-		say(_(M_NO_TTY_MODE));
+		warnx(_(M_NO_TTY_MODE));
 		return EXIT_RUNTIME;
 	}
 	menu_header(sh);
 	fflush(stdout);
-	if (!m->step_up) {
+	if (stepup_due(sh, STEPUP_START)) {
 		alarm((unsigned int)sh->conf.idle_timeout);
-		rc = pam_step_up(sh, NULL);
+		rc = stepup_run(sh, NULL);
 		alarm(0);
 		if (rc != EXIT_OK)
 			return rc;
 	}
 	menu_list(sh, NULL);
 	if (tty_raw(&m->tty) == -1) {
-		say(_(M_NO_TTY_MODE));
+		warnx(_(M_NO_TTY_MODE));
 		return EXIT_RUNTIME;
 	}
 	return EXIT_OK;
@@ -354,16 +366,86 @@ end_reason(const struct menu *m, int rc)
 	return m->end;
 }
 
+/* ------------------------------------------------------------------ */
+/* the menu's own words, and its side of the seam */
+
+static int
+word_list(struct shell *sh, const char *arg)
+{
+	(void)arg;
+	return menu_list(sh, NULL);
+}
+
+static int
+word_filter(struct shell *sh, const char *text)
+{
+	return menu_list(sh, text);
+}
+
+static int
+word_reissue(struct shell *sh, const char *arg)
+{
+	struct menu *m = sh->ui->state;
+	char target[sizeof(m->last)];
+
+	(void)arg;
+	if (m->last[0] == '\0') {
+		warnx(_(M_NO_LAST));
+		return EXIT_USAGE;
+	}
+	vg_strlcpy(target, m->last, sizeof(target));
+	return command_issue(sh, target, m->last_how);
+}
+
+static int
+word_quit(struct shell *sh, const char *arg)
+{
+	struct menu *m = sh->ui->state;
+
+	(void)arg;
+	m->end = "quit";
+	return EXIT_OK;
+}
+
+/* After the table's words in help, in this order. */
+static const struct command words[] = {
+	{ "/", ARG_REST, 0, word_filter, N_("/TEXT"),
+	    N_("the instances whose name, ID or description holds TEXT") },
+	{ "l", 0, 0, word_list, "l", N_("the list again") },
+	{ "r", 0, 0, word_reissue, "r",
+	    N_("a new URL for the last instance") },
+	{ "?", 0, 1, command_help, "?", N_("this text") },
+	{ "q", 0, 0, word_quit, "q", N_("quit (Ctrl-D too)") },
+	{ "quit", 0, 0, word_quit, NULL, NULL },
+	{ "exit", 0, 0, word_quit, NULL, NULL },
+};
+
 int
 menu_run(struct shell *sh)
 {
 	struct menu m;
+	struct ui ui = {
+		.stays = 1,
+		.keeps_alarm = 1,
+		.words = words,
+		.nwords = sizeof(words) / sizeof(words[0]),
+		.help_first = { M_MENU_TARGET, M_MENU_TGT_HELP },
+		.help_last = { NULL, NULL },
+		.help_note = M_MENU_NOTE,
+		.list = menu_list,
+		.resolve = menu_resolve,
+		.allowed = menu_allowed,
+		.cancelled = interrupted,
+		.shown = menu_shown,
+		.state = &m,
+	};
+	const struct ui *was = sh->ui;
 	int rc;
 
 	memset(&m, 0, sizeof(m));
 	catch_signals();
-	sh->menu = &m;
-	/* Ctrl-C during a request abandons it (lib/http.c polls the flag) */
+	sh->ui = &ui;
+	/* Ctrl-C during a request abandons it (lib/http_options.c polls) */
 	sh->cancel = &got_int;
 	if ((rc = start(sh, &m)) == EXIT_OK) {
 		loop(sh, &m);
@@ -373,7 +455,7 @@ menu_run(struct shell *sh)
 		tty_restore(&m.tty);
 	log_shell(sh, "shell_end", end_reason(&m, rc));
 	menu_free_list(&m);
-	sh->menu = NULL;
+	sh->ui = was;
 	sh->cancel = NULL;
 	return rc;
 }

@@ -81,13 +81,13 @@ show_url(struct shell *sh, const char *url, enum show_how how)
 
 	/* built from checked parts only; checked again at the last step */
 	if (!term_safe(url)) {
-		say(_(M_BAD_URL));
+		warnx(_(M_BAD_URL));
 		return EXIT_RUNTIME;
 	}
 	if ((parts & PART_QR) &&
 	    qr_print(stdout, url, tty_columns(1), why, sizeof(why)) == -1) {
 		fflush(stdout);
-		say(_(M_NO_QR), why);
+		warnx(_(M_NO_QR), why);
 		parts |= PART_URL;	/* never nothing at all */
 	}
 	if ((parts & PART_URL) && printf("%s\n", url) < 0)

@@ -1,7 +1,16 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * vncgate-shell: the operator's login shell.  One context for the run,
- * filled step by step by main() (DESIGN 2.2).
+ * filled step by step by main() (DESIGN 2.2), and the declarations the
+ * shell's files share.  Calls between them run one way only (the static
+ * layer checks it):
+ *
+ *   main -> menu -> commands -> issue -> stepup -> log
+ *   main -> command_ui, check, load, env; menu -> menu_list -> issue
+ *   and output, qr, parse, input, log, i18n below whoever needs them
+ *
+ * The menu and one command (-c) meet the commands through the UI seam
+ * (struct ui): the commands call it and never ask which one it is.
  */
 #ifndef VG_SHELL_H
 #define VG_SHELL_H
@@ -10,6 +19,7 @@
 
 #include <signal.h>
 
+#include <err.h>
 #include <locale.h>
 #include <stdio.h>
 #include <termios.h>
@@ -44,7 +54,7 @@ struct shell_env {
 	char	*localedir;		/* VNCGATE_LOCALEDIR (unprivileged) */
 };
 
-struct menu;
+struct ui;
 
 struct shell {
 	int			 privileged;	/* AT_SECURE: setgid */
@@ -68,8 +78,7 @@ struct shell {
 	const volatile sig_atomic_t *cancel;
 	struct creds_ctx	 creds;
 
-	struct menu		*menu;		/* the interactive menu, or
-						   NULL for -c */
+	const struct ui		*ui;		/* the UI seam */
 };
 
 /*
@@ -84,6 +93,12 @@ struct shell {
 #endif
 #define _(s)		i18n_gettext(s)
 #define P_(s, pl, n)	i18n_ngettext(s, pl, n)
+
+/*
+ * One sentence to the operator on stderr is err(3)'s warnx: "vncgate: "
+ * first (main names the program so), the same helper as vncgate-audit's
+ * tool_warn.
+ */
 
 void	i18n_init(const char *localedir);
 void	i18n_end(void);
@@ -105,15 +120,37 @@ void	log_config_error(struct shell *, const struct vg_diags *);
 void	log_shell(struct shell *, const char *event, const char *reason);
 void	log_close(struct shell *);
 
-/* load.c */
-int	load_config(struct shell *, int quiet);
+/*
+ * load.c: the config and the ACL (verbose: -t prints every problem;
+ * else the operator reads one sentence), and the operator's identity.
+ */
+int	load_config(struct shell *, int verbose);
 int	load_identity(struct shell *);
 
 /* check.c: -t and -t -C */
 int	check_mode(struct shell *, const char *explain);
 
-/* pam.c */
-int	pam_step_up(struct shell *, const struct vg_instance *);
+/*
+ * stepup.c: the PAM step-up (DESIGN 2.2 steps 2-3).  Where it is due is
+ * decided in one table there, by reauth and by the UI; the callers only
+ * say where they stand.
+ */
+enum stepup_at {
+	STEPUP_START,		/* the UI starts (the menu, before the
+				   list) */
+	STEPUP_LIST,		/* a command is about to list the
+				   inventory */
+	STEPUP_TARGET,		/* an issuance, before its decision */
+	STEPUP_ISSUANCE,	/* an issuance the ACL allowed: PAM learns
+				   the instance (VNCGATE_INSTANCE) */
+};
+/* 1 when PAM must ask at this point of the run. */
+int	stepup_due(const struct shell *, enum stepup_at);
+/* The step-up where due: EXIT_OK when not due or PAM said yes. */
+int	stepup_at(struct shell *, enum stepup_at,
+	    const struct vg_instance *);
+/* Authenticate and ask the account stage now; EXIT_OK or EXIT_DENIED. */
+int	stepup_run(struct shell *, const struct vg_instance *);
 
 /*
  * parse.c: a command line as words (DESIGN 1.3): at most CMD_MAX bytes
@@ -123,21 +160,6 @@ int	pam_step_up(struct shell *, const struct vg_instance *);
  */
 int	command_parse(char *line, char **words, int maxwords, char *err,
 	    size_t errlen);
-
-/* commands.c */
-int	command_run(struct shell *, const char *line);
-
-/*
- * issue.c: one issuance.  step_up: ask PAM first (with the instance in
- * VNCGATE_INSTANCE).  On EXIT_OK *url is the console URL, already
- * recorded; the caller shows it and wipes it with vg_freestr.
- */
-int	issue_obtain(struct shell *, const char *target, int step_up,
-	    char **url);
-int	list_instances(struct shell *);
-/* The ACL request for the operator (now, from SSH_CONNECTION). */
-void	issue_request(struct shell *, const struct vg_instance *,
-	    struct acl_request *);
 
 /*
  * output.c: how a URL reaches the operator.  SHOW_URL_LINE: the URL line
@@ -149,6 +171,83 @@ enum show_how { SHOW_URL_LINE, SHOW_TARGET, SHOW_QR };
 int	show_url(struct shell *, const char *url, enum show_how);
 /* The width of the terminal on fd (TIOCGWINSZ), or 80 when none. */
 int	tty_columns(int fd);
+
+/*
+ * commands.c: the command table (DESIGN 1.3).  A UI may add words of
+ * its own (the menu's l, r, q, ?, /TEXT) in the same shape.
+ */
+#define ARG_REST	-1	/* the name is a prefix, the rest is text */
+struct command {
+	const char	*name;
+	int		 nargs;		/* 0, 1 or ARG_REST */
+	int		 whole;		/* matched as the whole line before
+					   it is parsed ("?", which the
+					   command charset refuses) */
+	int		(*run)(struct shell *, const char *arg);
+	const char	*usage;		/* for help; NULL: an alias */
+	const char	*help;		/* both N_(): translated when shown */
+};
+int	command_run(struct shell *, const char *line);
+/* target as typed, then the decision, the URL and how it is shown. */
+int	command_issue(struct shell *, const char *target, enum show_how);
+/* The help text: the commands, then the UI's own words. */
+int	command_help(struct shell *, const char *arg);
+
+/*
+ * The UI seam: the menu (menu.c) or one command (command_ui.c).  The
+ * commands and the issuance call it; neither asks which one it is.
+ */
+struct help_line {
+	const char	*usage;		/* N_(); NULL: no line */
+	const char	*text;		/* N_() */
+};
+
+struct ui {
+	int			 stays;		/* one run, many commands:
+						   PAM asks at its start */
+	int			 keeps_alarm;	/* it arms the idle alarm
+						   around every command */
+	const struct command	*words;		/* its own words */
+	size_t			 nwords;
+	struct help_line	 help_first;	/* help: before the table */
+	struct help_line	 help_last;	/* help: after the table */
+	const char		*help_note;	/* help: the last lines */
+	/* the instances the operator may open; filter NULL: all */
+	int	(*list)(struct shell *, const char *filter);
+	/*
+	 * typed into *inst (NULL: the inventory has none, for the issuance
+	 * to refuse and record) and *target, how the issuance names it;
+	 * EXIT_USAGE when typed is no target at all (a number past the
+	 * menu's table)
+	 */
+	int	(*resolve)(struct shell *, const char *typed,
+		    const struct vg_instance **inst, const char **target);
+	/* the ACL allowed inst by rule: before the step-up and the call */
+	void	(*allowed)(struct shell *, const struct vg_instance *,
+		    const char *rule, enum show_how);
+	/* did the operator cancel the request just made? (clears it) */
+	int	(*cancelled)(struct shell *);
+	/* the URL is on the screen */
+	void	(*shown)(struct shell *);
+	void	*state;		/* the menu's struct menu */
+};
+
+extern const struct ui command_ui;	/* command_ui.c */
+
+/* command_ui.c: list for -c, NAME<TAB>ID<TAB>REGION<TAB>OS<TAB>DESCRIPTION */
+int	list_instances(struct shell *, const char *filter);
+
+/*
+ * issue.c: one issuance of target, which the UI resolved to inst (NULL:
+ * not in the inventory, refused and recorded).  On EXIT_OK *url is the
+ * console URL, already recorded; the caller shows it and wipes it with
+ * vg_freestr.
+ */
+int	issue_obtain(struct shell *, const char *target,
+	    const struct vg_instance *inst, enum show_how how, char **url);
+/* The ACL request for the operator (now, from SSH_CONNECTION). */
+void	issue_request(struct shell *, const struct vg_instance *,
+	    struct acl_request *);
 
 /*
  * qr.c: url as a QR code (ECC level L, a 2-module quiet zone) in
@@ -187,13 +286,12 @@ struct line_ed {
 void	ed_reset(struct line_ed *);
 enum ed_event ed_feed(struct line_ed *, unsigned char c);
 
-/* The menu's state (menu.c, menu_table.c); sh->menu while it runs. */
+/* The menu's state (menu.c, menu_list.c): menu_ui.state while it runs. */
 struct menu {
 	struct tty_mode	 tty;
 	struct line_ed	 ed;
 	int		 cols;		/* TIOCGWINSZ, again on SIGWINCH */
-	int		 step_up;	/* reauth = issuance: PAM each time */
-	size_t		*shown;		/* numbers: indices into conf.inst */
+	size_t		*shown;		/* numbers: indices into conf.inv */
 	size_t		 nshown;
 	char		 last[65];	/* the last instance, for r */
 	enum show_how	 last_how;
@@ -202,18 +300,17 @@ struct menu {
 	const char	*end;		/* set: leave, with this reason */
 };
 
-/* menu.c */
+/* menu.c: the loop, the menu's own words and its side of the seam */
 int	menu_run(struct shell *);
-int	menu_interrupted(void);		/* Ctrl-C since the last call */
 
-/* menu_table.c: what the menu's prompt words do */
+/* menu_list.c: what the menu shows of the inventory */
 void	menu_header(struct shell *);
 int	menu_list(struct shell *, const char *filter);
-int	menu_issue(struct shell *, const char *target, enum show_how);
-int	menu_reissue(struct shell *);
 void	menu_free_list(struct menu *);
-
-/* One sentence to the operator on stderr. */
-void	say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int	menu_resolve(struct shell *, const char *typed,
+	    const struct vg_instance **, const char **target);
+void	menu_allowed(struct shell *, const struct vg_instance *,
+	    const char *rule, enum show_how);
+void	menu_shown(struct shell *);
 
 #endif

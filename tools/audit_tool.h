@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * vncgate-audit: the auditors' tool (DESIGN 1.7).  vncgate-audit.c reads
- * the arguments, audit_verify.c checks the chain, audit_show.c prints it.
+ * the arguments, audit_verify.c checks the chain, audit_show.c prints it,
+ * audit_read.c reads the files for both.
  */
 #ifndef VG_AUDIT_TOOL_H
 #define VG_AUDIT_TOOL_H
 
+#include <err.h>
 #include <stdio.h>
 
 #include "util.h"
@@ -48,8 +50,12 @@ int	reader_open(struct reader *, const char *path, int lock);
 int	reader_next(struct reader *, size_t *len, int *nl);
 void	reader_close(struct reader *);
 
-/* One line on stderr, "vncgate-audit: " first. */
-void	tool_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * One line on stderr, "vncgate-audit: " first: err(3)'s warnx, the one
+ * warning line of vncgate's programs (the shell's too), under the name
+ * main() sets.
+ */
+#define tool_warn	warnx
 
 /*
  * Append s for a terminal: printable ASCII as is, a backslash doubled,

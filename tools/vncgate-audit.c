@@ -2,17 +2,13 @@
 /*
  * vncgate-audit: check and read the hash-chained audit file (DESIGN
  * 1.7).  main() reads the arguments strictly and hands over to verify
- * (audit_verify.c) or show (audit_show.c).  The file's format is
- * described in lib/audit.h; this tool only reads it.
+ * (audit_verify.c) or show (audit_show.c), which read files through
+ * audit_read.c.  The file's format is described in lib/audit.h; this
+ * tool only reads it.
  */
-#include <sys/file.h>
-
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "audit_tool.h"
 
@@ -48,117 +44,6 @@
 "  1  verification failed (verify); a line is not a record (show)\n" \
 "  2  usage: unknown command or option, a missing value, a bad TIME\n" \
 "  3  FILE or LOG cannot be read\n"
-
-void
-tool_warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("vncgate-audit: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-int
-reader_open(struct reader *r, const char *path, int lock)
-{
-	memset(r, 0, sizeof(*r));
-	r->path = path;
-	if ((r->f = fopen(path, "re")) == NULL) {
-		tool_warn("cannot read %s: %s", path, strerror(errno));
-		return -1;
-	}
-	/* writers hold LOCK_EX while they append: never read half a record */
-	if (lock)
-		(void)flock(fileno(r->f), LOCK_SH);
-	return 0;
-}
-
-int
-reader_next(struct reader *r, size_t *len, int *nl)
-{
-	ssize_t n;
-
-	errno = 0;
-	if ((n = getline(&r->line, &r->cap, r->f)) == -1) {
-		if (ferror(r->f)) {
-			tool_warn("cannot read %s: %s", r->path,
-			    strerror(errno != 0 ? errno : EIO));
-			return -1;
-		}
-		return 0;
-	}
-	r->lineno++;
-	*nl = n > 0 && r->line[n - 1] == '\n';
-	*len = (size_t)n - (*nl ? 1 : 0);
-	r->line[*len] = '\0';
-	return 1;
-}
-
-void
-reader_close(struct reader *r)
-{
-	if (r->f != NULL)
-		fclose(r->f);
-	free(r->line);
-	memset(r, 0, sizeof(*r));
-}
-
-void
-tool_safe(struct vg_buf *b, const char *s, size_t max)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i;
-
-	for (i = 0; p[i] != '\0' && (max == 0 || i < max); i++) {
-		if (p[i] == '\\')
-			buf_adds(b, "\\\\");
-		else if (p[i] >= 0x20 && p[i] <= 0x7e)
-			buf_addc(b, (char)p[i]);
-		else
-			buf_addf(b, "\\x%02x", p[i]);
-	}
-	if (p[i] != '\0')
-		buf_adds(b, "...");
-}
-
-/* Is s exactly the digits and separators of pattern ('9' = a digit)? */
-static int
-shaped(const char *s, const char *pattern)
-{
-	for (; *pattern != '\0'; s++, pattern++) {
-		if (*pattern == '9' ? (*s < '0' || *s > '9') : *s != *pattern)
-			return 0;
-	}
-	return *s == '\0';
-}
-
-int
-tool_parse_time(const char *s, long long *ms)
-{
-	struct tm tm, back;
-	time_t t;
-
-	memset(&tm, 0, sizeof(tm));
-	if (!shaped(s, "9999-99-99") && !shaped(s, "9999-99-99T99:99") &&
-	    !shaped(s, "9999-99-99T99:99:99"))
-		return -1;
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon,
-	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) < 3)
-		return -1;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	back = tm;
-	/* timegm normalises 02-30 into March: such a date is refused */
-	if ((t = timegm(&tm)) == (time_t)-1 || tm.tm_mday != back.tm_mday ||
-	    tm.tm_mon != back.tm_mon || tm.tm_hour != back.tm_hour ||
-	    tm.tm_min != back.tm_min || tm.tm_sec != back.tm_sec)
-		return -1;
-	*ms = (long long)t * 1000;
-	return 0;
-}
 
 /* The options that take a value, and where it goes. */
 static const char **
@@ -222,6 +107,8 @@ main(int argc, char **argv)
 {
 	struct tool_args a;
 
+	/* tool_warn's "vncgate-audit: ", however the tool was invoked */
+	program_invocation_short_name = (char *)"vncgate-audit";
 	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "-h") == 0)) {
 		fputs(USAGE "\n" HELP, stdout);

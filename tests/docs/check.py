@@ -316,7 +316,8 @@ def check_shell():
            % " ".join("-" + o for o in sorted(opts)),
            ["-" + o for o in sorted(opts) if "-" + o not in have])
 
-    cmds = set(grep(["shell/commands.c"], r'\{\s*"(\w+)",\s*\d+,'))
+    cmds = set(grep(["shell/commands.c", "shell/menu.c"],
+                    r'\{\s*"(\w+)",\s*\d+,'))
     cmds |= {"list", "url", "qr", "help", "version"}
     have = tag_words(section_of(secs, "COMMANDS"))
     report("vncgate-shell.8 describes commands %s" % " ".join(sorted(cmds)),
@@ -343,7 +344,7 @@ def check_shell():
             "-f is ignored: this vncgate-shell is privileged"]
     report("vncgate-shell.8 covers the privilege model, ForceCommand and "
            "RoleSessionName", [n for n in need if n not in text])
-    ignored = grep(["shell/main.c"], r'say\("(-f is ignored[^"]*)"\)')
+    ignored = grep(["shell/main.c"], r'warnx\("(-f is ignored[^"]*)"\)')
     report("vncgate-shell.8 quotes the shell's -f sentence",
            [s for s in ignored if s not in text] if ignored
            else ["shell/main.c has no -f is ignored sentence"])
@@ -368,7 +369,7 @@ def check_pam():
         return
     secs = sections(src)
     args = set(a.rstrip("=") for a in
-               grep(["pam_module/pam_vncgate.c"], r'\{\s*"(\w+=)",'))
+               grep(["pam_module/call.c"], r'\{\s*"(\w+=)",'))
     args |= {"config", "debug", "audit_socket"}
     have = {h.split("=")[0] for h in tag_heads(section_of(secs, "OPTIONS"))}
     report("pam_vncgate.8 describes arguments %s" % " ".join(sorted(args)),

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: ISC
 """echo_off.py USER: exit 0 when the terminal of USER's newest
 vncgate-shell has ECHO off, that is, when a password typed now is read
-by PAM's prompt and not flushed (pam.c turns echo off with TCSAFLUSH
+by PAM's prompt and not flushed (stepup.c turns echo off with TCSAFLUSH
 just after it printed the prompt).  Exit 1 otherwise, or when there is
 no such shell on a terminal.  Reads the terminal's modes only: the pty
 is opened with O_NOCTTY and nothing is written to it.

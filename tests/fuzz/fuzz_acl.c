@@ -39,7 +39,7 @@ static const struct acl_request reqs[] = {
 static void
 agree(const struct vg_acl *acl, const struct acl_request *base)
 {
-	struct vg_conf conf;
+	struct vg_inventory inv;
 	struct acl_request req = *base;
 	struct acl_query *q;
 	enum acl_decision d, dq, any = ACL_DENY;
@@ -60,11 +60,11 @@ agree(const struct vg_acl *acl, const struct acl_request *base)
 		FZ_CHECK(strcmp(r1, r2) == 0);
 	}
 	acl_query_free(q);
-	memset(&conf, 0, sizeof(conf));
-	conf.inst = insts;
-	conf.ninst = NINST;
+	memset(&inv, 0, sizeof(inv));
+	inv.inst = insts;
+	inv.n = NINST;
 	req.inst = NULL;
-	FZ_CHECK(acl_decide_any(acl, &conf, &req, r1, sizeof(r1)) == any);
+	FZ_CHECK(acl_decide_any(acl, &inv, &req, r1, sizeof(r1)) == any);
 }
 
 int

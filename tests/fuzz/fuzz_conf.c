@@ -16,8 +16,8 @@ check_instances(const struct vg_conf *conf)
 	const struct vg_instance *in;
 	size_t i, j;
 
-	for (i = 0; i < conf->ninst; i++) {
-		in = &conf->inst[i];
+	for (i = 0; i < conf->inv.n; i++) {
+		in = &conf->inv.inst[i];
 		FZ_CHECK(vg_valid_instance_name(in->name));
 		FZ_CHECK(vg_valid_instance_id(in->id));
 		FZ_CHECK(vg_valid_region(in->region));
@@ -26,8 +26,8 @@ check_instances(const struct vg_conf *conf)
 		for (j = 0; j < in->ntags; j++)
 			FZ_CHECK(strchr(in->tags[j], '=') != NULL);
 		/* names and IDs are unique: a lookup finds this one */
-		FZ_CHECK(conf_find_instance(conf, in->name) == in);
-		FZ_CHECK(conf_find_instance(conf, in->id) == in);
+		FZ_CHECK(inventory_find(&conf->inv, in->name) == in);
+		FZ_CHECK(inventory_find(&conf->inv, in->id) == in);
 	}
 }
 

@@ -3,7 +3,7 @@
  * A misbehaving PAM module for tests/pam/run: its account stage sets
  * PAM_USER to its one argument.  OpenSSH checks after authentication
  * that no module changed the user name, and so must the shell's step-up
- * (shell/pam.c): otherwise the operator is let in as someone else.
+ * (shell/stepup.c): otherwise the operator is let in as someone else.
  */
 #include <security/pam_modules.h>
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * lib/acl.c: decisions, parse errors as FILE:LINE: message, file checks,
+ * lib/acl_*.c: decisions, parse errors as FILE:LINE: message, file checks,
  * the user's groups and the request time.  The decision and parse tables
  * register one cmocka test per row, named after the row.
  */
@@ -365,13 +365,13 @@ run_any(void **state)
 	const struct anycase *c = *state;
 	const char *groups[1] = { c->group };
 	struct acl_request req;
-	struct vg_conf conf;
+	struct vg_inventory inv;
 	enum acl_decision d;
 	char rule[80];
 
-	memset(&conf, 0, sizeof(conf));
-	conf.inst = &inventory[c->first];
-	conf.ninst = c->ninst;
+	memset(&inv, 0, sizeof(inv));
+	inv.inst = &inventory[c->first];
+	inv.n = c->ninst;
 	memset(&req, 0, sizeof(req));
 	req.user = c->user;
 	req.groups = groups;
@@ -379,7 +379,7 @@ run_any(void **state)
 	req.inst = &inventory[0];	/* ignored */
 	req.wday = c->wday;
 	req.minute = c->minute;
-	d = acl_decide_any(fx.acl, &conf, &req, rule, sizeof(rule));
+	d = acl_decide_any(fx.acl, &inv, &req, rule, sizeof(rule));
 	if (d != c->want || strcmp(rule, c->rule) != 0)
 		fail_msg("%s: said %s %s, want %s %s", c->name, word(d), rule,
 		    word(c->want), c->rule);
@@ -914,6 +914,21 @@ test_user_groups_hold_primary(void **state)
 	free(primary);
 }
 
+/* The request builder's time: acl_request_build with a loaded zone. */
+static int
+request_at(struct acl_request *req, time_t t, const char *zone)
+{
+	struct vg_tz tz;
+	char err[256];
+	int rc;
+
+	if (tz_load(zone, &fx.pol, &tz, err, sizeof(err)) == -1)
+		fail_msg("tz_load %s: %s", zone, err);
+	rc = acl_request_build(req, "alice", NULL, 0, NULL, NULL, t, &tz);
+	tz_free(&tz);
+	return rc;
+}
+
 static void
 test_request_time_zone(void **state)
 {
@@ -921,13 +936,17 @@ test_request_time_zone(void **state)
 
 	(void)state;
 	/* 2023-11-14 22:13:20 UTC, a Tuesday; Shanghai is already Wed */
-	assert_int_equal(acl_request_time(&req, 1700000000, "UTC"), 0);
+	assert_int_equal(request_at(&req, 1700000000, "UTC"), 0);
 	assert_int_equal(req.wday, TUE);
 	assert_int_equal(req.minute, 22 * 60 + 13);
-	assert_int_equal(acl_request_time(&req, 1700000000,
-	    "Asia/Shanghai"), 0);
+	assert_int_equal(request_at(&req, 1700000000, "Asia/Shanghai"), 0);
 	assert_int_equal(req.wday, WED);
 	assert_int_equal(req.minute, 6 * 60 + 13);
+	/* no zone: the time is local already (-t -C at=) */
+	assert_int_equal(acl_request_build(&req, "alice", NULL, 0, NULL,
+	    NULL, 1700000000, NULL), 0);
+	assert_int_equal(req.wday, TUE);
+	assert_int_equal(req.minute, 22 * 60 + 13);
 }
 
 /* -------------------------------------------------------------- */

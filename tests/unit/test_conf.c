@@ -175,8 +175,8 @@ test_defaults_of_empty_file(void **state)
 	assert_int_equal(c->limits.user_per_minute, 10);
 	assert_int_equal(c->limits.instance_per_minute, 30);
 	assert_string_equal(c->limits.state_dir, "/var/lib/vncgate");
-	assert_int_equal(c->ninst, 0);
-	assert_null(conf_find_instance(c, "web-1"));
+	assert_int_equal(c->inv.n, 0);
+	assert_null(inventory_find(&c->inv, "web-1"));
 }
 
 static const char full[] =
@@ -275,8 +275,8 @@ test_full_config(void **state)
 	assert_int_equal(c->limits.instance_per_minute, 10000);
 	assert_string_equal(c->limits.state_dir, "/srv/vg/state");
 
-	assert_int_equal(c->ninst, 3);
-	in = &c->inst[0];
+	assert_int_equal(c->inv.n, 3);
+	in = &c->inv.inst[0];
 	assert_string_equal(in->name, "web-1");
 	assert_string_equal(in->id, "i-bp1hzoinajzkh91h0001");
 	assert_string_equal(in->region, "cn-hangzhou");
@@ -285,7 +285,7 @@ test_full_config(void **state)
 	assert_int_equal(in->ntags, 2);
 	assert_string_equal(in->tags[0], "env=prod");
 	assert_string_equal(in->tags[1], "team=web");
-	in = &c->inst[1];
+	in = &c->inv.inst[1];
 	/* region unset: api.region */
 	assert_string_equal(in->region, "cn-beijing");
 	assert_int_equal(in->windows, 1);
@@ -301,19 +301,19 @@ test_find_instance(void **state)
 	const struct vg_instance *in;
 
 	expect_good(fx, full);
-	in = conf_find_instance(&fx->c, "web-1");
+	in = inventory_find(&fx->c.inv, "web-1");
 	assert_non_null(in);
 	assert_string_equal(in->id, "i-bp1hzoinajzkh91h0001");
-	in = conf_find_instance(&fx->c, "i-bp1hzoinajzkh91h0002");
+	in = inventory_find(&fx->c.inv, "i-bp1hzoinajzkh91h0002");
 	assert_non_null(in);
 	assert_string_equal(in->name, "AY121018033933eaxxxxxxx");
 	/* a name wins over an ID that reads the same */
-	in = conf_find_instance(&fx->c, "AY121018033933eaxxxxxxx");
+	in = inventory_find(&fx->c.inv, "AY121018033933eaxxxxxxx");
 	assert_non_null(in);
 	assert_string_equal(in->id, "i-bp1hzoinajzkh91h0002");
-	assert_null(conf_find_instance(&fx->c, "web-"));
-	assert_null(conf_find_instance(&fx->c, ""));
-	assert_null(conf_find_instance(&fx->c, NULL));
+	assert_null(inventory_find(&fx->c.inv, "web-"));
+	assert_null(inventory_find(&fx->c.inv, ""));
+	assert_null(inventory_find(&fx->c.inv, NULL));
 }
 
 static void
@@ -569,6 +569,10 @@ test_timezone(void **state)
 		{ "timezone = \"Asia\"\n", 1,
 		    "timezone is not a zone in /usr/share/zoneinfo "
 		    "(got \"Asia\")" },
+		/* a file of tzdata, not a zone: conf_load loads the zone */
+		{ "\n\ntimezone = \"leapseconds\"\n", 3,
+		    "/usr/share/zoneinfo/leapseconds is not a valid zone "
+		    "file: the first header does not start with TZif" },
 	};
 	struct fx *fx = *state;
 
@@ -632,7 +636,7 @@ test_description_length(void **state)
 	snprintf(text, sizeof(text), "instance \"w\" {\n description = \"%s\""
 	    "\n id = \"i-1\"\n}\n", desc);
 	expect_good(fx, text);
-	assert_int_equal(strlen(fx->c.inst[0].description), 256);
+	assert_int_equal(strlen(fx->c.inv.inst[0].description), 256);
 }
 
 static void
@@ -725,14 +729,14 @@ test_big_inventory(void **state)
 	assert_true(len > (1u << 20));
 	expect_good(fx, text);
 	free(text);
-	assert_int_equal(fx->c.ninst, 20000);
-	in = conf_find_instance(&fx->c, "i-19998");
+	assert_int_equal(fx->c.inv.n, 20000);
+	in = inventory_find(&fx->c.inv, "i-19998");
 	assert_non_null(in);
-	assert_ptr_equal(in, conf_find_instance(&fx->c, "n19998"));
+	assert_ptr_equal(in, inventory_find(&fx->c.inv, "n19998"));
 	assert_string_equal(in->region, "cn-shanghai");
 	assert_int_equal(in->ntags, 2);
 	assert_string_equal(in->tags[1], "team=t6");
-	in = conf_find_instance(&fx->c, "n19999");
+	in = inventory_find(&fx->c.inv, "n19999");
 	assert_string_equal(in->region, "cn-beijing");
 	assert_string_equal(in->description, "n19999");
 }
@@ -960,10 +964,10 @@ test_example_config(void **state)
 	    "https://sts.aliyuncs.com");
 	assert_int_equal(fx->c.creds.provider, VG_CRED_ECS_RAM_ROLE);
 	assert_int_equal(fx->c.audit.facility, LOG_AUTHPRIV);
-	assert_int_equal(fx->c.ninst, 1);
-	assert_string_equal(fx->c.inst[0].name, "web-1");
-	assert_string_equal(fx->c.inst[0].id, "i-bp1hzoinajzkh91h0001");
-	assert_int_equal(fx->c.inst[0].ntags, 2);
+	assert_int_equal(fx->c.inv.n, 1);
+	assert_string_equal(fx->c.inv.inst[0].name, "web-1");
+	assert_string_equal(fx->c.inv.inst[0].id, "i-bp1hzoinajzkh91h0001");
+	assert_int_equal(fx->c.inv.inst[0].ntags, 2);
 }
 
 /* ------------------------------------------------------------------ */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * lib/creds.c: the RoleSessionName mapping, the session policy, the
+ * lib/creds_*.c: the RoleSessionName mapping, the session policy, the
  * parsers, and the three providers against the real mock cloud
  * (tests/mock/README.md), with its request log as the witness.
  */

@@ -124,7 +124,7 @@ test_error_table(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
 		cloud_err_clear(&err);
-		ecs_explain(table[i].code, &web1, &err);
+		cloud_explain(table[i].code, &web1, &err);
 		assert_string_equal(err.code, table[i].code);
 		assert_string_equal(err.message, table[i].message);
 		/* one sentence: no full stop inside, no line break */
@@ -190,7 +190,7 @@ test_parse_error_bodies(void **state)
 		assert_string_equal(err.code, cases[i].code);
 		assert_int_equal(err.http_status, cases[i].status);
 		cloud_err_clear(&want);
-		ecs_explain(cases[i].code, &web1, &want);
+		cloud_explain(cases[i].code, &web1, &want);
 		assert_string_equal(err.message, want.message);
 		snprintf(status, sizeof(status), "%ld", cases[i].status);
 		assert_non_null(strstr(err.detail, status));
@@ -228,7 +228,7 @@ test_parse_error_sanitised(void **state)
 	assert_int_equal(parse(400, "{\"Code\": \"Throttl\\u0001ing\"}",
 	    &res, &err), -1);
 	assert_string_equal(err.code, "Throttl?ing");
-	assert_false(ecs_retryable(&err));
+	assert_false(cloud_retryable(&err));
 
 	/* bounded: a huge Code is cut to the field */
 	memset(big, 'A', sizeof(big));
@@ -248,10 +248,10 @@ test_parse_missing_code(void **state)
 	assert_int_equal(parse(503, "{\"RequestId\": \"R1\"}", &res, &err),
 	    -1);
 	assert_string_equal(err.code, "HTTP503");
-	assert_true(ecs_retryable(&err));
+	assert_true(cloud_retryable(&err));
 	assert_int_equal(parse(418, "{}", &res, &err), -1);
 	assert_string_equal(err.code, "HTTP418");
-	assert_false(ecs_retryable(&err));
+	assert_false(cloud_retryable(&err));
 }
 
 static void
@@ -504,7 +504,7 @@ test_retryable(void **state)
 		cloud_err_clear(&err);
 		snprintf(err.code, sizeof(err.code), "%s", cases[i].code);
 		err.http_status = cases[i].status;
-		if (ecs_retryable(&err) != cases[i].retry)
+		if (cloud_retryable(&err) != cases[i].retry)
 			fail_msg("%s at %ld: retryable %d", cases[i].code,
 			    cases[i].status, !cases[i].retry);
 	}

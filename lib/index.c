@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The hash index of names and the doubling array growth: see
- * confcheck_index.h.  Linear probing over a power-of-two table, FNV-1a.
+ * The hash index of names and the doubling array growth: see index.h.
+ * Linear probing over a power-of-two table, FNV-1a.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "confcheck_index.h"
+#include "index.h"
 
 /* FNV-1a */
 static size_t
@@ -20,7 +20,7 @@ hash(const char *s)
 }
 
 void
-confcheck_index_init(struct confcheck_index *x,
+vg_index_init(struct vg_index *x,
     const char *(*key)(const void *, size_t), const void *arg)
 {
 	memset(x, 0, sizeof(*x));
@@ -32,11 +32,11 @@ confcheck_index_init(struct confcheck_index *x,
  * Where name is, or the free slot where it would go.  The stored hash is
  * compared first: a name read for nothing is a cache miss.
  */
-static struct confcheck_slot *
-slot(const struct confcheck_index *x, const char *name, size_t h)
+static struct vg_index_slot *
+slot(const struct vg_index *x, const char *name, size_t h)
 {
 	size_t i = h & (x->nslots - 1);
-	struct confcheck_slot *sl;
+	struct vg_index_slot *sl;
 
 	for (;; i = (i + 1) & (x->nslots - 1)) {
 		sl = &x->slots[i];
@@ -47,7 +47,7 @@ slot(const struct confcheck_index *x, const char *name, size_t h)
 }
 
 size_t
-confcheck_index_find(const struct confcheck_index *x, const char *name)
+vg_index_find(const struct vg_index *x, const char *name)
 {
 	if (x->nslots == 0 || name == NULL)
 		return 0;
@@ -55,9 +55,9 @@ confcheck_index_find(const struct confcheck_index *x, const char *name)
 }
 
 static int
-rehash(struct confcheck_index *x)
+rehash(struct vg_index *x)
 {
-	struct confcheck_slot *old = x->slots;
+	struct vg_index_slot *old = x->slots;
 	size_t i, j, n = x->nslots == 0 ? 64 : x->nslots * 2;
 
 	if ((x->slots = calloc(n, sizeof(*x->slots))) == NULL) {
@@ -78,10 +78,10 @@ rehash(struct confcheck_index *x)
 }
 
 int
-confcheck_index_add(struct confcheck_index *x, size_t i)
+vg_index_add(struct vg_index *x, size_t i)
 {
 	const char *name = x->key(x->arg, i);
-	struct confcheck_slot *sl;
+	struct vg_index_slot *sl;
 	size_t h = hash(name);
 
 	if (2 * (x->n + 1) > x->nslots && rehash(x) == -1)
@@ -96,7 +96,7 @@ confcheck_index_add(struct confcheck_index *x, size_t i)
 }
 
 void *
-confcheck_grow(void *p, size_t n, size_t size)
+vg_grow(void *p, size_t n, size_t size)
 {
 	if (n != 0 && (n & (n - 1)) != 0)
 		return p;
@@ -104,7 +104,7 @@ confcheck_grow(void *p, size_t n, size_t size)
 }
 
 void
-confcheck_index_free(struct confcheck_index *x)
+vg_index_free(struct vg_index *x)
 {
 	free(x->slots);
 	x->slots = NULL;

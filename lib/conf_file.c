@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The pre-parse scan of vncgate.conf and acl.conf (confcheck_prescan in
- * confcheck.h), kept apart from the value checks in confcheck.c: it
- * follows libconfuse's lexer byte by byte, and shares nothing with them.
+ * What the readers of vncgate.conf and acl.conf share about the file
+ * (see conf_file.h): the scan before the parse, which follows
+ * libconfuse's lexer byte by byte, the policy the file is opened with,
+ * and the wording of its problems.
  */
+#include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
-#include "confcheck.h"
+#include "conf_file.h"
 #include "util.h"
 
 /*
@@ -26,7 +29,7 @@ struct scan {
 	int		 prev;	/* the last byte as the lexer took it, or 0 */
 	int		 raw;	/* the last byte as it stands in the file */
 	int		 esc;	/* a backslash in a string came last */
-	void		(*found)(void *, enum confcheck_find, int);
+	void		(*found)(void *, enum conf_find, int);
 	void		*arg;
 };
 
@@ -58,7 +61,7 @@ escaped(struct scan *s, int ch)
 	s->raw = ch;
 	s->prev = 0;
 	if (ch == '\0')
-		s->found(s->arg, CONFCHECK_NUL, s->line);
+		s->found(s->arg, CONF_FIND_NUL, s->line);
 	else if (ch == '\n')
 		s->line++;
 }
@@ -81,9 +84,9 @@ step(struct scan *s, int ch)
 		return;
 	}
 	if (ch == '\0')
-		s->found(s->arg, CONFCHECK_NUL, s->line);
+		s->found(s->arg, CONF_FIND_NUL, s->line);
 	else if (s->raw == '$' && ch == '{')
-		s->found(s->arg, subst ? CONFCHECK_SUBST : CONFCHECK_DOLLAR,
+		s->found(s->arg, subst ? CONF_FIND_SUBST : CONF_FIND_DOLLAR,
 		    s->line);
 	s->raw = ch;
 	if (s->st == S_CODE)
@@ -116,7 +119,7 @@ plain(int ch)
 }
 
 int
-confcheck_prescan(FILE *f, void (*found)(void *, enum confcheck_find, int),
+conf_prescan(FILE *f, void (*found)(void *, enum conf_find, int),
     void *arg)
 {
 	struct scan s = { S_CODE, 1, 0, 0, 0, 0, 0, found, arg };
@@ -139,4 +142,59 @@ confcheck_prescan(FILE *f, void (*found)(void *, enum confcheck_find, int),
 	rewind(f);
 	/* inside a string at the end, libconfuse says so itself */
 	return s.depth > 0 && s.st != S_DQ && s.st != S_SQ ? s.open : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* opening */
+
+const struct secfile_policy *
+conf_file_policy(const struct secfile_policy *pol, struct secfile_policy *buf)
+{
+	if (pol != NULL && pol->max_size > 0)
+		return pol;
+	if (pol != NULL)
+		*buf = *pol;
+	else
+		secfile_policy_default(buf, 1);
+	buf->max_size = SECFILE_MAX_CONFIG;
+	return buf;
+}
+
+/* ------------------------------------------------------------------ */
+/* problems */
+
+void
+conf_file_vdiag(struct vg_diags *ds, const char *path, int line,
+    const char *fmt, va_list ap)
+{
+	char msg[sizeof(((struct vg_diag *)0)->msg)];
+	char *s;
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	for (s = msg; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+			*s = '?';
+	diag_add(ds, path, line, "%s", msg);
+}
+
+static void __attribute__((format(printf, 4, 5)))
+diag(struct vg_diags *ds, const char *path, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	conf_file_vdiag(ds, path, line, fmt, ap);
+	va_end(ap);
+}
+
+void
+conf_file_secfile(struct vg_diags *ds, const char *path, const char *err)
+{
+	size_t n = path != NULL ? strlen(path) : 0;
+
+	/* secfile starts its sentence with the path, which the diag names */
+	if (path != NULL && strncmp(err, path, n) == 0 && err[n] == ' ')
+		diag(ds, path, 0, "the file %s", err + n + 1);
+	else
+		diag(ds, path, 0, "%s", err);
 }

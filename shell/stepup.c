@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The PAM step-up (DESIGN 2.2 step 2): authenticate the operator again
- * and always ask the account stage.  The conversation reads the terminal,
- * or lines on stdin when there is none (ssh bastion url web-1 with no
- * TTY).  Like OpenSSH: the message count is bounded, every answer is
- * wiped, and afterwards PAM_USER must still be the operator.
+ * The PAM step-up (DESIGN 2.2 steps 2-3): where it is due, decided here
+ * once for every caller, and the transaction itself: authenticate the
+ * operator again and always ask the account stage.  The conversation
+ * reads the terminal, or lines on stdin when there is none (ssh bastion
+ * url web-1 with no TTY).  Like OpenSSH: the message count is bounded,
+ * every answer is wiped, and afterwards PAM_USER must still be the
+ * operator.
  */
 #include <security/pam_appl.h>
 
@@ -39,6 +41,40 @@
  */
 static volatile sig_atomic_t answer_late;
 
+/*
+ * Where PAM asks, by reauth and by the UI (one command, or the menu that
+ * stays): [where][reauth][ui->stays].  With reauth = login the menu asks
+ * once at its start and one command asks before it shows the inventory
+ * or decides a target; with reauth = issuance PAM asks after the ACL
+ * allowed an instance, and learns which (the ACL's refusal is recorded
+ * as a deny, with no prompt), and one command's list still asks first.
+ */
+static const unsigned char due[][2][2] = {
+	/*			login: -c, menu	  issuance: -c, menu */
+	[STEPUP_START]		= { { 0, 1 },	  { 0, 0 } },
+	[STEPUP_LIST]		= { { 1, 0 },	  { 1, 0 } },
+	[STEPUP_TARGET]		= { { 1, 0 },	  { 0, 0 } },
+	[STEPUP_ISSUANCE]	= { { 0, 0 },	  { 1, 1 } },
+};
+
+int
+stepup_due(const struct shell *sh, enum stepup_at at)
+{
+	int issuance = sh->conf.reauth == VG_REAUTH_ISSUANCE;
+	int stays = sh->ui != NULL && sh->ui->stays;
+
+	/* pam_service = "" is seen by stepup_run: no prompt, no record */
+	return due[at][issuance][stays];
+}
+
+int
+stepup_at(struct shell *sh, enum stepup_at at, const struct vg_instance *inst)
+{
+	if (!stepup_due(sh, at))
+		return EXIT_OK;
+	return stepup_run(sh, at == STEPUP_ISSUANCE ? inst : NULL);
+}
+
 static void
 on_late(int sig)
 {
@@ -52,7 +88,7 @@ deadline_start(const struct shell *sh, struct sigaction *old)
 	struct sigaction sa;
 
 	answer_late = 0;
-	if (sh->menu != NULL)
+	if (sh->ui != NULL && sh->ui->keeps_alarm)
 		return;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_late;
@@ -65,7 +101,7 @@ deadline_start(const struct shell *sh, struct sigaction *old)
 static void
 deadline_stop(const struct shell *sh, const struct sigaction *old)
 {
-	if (sh->menu != NULL)
+	if (sh->ui != NULL && sh->ui->keeps_alarm)
 		return;
 	alarm(0);
 	sigaction(SIGALRM, old, NULL);
@@ -271,7 +307,7 @@ open_io(struct conv_io *io)
 }
 
 int
-pam_step_up(struct shell *sh, const struct vg_instance *inst)
+stepup_run(struct shell *sh, const struct vg_instance *inst)
 {
 	struct conv_io io;
 	struct pam_conv pc = { conv, &io };
@@ -308,6 +344,6 @@ pam_step_up(struct shell *sh, const struct vg_instance *inst)
 		close(io.in);
 	if (rc == PAM_SUCCESS)
 		return EXIT_OK;
-	say(_(M_AUTH_FAILED), shown);
+	warnx(_(M_AUTH_FAILED), shown);
 	return EXIT_DENIED;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * What a request needs from the system: the user's group names and the
- * weekday and minute in the configured zone (acl.h).
+ * An ACL request (acl.h): the user's group names from the system, and
+ * the one builder that every caller makes its request with, the
+ * weekday and minute taken in the configured zone.
  */
 #include <sys/types.h>
 
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "acl.h"
+#include "tz.h"
 #include "util.h"
 
 /* getpwnam_r and getgrgid_r say ERANGE until the buffer is big enough */
@@ -144,11 +146,23 @@ acl_groups_free(char **groups)
 }
 
 int
-acl_request_time(struct acl_request *req, time_t t, const char *tz)
+acl_request_build(struct acl_request *req, const char *user,
+    const char *const *groups, size_t ngroups,
+    const struct vg_instance *inst, const char *from, time_t when,
+    const struct vg_tz *tz)
 {
 	struct tm tm;
+	int rc;
 
-	if (vg_localtime(t, tz, &tm) == -1)
+	memset(req, 0, sizeof(req[0]));
+	req->user = user;
+	req->groups = groups;
+	req->ngroups = ngroups;
+	req->inst = inst;
+	req->from = from;
+	/* tm_zone points into tz: only the weekday and minute are kept */
+	rc = tz != NULL ? tz_localtime(tz, when, &tm) : tz_civil(when, &tm);
+	if (rc == -1)
 		return -1;
 	req->wday = tm.tm_wday;
 	req->minute = tm.tm_hour * 60 + tm.tm_min;

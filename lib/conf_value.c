@@ -1,26 +1,24 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The value checks of vncgate.conf and the access_key file: see
- * confcheck.h.  conf_parse.c wires them to libconfuse and words the
- * messages (key names, FILE:LINE); here a value is only a string or a
- * number.  Also the problem wording that conf and acl.c share.  The
- * pre-parse scan is in confcheck_scan.c, the index of names in
- * confcheck_index.c.
+ * The values of vncgate.conf and the access_key file: see conf_value.h.
+ * conf_parse.c wires these rules to libconfuse and words the messages
+ * (key names, FILE:LINE); here a value is only a string or a number.
+ * The checks of an instance's own fields are the inventory's
+ * (inventory.c), shared with every other reader of instances.
  */
 #include <sys/stat.h>
 
 #include <limits.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
 
-#include "conf.h"
-#include "confcheck.h"
+#include "conf_value.h"
+#include "inventory.h"
+#include "tz.h"
 #include "util.h"
 
-#define ZONEINFO	"/usr/share/zoneinfo"
 #define ALNUM	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 /* ------------------------------------------------------------------ */
@@ -134,9 +132,9 @@ bad_timezone(const char *s)
 	/* no '.' in the set: "../" cannot climb out of the zone folder */
 	if (!vg_charset_ok(s, ALNUM "/_+-", 128) || s[0] == '/')
 		return "must be a zone name such as Asia/Shanghai";
-	snprintf(path, sizeof(path), "%s/%s", ZONEINFO, s);
+	snprintf(path, sizeof(path), "%s/%s", TZ_ZONEINFO, s);
 	if (stat(path, &sb) == -1 || !S_ISREG(sb.st_mode))
-		return "is not a zone in " ZONEINFO;
+		return "is not a zone in " TZ_ZONEINFO;
 	return NULL;
 }
 
@@ -192,27 +190,6 @@ bad_region(const char *s)
 }
 
 static const char *
-bad_instance_id(const char *s)
-{
-	return vg_valid_instance_id(s) ? NULL :
-	    "must be an instance ID (1-64 of A-Z a-z 0-9 -, not starting "
-	    "with -)";
-}
-
-static const char *
-bad_description(const char *s)
-{
-	const char *p;
-
-	if (strlen(s) > 256)
-		return "must be at most 256 bytes";
-	for (p = s; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			return "must not contain control characters";
-	return NULL;
-}
-
-static const char *
 bad_key_id(const char *s)
 {
 	return vg_charset_ok(s, ALNUM ".", 128) ? NULL :
@@ -230,7 +207,7 @@ bad_secret(const char *s)
 /* string keys */
 
 /* The string keys and their checks; conf_parse.c registers each one. */
-static const struct confcheck_str strrules[] = {
+static const struct conf_str_rule strrules[] = {
 	{ "acl_file",		bad_abspath,	0, 0 },
 	{ "pam_service",	bad_service,	1, 0 },
 	{ "console_page",	bad_page_url,	0, 0 },
@@ -245,16 +222,16 @@ static const struct confcheck_str strrules[] = {
 	{ "credentials|role_arn", bad_role_arn,	1, 0 },
 	{ "audit|file",		bad_abspath,	1, 0 },
 	{ "limits|state_dir",	bad_abspath,	0, 0 },
-	{ "instance|id",	bad_instance_id, 0, 0 },
+	{ "instance|id",	inventory_bad_id, 0, 0 },
 	{ "instance|region",	bad_region,	1, 0 },
-	{ "instance|description", bad_description, 1, 0 },
+	{ "instance|description", inventory_bad_description, 1, 0 },
 	{ "access_key_id",	bad_key_id,	0, 1 },
 	{ "access_key_secret",	bad_secret,	0, 1 },
 };
 #define NSTRRULES	(sizeof(strrules) / sizeof(strrules[0]))
 
-const struct confcheck_str *
-confcheck_str_rule(size_t i)
+const struct conf_str_rule *
+conf_value_rule(size_t i)
 {
 	return i < NSTRRULES ? &strrules[i] : NULL;
 }
@@ -277,8 +254,8 @@ names(const char *name, const char *section, const char *key)
 	    strncmp(name, section, n) == 0 && section[n] == '\0';
 }
 
-const struct confcheck_str *
-confcheck_str_find(const char *section, const char *key)
+const struct conf_str_rule *
+conf_value_find(const char *section, const char *key)
 {
 	size_t i;
 
@@ -289,7 +266,7 @@ confcheck_str_find(const char *section, const char *key)
 }
 
 const char *
-confcheck_str(const struct confcheck_str *r, const char *v)
+conf_value_check(const struct conf_str_rule *r, const char *v)
 {
 	if (*v == '\0')
 		return r->empty_ok ? NULL : "must not be empty";
@@ -316,7 +293,7 @@ static const struct range {
 };
 
 int
-confcheck_range(const char *key, long v, long *min, long *max)
+conf_value_range(const char *key, long v, long *min, long *max)
 {
 	size_t i;
 
@@ -368,7 +345,7 @@ static const struct choice {
 #define NCHOICES	(sizeof(choices) / sizeof(choices[0]))
 
 int
-confcheck_choose(const char *key, const char *word)
+conf_value_choose(const char *key, const char *word)
 {
 	size_t i;
 
@@ -380,7 +357,7 @@ confcheck_choose(const char *key, const char *word)
 }
 
 void
-confcheck_choices(const char *key, char *out, size_t outlen)
+conf_value_choices(const char *key, char *out, size_t outlen)
 {
 	size_t i, n = 0, k = 0, len = 0;
 
@@ -394,97 +371,4 @@ confcheck_choices(const char *key, char *out, size_t outlen)
 		len += snprintf(out + len, outlen - len, "%s%s",
 		    k == 1 ? "" : k == n ? " or " : ", ", choices[i].word);
 	}
-}
-
-size_t
-confcheck_span(const char *s, const char *extra)
-{
-	const char *p;
-	int c;
-
-	for (p = s; (c = (unsigned char)*p) != '\0'; p++)
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr(extra, c) != NULL))
-			break;
-	return (size_t)(p - s);
-}
-
-int
-confcheck_charset(const char *s, const char *extra, size_t max)
-{
-	size_t n;
-
-	if (s == NULL || *s == '\0')
-		return 0;
-	n = confcheck_span(s, extra);
-	return n <= max && s[n] == '\0';
-}
-
-const char *
-confcheck_tag(const char *tag)
-{
-	static const char set[] = "._:/-";
-	const char *eq = strchr(tag, '=');
-	size_t klen = eq != NULL ? (size_t)(eq - tag) : 0;
-
-	if (eq == NULL || klen < 1 || klen > 64 ||
-	    confcheck_span(tag, set) != klen ||
-	    !confcheck_charset(eq + 1, set, 64))
-		return "must be K=V, each 1-64 of A-Z a-z 0-9 . _ : / -";
-	return NULL;
-}
-
-/* ------------------------------------------------------------------ */
-/* opening */
-
-const struct secfile_policy *
-confcheck_policy(const struct secfile_policy *pol, struct secfile_policy *buf)
-{
-	if (pol != NULL && pol->max_size > 0)
-		return pol;
-	if (pol != NULL)
-		*buf = *pol;
-	else
-		secfile_policy_default(buf, 1);
-	buf->max_size = SECFILE_MAX_CONFIG;
-	return buf;
-}
-
-/* ------------------------------------------------------------------ */
-/* problems */
-
-void
-confcheck_vdiag(struct vg_diags *ds, const char *path, int line,
-    const char *fmt, va_list ap)
-{
-	char msg[sizeof(((struct vg_diag *)0)->msg)];
-	char *s;
-
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	for (s = msg; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
-			*s = '?';
-	diag_add(ds, path, line, "%s", msg);
-}
-
-static void __attribute__((format(printf, 4, 5)))
-diag(struct vg_diags *ds, const char *path, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	confcheck_vdiag(ds, path, line, fmt, ap);
-	va_end(ap);
-}
-
-void
-confcheck_secfile(struct vg_diags *ds, const char *path, const char *err)
-{
-	size_t n = path != NULL ? strlen(path) : 0;
-
-	/* secfile starts its sentence with the path, which the diag names */
-	if (path != NULL && strncmp(err, path, n) == 0 && err[n] == ' ')
-		diag(ds, path, 0, "the file %s", err + n + 1);
-	else
-		diag(ds, path, 0, "%s", err);
 }

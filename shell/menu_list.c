@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * What the menu shows: the header, the numbered table of the instances
- * the ACL grants, and one issuance with its decision, its URL and the
- * start of its countdown.  Every string from the config, the ACL or the
+ * What the menu shows of the inventory: the header, the numbered table
+ * of the instances the ACL grants (filtered with /TEXT), a number typed
+ * back into its instance, the line that shows a decision, and the start
+ * of a URL's countdown: the menu's hooks on the UI seam (menu.c puts
+ * them in its struct ui).  Every string from the config, the ACL or the
  * environment goes through term.c on its way to the screen.
  */
 #include <ctype.h>
@@ -38,8 +40,6 @@
 /* TRANSLATORS: name (ID, region): allowed by rule "rule" */
 #define M_ALLOWED	N_("%s (%s, %s): allowed by rule \"%s\".\n")
 #define M_REQUESTING	N_("Requesting the console URL of %s...\n")
-#define M_CANCELLED	N_("cancelled")
-#define M_NO_LAST	N_("nothing to renew yet: choose an instance first")
 #define M_NO_NUMBER	N_("there is no number %s in the list; type l to " \
 			"see it")
 #define M_OOM		N_("out of memory")
@@ -84,13 +84,13 @@ permitted(struct shell *sh, struct menu *m)
 	menu_free_list(m);
 	issue_request(sh, NULL, &req);
 	if ((q = acl_query_new(sh->acl, &req)) == NULL ||
-	    (m->shown = calloc(sh->conf.ninst + 1, sizeof(size_t))) == NULL) {
+	    (m->shown = calloc(sh->conf.inv.n + 1, sizeof(size_t))) == NULL) {
 		acl_query_free(q);
-		say(_(M_OOM));
+		warnx(_(M_OOM));
 		return -1;
 	}
-	for (i = 0; i < sh->conf.ninst; i++)
-		if (acl_query_decide(q, &sh->conf.inst[i], rule,
+	for (i = 0; i < sh->conf.inv.n; i++)
+		if (acl_query_decide(q, &sh->conf.inv.inst[i], rule,
 		    sizeof(rule)) == ACL_ALLOW)
 			m->shown[m->nshown++] = i;
 	acl_query_free(q);
@@ -196,7 +196,8 @@ widths(struct shell *sh, const struct menu *m, const char *const h[NCOLS],
 	for (c = 0; c < NCOLS; c++)
 		w[c] = term_width(h[c]);
 	for (i = 0; i < m->nshown; i++) {
-		fields(&sh->conf.inst[m->shown[i]], i + 1, num, sizeof(num), f);
+		fields(&sh->conf.inv.inst[m->shown[i]], i + 1, num,
+		    sizeof(num), f);
 		if (!matches(f, filter))
 			continue;
 		for (c = 0; c < NCOLS; c++)
@@ -227,7 +228,7 @@ row(const char *const f[NCOLS], const int w[NCOLS])
 int
 menu_list(struct shell *sh, const char *filter)
 {
-	struct menu *m = sh->menu;
+	struct menu *m = sh->ui->state;
 	const char *f[NCOLS], *h[NCOLS];
 	char num[24], shown[FIELD_MAX];
 	int w[NCOLS], rows = 0;
@@ -242,7 +243,8 @@ menu_list(struct shell *sh, const char *filter)
 	headings(h);
 	widths(sh, m, h, filter, w);
 	for (i = 0; i < m->nshown; i++) {
-		fields(&sh->conf.inst[m->shown[i]], i + 1, num, sizeof(num), f);
+		fields(&sh->conf.inv.inst[m->shown[i]], i + 1, num,
+		    sizeof(num), f);
 		if (!matches(f, filter))
 			continue;
 		if (rows++ == 0)
@@ -257,93 +259,64 @@ menu_list(struct shell *sh, const char *filter)
 	return fflush(stdout) == EOF ? EXIT_RUNTIME : EXIT_OK;
 }
 
-/* A number from the table, else a name or an ID; NULL when neither. */
-static const struct vg_instance *
-resolve(struct shell *sh, const char *target, int *bad_number)
+/*
+ * A number from the table, else a name or an ID (NULL when neither); the
+ * issuance names it by its name, whatever was typed.
+ */
+int
+menu_resolve(struct shell *sh, const char *typed,
+    const struct vg_instance **inst, const char **target)
 {
-	struct menu *m = sh->menu;
+	struct menu *m = sh->ui->state;
 	const char *p;
 	unsigned long n;
 
-	*bad_number = 0;
-	for (p = target; isdigit((unsigned char)*p); p++)
+	*target = typed;
+	for (p = typed; isdigit((unsigned char)*p); p++)
 		;
-	if (*p == '\0' && p - target <= 6) {
-		n = strtoul(target, NULL, 10);
+	if (*p == '\0' && p - typed <= 6) {
+		n = strtoul(typed, NULL, 10);
 		if (n >= 1 && n <= m->nshown)
-			return &sh->conf.inst[m->shown[n - 1]];
-		*bad_number = conf_find_instance(&sh->conf, target) == NULL;
-	}
-	return conf_find_instance(&sh->conf, target);
+			*inst = &sh->conf.inv.inst[m->shown[n - 1]];
+		else if ((*inst = inventory_find(&sh->conf.inv, typed)) ==
+		    NULL) {
+			warnx(_(M_NO_NUMBER), typed);
+			return EXIT_USAGE;
+		}
+	} else
+		*inst = inventory_find(&sh->conf.inv, typed);
+	if (*inst != NULL)
+		*target = (*inst)->name;
+	return EXIT_OK;
 }
 
-/* The ACL decision on screen; 1 when allowed. */
-static int
-decision(struct shell *sh, const struct vg_instance *in)
+/* The ACL's decision on screen, and the instance kept for r. */
+void
+menu_allowed(struct shell *sh, const struct vg_instance *in,
+    const char *rule, enum show_how how)
 {
-	struct acl_request req;
-	char rule[65], rule_c[FIELD_MAX], name[FIELD_MAX], id[FIELD_MAX];
+	struct menu *m = sh->ui->state;
+	char rule_c[FIELD_MAX], name[FIELD_MAX], id[FIELD_MAX];
 	char region[FIELD_MAX];
 
-	issue_request(sh, in, &req);
-	if (acl_decide(sh->acl, &req, rule, sizeof(rule)) != ACL_ALLOW)
-		return 0;
+	vg_strlcpy(m->last, in->name, sizeof(m->last));
+	m->last_how = how;
 	term_clean(rule, rule_c, sizeof(rule_c));
 	term_clean(in->name, name, sizeof(name));
 	term_clean(in->id, id, sizeof(id));
 	term_clean(in->region, region, sizeof(region));
 	printf(_(M_ALLOWED), name, id, region, rule_c);
 	/* with reauth = issuance PAM asks first: its prompt comes next */
-	if (!sh->menu->step_up)
+	if (!stepup_due(sh, STEPUP_ISSUANCE))
 		printf(_(M_REQUESTING), name);
 	fflush(stdout);
-	return 1;
 }
 
-int
-menu_issue(struct shell *sh, const char *target, enum show_how how)
+/* The URL is on the screen: its countdown starts. */
+void
+menu_shown(struct shell *sh)
 {
-	struct menu *m = sh->menu;
-	const struct vg_instance *in;
-	char *url = NULL;
-	int bad_number, allowed = 0, rc;
+	struct menu *m = sh->ui->state;
 
-	if ((in = resolve(sh, target, &bad_number)) == NULL && bad_number) {
-		say(_(M_NO_NUMBER), target);
-		return EXIT_USAGE;
-	}
-	if (in != NULL && (allowed = decision(sh, in)) != 0) {
-		vg_strlcpy(m->last, in->name, sizeof(m->last));
-		m->last_how = how;
-	}
-	/* a denial is recorded and explained by issue_obtain, no PAM first */
-	rc = issue_obtain(sh, in != NULL ? in->name : target,
-	    allowed && m->step_up, &url);
-	if (menu_interrupted()) {
-		/*
-		 * An abandoned request said so already (EXIT_RUNTIME); a
-		 * password prompt or a URL that came anyway is dropped here.
-		 */
-		if (rc != EXIT_RUNTIME)
-			say(_(M_CANCELLED));
-		vg_freestr(url);
-		return EXIT_USAGE;
-	}
-	if (rc == EXIT_OK && (rc = show_url(sh, url, how)) == EXIT_OK)
-		m->expires_ms = vg_now_ms() + sh->conf.url_ttl * 1000LL;
-	vg_freestr(url);
-	return rc;
-}
-
-int
-menu_reissue(struct shell *sh)
-{
-	char target[sizeof(sh->menu->last)];
-
-	if (sh->menu->last[0] == '\0') {
-		say(_(M_NO_LAST));
-		return EXIT_USAGE;
-	}
-	vg_strlcpy(target, sh->menu->last, sizeof(target));
-	return menu_issue(sh, target, sh->menu->last_how);
+	m->expires_ms = vg_now_ms() + sh->conf.url_ttl * 1000LL;
 }

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The one libcurl wrapper (see http.h).  One easy handle per client, kept
- * across requests so that connections and TLS sessions are reused; every
+ * The one libcurl wrapper (see http.h): the client and one request, from
+ * its checks to its result.  One easy handle per client, kept across
+ * requests so that connections and TLS sessions are reused; every
  * request starts from curl_easy_reset (which keeps the connection cache)
- * and sets every option again, so no method, body or header of an earlier
- * request can leak into the next one.
+ * and sets every option again (http_options.c), so no method, body or
+ * header of an earlier request can leak into the next one.
  *
  * Trust comes only from ca_file or the system store, in every mode:
  * - libcurl reads no CA variable itself (CURL_CA_BUNDLE, SSL_CERT_FILE and
@@ -13,7 +14,8 @@
  *   OpenSSL's defaults are never consulted;
  * - OpenSSL reads OPENSSL_CONF and friends through secure_getenv, which
  *   is blind in a setgid process;
- * - libcurl reads the proxy variables (closed by CURLOPT_PROXY "") and
+ * - libcurl reads the proxy variables (closed by CURLOPT_PROXY "", see
+ *   http_options.c) and
  *   SSLKEYLOGFILE, which would write the TLS secrets of a setgid process
  *   to a file of the operator's choice: a privileged client refuses to
  *   start with it set.
@@ -28,11 +30,8 @@
 #include <strings.h>
 
 #include "http.h"
+#include "http_int.h"
 #include "util.h"
-
-#ifndef VG_VERSION
-#define VG_VERSION	"0"
-#endif
 
 /* Used when libcurl was built without a default (CURLINFO_CAINFO NULL). */
 #define SYS_CAFILE	"/etc/ssl/certs/ca-certificates.crt"
@@ -41,25 +40,6 @@
 #define DEF_CONNECT_MS	3000L
 #define DEF_TIMEOUT_MS	10000L
 #define HOST_MAX	256
-
-struct http_client {
-	CURL	*h;
-	char	*cainfo;
-	char	*capath;	/* NULL with a ca_file: trust only that file */
-	long	 connect_ms;
-	long	 timeout_ms;
-	int	 privileged;
-	const volatile sig_atomic_t *cancel;
-	char	 errbuf[CURL_ERROR_SIZE];
-};
-
-/* What the callbacks of one transfer write into. */
-struct xfer {
-	struct vg_buf		 body;
-	int			 too_big;
-	int			 oom;
-	struct http_response	*resp;
-};
 
 /* The methods we send; each body method posts a (maybe empty) body. */
 static const struct {
@@ -178,90 +158,6 @@ http_client_free(struct http_client *c)
 		client_destroy(c);
 }
 
-/* Callbacks -------------------------------------------------------------- */
-
-static size_t
-on_body(char *p, size_t size, size_t n, void *arg)
-{
-	struct xfer *x = arg;
-	size_t len = size * n;
-
-	/* body.len never exceeds HTTP_BODY_MAX, so this cannot wrap */
-	if (len > HTTP_BODY_MAX - x->body.len) {
-		x->too_big = 1;
-		return 0;
-	}
-	if (buf_add(&x->body, p, len) == -1) {
-		x->oom = 1;
-		return 0;
-	}
-	return len;
-}
-
-/* Nonzero ends the transfer: the operator pressed Ctrl-C. */
-static int
-on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
-    curl_off_t ultotal, curl_off_t ulnow)
-{
-	const volatile sig_atomic_t *cancel = arg;
-
-	(void)dltotal;
-	(void)dlnow;
-	(void)ultotal;
-	(void)ulnow;
-	return *cancel != 0;
-}
-
-/*
- * Keep the value of header name from one raw header line into out,
- * trimmed; an over-long or non-printable value is dropped, not cut.
- */
-static void
-keep_header(const char *line, size_t len, const char *name, char *out,
-    size_t outlen)
-{
-	size_t nl = strlen(name), i;
-
-	if (len <= nl || strncasecmp(line, name, nl) != 0 || line[nl] != ':')
-		return;
-	line += nl + 1;
-	len -= nl + 1;
-	while (len > 0 && (*line == ' ' || *line == '\t')) {
-		line++;
-		len--;
-	}
-	while (len > 0 && strchr(" \t\r\n", line[len - 1]) != NULL)
-		len--;
-	out[0] = '\0';
-	if (len >= outlen)
-		return;
-	for (i = 0; i < len; i++)
-		if (line[i] < 0x20 || line[i] > 0x7e)
-			return;
-	memcpy(out, line, len);
-	out[len] = '\0';
-}
-
-static size_t
-on_header(char *p, size_t size, size_t n, void *arg)
-{
-	struct xfer *x = arg;
-	struct http_response *r = x->resp;
-	size_t len = size * n;
-
-	/* a new status line (after 1xx): forget the previous headers */
-	if (len >= 5 && strncmp(p, "HTTP/", 5) == 0) {
-		r->retry_after[0] = '\0';
-		r->content_type[0] = '\0';
-		return len;
-	}
-	keep_header(p, len, "x-acs-retry-after", r->retry_after,
-	    sizeof(r->retry_after));
-	keep_header(p, len, "content-type", r->content_type,
-	    sizeof(r->content_type));
-	return len;
-}
-
 /* Request setup ---------------------------------------------------------- */
 
 static int
@@ -343,81 +239,6 @@ headers_build(const struct http_request *req, int body,
 		*out = NULL;
 	}
 	return rc;
-}
-
-/* The options every request gets, whatever came before. */
-static int
-setup_fixed(struct http_client *c, struct xfer *x)
-{
-	CURL *h = c->h;
-	int bad = 0;
-
-	bad += curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) != CURLE_OK;
-	bad += curl_easy_setopt(h, CURLOPT_ERRORBUFFER, c->errbuf) != CURLE_OK;
-	bad += curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L) != CURLE_OK;
-	bad += curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L) != CURLE_OK;
-	bad += curl_easy_setopt(h, CURLOPT_SSLVERSION,
-	    (long)CURL_SSLVERSION_TLSv1_2) != CURLE_OK;
-	bad += curl_easy_setopt(h, CURLOPT_CAINFO, c->cainfo) != CURLE_OK;
-	bad += curl_easy_setopt(h, CURLOPT_CAPATH, c->capath) != CURLE_OK;
-	bad += curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK;
-	bad += curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
-	    (curl_off_t)HTTP_BODY_MAX) != CURLE_OK;
-	bad += curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-	    c->connect_ms) != CURLE_OK;
-	bad += curl_easy_setopt(h, CURLOPT_USERAGENT,
-	    "vncgate/" VG_VERSION) != CURLE_OK;
-	bad += curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body) != CURLE_OK;
-	bad += curl_easy_setopt(h, CURLOPT_WRITEDATA, x) != CURLE_OK;
-	bad += curl_easy_setopt(h, CURLOPT_HEADERFUNCTION,
-	    on_header) != CURLE_OK;
-	bad += curl_easy_setopt(h, CURLOPT_HEADERDATA, x) != CURLE_OK;
-	/* "" disables proxies, including those named by the environment */
-	if (c->privileged)
-		bad += curl_easy_setopt(h, CURLOPT_PROXY, "") != CURLE_OK;
-	if (c->cancel != NULL) {
-		bad += curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION,
-		    on_progress) != CURLE_OK;
-		bad += curl_easy_setopt(h, CURLOPT_XFERINFODATA,
-		    (void *)c->cancel) != CURLE_OK;
-		bad += curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L) != CURLE_OK;
-	}
-	return bad ? -1 : 0;
-}
-
-static int
-setup_request(struct http_client *c, const struct http_request *req,
-    int body, struct curl_slist *hdrs)
-{
-	const char *protos = req->require_https ? "https" : "http,https";
-	CURL *h = c->h;
-	long tmo = req->timeout_ms > 0 ? req->timeout_ms : c->timeout_ms;
-	int bad = 0;
-
-	bad += curl_easy_setopt(h, CURLOPT_URL, req->url) != CURLE_OK;
-	bad += curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, protos) != CURLE_OK;
-	bad += curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR,
-	    protos) != CURLE_OK;
-	bad += curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, tmo) != CURLE_OK;
-	bad += curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs) != CURLE_OK;
-	bad += curl_easy_setopt(h, CURLOPT_UPLOAD, 0L) != CURLE_OK;
-	if (req->no_proxy)
-		bad += curl_easy_setopt(h, CURLOPT_NOPROXY, "*") != CURLE_OK;
-	if (!body) {
-		bad += curl_easy_setopt(h, CURLOPT_HTTPGET, 1L) != CURLE_OK;
-		return bad ? -1 : 0;
-	}
-	/*
-	 * POSTFIELDS with an explicit size: an empty body still sends
-	 * Content-Length: 0, and libcurl keeps no copy of the body.
-	 */
-	bad += curl_easy_setopt(h, CURLOPT_POSTFIELDS,
-	    req->body != NULL ? req->body : "") != CURLE_OK;
-	bad += curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
-	    (curl_off_t)(req->body != NULL ? req->bodylen : 0)) != CURLE_OK;
-	bad += curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST,
-	    req->method) != CURLE_OK;
-	return bad ? -1 : 0;
 }
 
 /* Result ----------------------------------------------------------------- */
@@ -511,29 +332,23 @@ method_body(const char *name)
 
 /* Perform the prepared transfer and fill resp, or say why not. */
 static enum http_result
-perform(struct http_client *c, const char *host, long tmo,
-    struct http_response *resp, char *err, size_t errlen)
+perform(struct http_client *c, struct xfer *x, const char *host, long tmo,
+    char *err, size_t errlen)
 {
-	struct xfer x;
+	struct http_response *resp = x->resp;
 	enum http_result r;
 	CURLcode cc;
 
-	memset(&x, 0, sizeof(x));
-	x.resp = resp;
-	if (setup_fixed(c, &x) == -1) {
-		vg_seterr(err, errlen, "cannot set up a request to %s", host);
-		return HTTP_ERR_INTERNAL;
-	}
 	c->errbuf[0] = '\0';
 	cc = curl_easy_perform(c->h);
-	if ((r = classify(cc, &x)) != HTTP_OK) {
+	if ((r = classify(cc, x)) != HTTP_OK) {
 		describe(r, host, c, cc, tmo, err, errlen);
-		buf_free(&x.body);
+		buf_free(&x->body);
 		return r;
 	}
 	curl_easy_getinfo(c->h, CURLINFO_RESPONSE_CODE, &resp->status);
-	resp->len = x.body.len;
-	if ((resp->body = buf_take(&x.body)) == NULL) {
+	resp->len = x->body.len;
+	if ((resp->body = buf_take(&x->body)) == NULL) {
 		vg_seterr(err, errlen, "out of memory");
 		return HTTP_ERR_INTERNAL;
 	}
@@ -547,6 +362,7 @@ http_do(struct http_client *c, const struct http_request *req,
 	struct curl_slist *hdrs = NULL;
 	char host[HOST_MAX];
 	enum http_result r;
+	struct xfer x;
 	int body;
 
 	memset(resp, 0, sizeof(*resp));
@@ -570,12 +386,14 @@ http_do(struct http_client *c, const struct http_request *req,
 		return HTTP_ERR_INTERNAL;
 	}
 	curl_easy_reset(c->h);
-	if (setup_request(c, req, body, hdrs) == -1) {
+	memset(&x, 0, sizeof(x));
+	x.resp = resp;
+	if (http_options_set(c, req, body, hdrs, &x) == -1) {
 		vg_seterr(err, errlen, "cannot set up a request to %s", host);
 		r = HTTP_ERR_INTERNAL;
 	} else
-		r = perform(c, host, req->timeout_ms > 0 ? req->timeout_ms :
-		    c->timeout_ms, resp, err, errlen);
+		r = perform(c, &x, host, req->timeout_ms > 0 ? req->timeout_ms :
+		    c->timeout_ms, err, errlen);
 	/* drop the handle's pointers to this request's headers and body */
 	curl_easy_reset(c->h);
 	headers_free(hdrs);

@@ -22,7 +22,8 @@
 #include <string.h>
 
 #include "acl_int.h"
-#include "confcheck.h"
+#include "conf_file.h"
+#include "index.h"
 #include "util.h"
 
 #define ENVSUBST	"\"${\" is not allowed: libconfuse would put an " \
@@ -36,17 +37,17 @@ struct parse {
 	struct vg_diags	*diags;
 	int		 errors;
 	int		 rawline;	/* a line prescan found fault with */
-	enum confcheck_find rawfind;	/* the worst on it */
+	enum conf_find rawfind;	/* the worst on it */
 	struct acl_rule	 cur;		/* the rule being read */
 	struct acl_rule	*rules;
 	size_t		 nrules;
-	struct confcheck_index names;	/* of rules */
+	struct vg_index names;	/* of rules */
 };
 
 /* ---------------------------------------------------------------- */
 /* libconfuse glue */
 
-/* The option that leads to struct parse from any cfg_t (confcheck.h). */
+/* The option that leads to struct parse from any cfg_t (conf_file.h). */
 static struct parse *
 ctx_of(cfg_t *cfg)
 {
@@ -55,7 +56,7 @@ ctx_of(cfg_t *cfg)
 	for (o = cfg->opts; o->name != NULL; o++)
 		/* no real key starts with '|': one byte rules them out */
 		if (o->name[0] == '|' &&
-		    strcmp(o->name, CONFCHECK_CTX_KEY) == 0)
+		    strcmp(o->name, CONF_CTX_KEY) == 0)
 			return *o->simple_value.ptr;
 	return NULL;
 }
@@ -63,14 +64,14 @@ ctx_of(cfg_t *cfg)
 static void	perr(struct parse *, int, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 
-/* One problem; confcheck_vdiag keeps it printable. */
+/* One problem; conf_file_vdiag keeps it printable. */
 static void
 perr(struct parse *p, int line, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	confcheck_vdiag(p->diags, p->path, line, fmt, ap);
+	conf_file_vdiag(p->diags, p->path, line, fmt, ap);
 	va_end(ap);
 	p->errors++;
 }
@@ -95,7 +96,7 @@ on_error(cfg_t *cfg, const char *fmt, va_list ap)
 		if (strcmp(fmt, rewords[i].theirs) == 0)
 			fmt = rewords[i].ours;
 	/* the message may quote a token of the file: filtered there */
-	confcheck_vdiag(p->diags, p->path, cfg->line, fmt, ap);
+	conf_file_vdiag(p->diags, p->path, cfg->line, fmt, ap);
 	p->errors++;
 }
 
@@ -168,12 +169,12 @@ on_rule(cfg_t *cfg, cfg_opt_t *opt)
 	if (!acl_rule_name_ok(name))
 		perr(p, cfg->line, "rule name \"%s\" is not 1-64 characters "
 		    "of [A-Za-z0-9._-]", acl_shown(name, q));
-	else if (confcheck_index_find(&p->names, name) != 0)
+	else if (vg_index_find(&p->names, name) != 0)
 		perr(p, cfg->line, "duplicate rule name \"%s\"", name);
 	if (!empty_keys(p, sec, name, cfg->line) && p->cur.set == 0)
 		perr(p, cfg->line, "rule \"%s\" sets no key: it would match "
 		    "every request", acl_shown(name, q));
-	if ((nr = confcheck_grow(p->rules, p->nrules, sizeof(*nr))) == NULL) {
+	if ((nr = vg_grow(p->rules, p->nrules, sizeof(*nr))) == NULL) {
 		perr(p, cfg->line, "out of memory");
 		return -1;
 	}
@@ -184,7 +185,7 @@ on_rule(cfg_t *cfg, cfg_opt_t *opt)
 	acl_rule_done(&p->cur);
 	p->rules[p->nrules++] = p->cur;
 	memset(&p->cur, 0, sizeof(p->cur));
-	if (confcheck_index_add(&p->names, p->nrules - 1) == -1) {
+	if (vg_index_add(&p->names, p->nrules - 1) == -1) {
 		perr(p, cfg->line, "out of memory");
 		return -1;
 	}
@@ -197,7 +198,7 @@ on_rule(cfg_t *cfg, cfg_opt_t *opt)
 /* before the parse */
 
 /*
- * The ACL is stricter than vncgate.conf (conf.c): "${" is refused where
+ * The ACL is stricter than vncgate.conf (conf_parse.c): "${" is refused where
  * libconfuse would keep it as text too (a comment, '...', \${), since no
  * ACL value may hold it anyway, and so is a NUL byte, which would end a
  * value early without a word.  One problem per line, the NUL first: a
@@ -207,13 +208,13 @@ static void
 flush_raw(struct parse *p)
 {
 	if (p->rawline != 0)
-		perr(p, p->rawline, "%s", p->rawfind == CONFCHECK_NUL ?
+		perr(p, p->rawline, "%s", p->rawfind == CONF_FIND_NUL ?
 		    NULBYTE : ENVSUBST);
 	p->rawline = 0;
 }
 
 static void
-on_raw(void *arg, enum confcheck_find what, int line)
+on_raw(void *arg, enum conf_find what, int line)
 {
 	struct parse *p = arg;
 
@@ -221,7 +222,7 @@ on_raw(void *arg, enum confcheck_find what, int line)
 		flush_raw(p);
 		p->rawline = line;
 		p->rawfind = what;
-	} else if (what == CONFCHECK_NUL)
+	} else if (what == CONF_FIND_NUL)
 		p->rawfind = what;
 }
 
@@ -232,7 +233,7 @@ on_raw(void *arg, enum confcheck_find what, int line)
 static void
 prescan(struct parse *p, FILE *f)
 {
-	int open = confcheck_prescan(f, on_raw, p);
+	int open = conf_prescan(f, on_raw, p);
 
 	flush_raw(p);
 	if (open > 0)
@@ -249,7 +250,7 @@ prescan(struct parse *p, FILE *f)
 static void
 parse_file(struct parse *p, FILE *f)
 {
-	cfg_opt_t ctx = { .name = CONFCHECK_CTX_KEY, .type = CFGT_PTR,
+	cfg_opt_t ctx = { .name = CONF_CTX_KEY, .type = CFGT_PTR,
 	    .simple_value.ptr = &p->self };
 	cfg_opt_t rule[NKEYS + 2];
 	/* no "include" function here: an include is an unknown key */
@@ -334,13 +335,13 @@ acl_load(const char *path, const struct secfile_policy *pol,
 	*aclp = NULL;
 	memset(&p, 0, sizeof(p));
 	p.self = &p;
-	confcheck_index_init(&p.names, rule_name, &p);
+	vg_index_init(&p.names, rule_name, &p);
 	p.path = path;
 	p.diags = diags;
 	/* thousands of rules make the file big: not the access key's cap */
-	pol = confcheck_policy(pol, &big);
+	pol = conf_file_policy(pol, &big);
 	if ((f = secfile_fopen(path, pol, &st, err, sizeof(err))) == NULL) {
-		confcheck_secfile(diags, path, err);
+		conf_file_secfile(diags, path, err);
 		return -1;
 	}
 	prescan(&p, f);
@@ -350,7 +351,7 @@ acl_load(const char *path, const struct secfile_policy *pol,
 	if (p.errors == 0 && (*aclp = build(&p)) == NULL)
 		perr(&p, 0, "out of memory");
 	free_rules(p.rules, p.nrules);
-	confcheck_index_free(&p.names);
+	vg_index_free(&p.names);
 	return p.errors == 0 ? 0 : -1;
 }
 

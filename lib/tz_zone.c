@@ -156,17 +156,6 @@ tz_load(const char *name, const struct secfile_policy *pol,
 	    errlen);
 }
 
-void
-tz_free(struct vg_tz *z)
-{
-	free(z->times);
-	free(z->tidx);
-	free(z->types);
-	free(z->abbrs);
-	free(z->leaps);
-	memset(z, 0, sizeof(*z));
-}
-
 /* Before the first transition: the first standard type (glibc's
  * choice), or type 0 when all are DST. */
 static const struct tz_type *
