@@ -227,17 +227,18 @@ e2e_operators() {
 
 # e2e_user NAME [SHELL]: an operator with a fresh random password (in
 # $T/pw/NAME; `pw NAME` prints it), login shell the installed shell.
-# A user of that name left by a killed run (our mark, home gone) is
-# removed first; any other existing user stops the run.
+# A user of that name left by a killed run (our mark, home under a
+# vg-e2e folder) is removed first: this run holds the host-wide lock, so
+# no live run owns it (a machine imaged after a killed run keeps both the
+# user and its home).  Any other existing user stops the run.
 e2e_user() {
 	name=$1 shell=${2:-$SH}
 	if getent passwd "$name" >/dev/null; then
 		old=$(getent passwd "$name")
-		home=$(echo "$old" | cut -d: -f6)
 		case $old in
 		*":$E2E_MARK:/tmp/vg-e2e."*)
-			[ -d "$home" ] ||
-			    userdel -r "$name" >/dev/null 2>&1 ;;
+			pkill -KILL -u "$name" 2>/dev/null
+			userdel -f -r "$name" >/dev/null 2>&1 ;;
 		esac
 		getent passwd "$name" >/dev/null &&
 		    e2e_abort "a user $name exists already: not ours to use"
