@@ -7,8 +7,8 @@ for a lock has a deadline).  Root only.
         Run CMD traced (ptrace, from its first instruction; the tracer is
         root, so a setgid program it runs keeps its privilege).  After
         each flock or fcntl call that succeeded, look whether CMD now
-        holds a write lock on a file in DIR (the file as it is at that
-        moment, whatever its name): then leave CMD stopped there
+        holds a write lock on DIR or a file in it (the file as it is at
+        that moment, whatever its name): then leave CMD stopped there
         (detached with SIGSTOP, as the user's own `kill -STOP` would),
         and write "held PID PATH" to STATE.  Once the file RELEASE
         exists (at most 120 s), continue CMD, wait for it and write
@@ -20,7 +20,8 @@ for a lock has a deadline).  Root only.
         Run CMD with its stdout a pipe of 4 KiB that nobody reads (a
         pager that waits for its user).  After 1.5 s write
         "blocked yes|no" (CMD still runs: its output filled the pipe)
-        and "locks N" (locks held on files in DIR, by anyone) to STATE.
+        and "locks N" (locks held on DIR or files in it, by anyone) to
+        STATE.
         Once RELEASE exists, read the pipe to its end, wait for CMD and
         append "exit N".
 """
@@ -63,8 +64,16 @@ def ptrace(req, pid, data=0):
 
 
 def inodes(folder):
-    """(dev, ino) of every file under folder, now."""
+    """(dev, ino) of folder itself and of every file under it, now: the
+    lock of the audit chain is on the audit file's folder (which a
+    rotation's rename leaves in place), so a lock on the folder is a
+    lock in it too."""
     out = {}
+    try:
+        st = os.stat(folder)
+        out[(st.st_dev, st.st_ino)] = folder
+    except OSError:
+        pass
     for top, dirs, files in os.walk(folder):
         for name in files + dirs:
             path = os.path.join(top, name)
