@@ -534,12 +534,14 @@ test_lock_deadline(void **state)
 	ifd = lock_file(path_of(fx, RL_INSTANCE, INST1), LOCK_EX);
 	assert_true(ifd >= 0);
 	fx->rq.lock_timeout_ms = 600;
+	alarm(10);	/* a wait past the deadline kills the test */
 	t0 = vg_now_ms();
 	assert_int_equal(pair(fx, "alice", INST1, 0), RL_ERROR);
 	ms = vg_now_ms() - t0;
 	assert_true(ms >= 600);
 	assert_true(ms < 2500);
 	assert_non_null(strstr(fx->err, "stays locked"));
+	alarm(0);
 	assert_int_equal(file_size(path_of(fx, RL_USER, "alice")), 0);
 	close(ifd);
 	expect_ok(fx, "alice", INST1, 0);

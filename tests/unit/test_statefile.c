@@ -231,6 +231,7 @@ test_lock_deadline(void **state)
 
 	write_text(path(fx, "w"), "");
 	pid = hold(path(fx, "w"), &release);
+	alarm(10);	/* a wait past the deadline kills the test */
 	t0 = vg_now_ms();
 	fd = statefile_open_locked(fx->dirfd, "w", 0,
 	    statefile_deadline(700), fx->err, sizeof(fx->err));
@@ -245,6 +246,7 @@ test_lock_deadline(void **state)
 	assert_int_equal(statefile_lock(fd, LOCK_SH, 0), -1);
 	assert_int_equal(errno, EWOULDBLOCK);
 	assert_true(vg_now_ms() - t0 < 500);
+	alarm(0);
 	close(release);
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	assert_int_equal(statefile_lock(fd, LOCK_SH, 0), 0);
