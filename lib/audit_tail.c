@@ -22,6 +22,7 @@
 
 #include "audit.h"
 #include "audit_tail.h"
+#include "statefile.h"
 #include "util.h"
 
 #define TAIL_FIRST	4096	/* most records fit: one small read */
@@ -204,26 +205,6 @@ fits(const char *path, off_t end, char *err, size_t errlen)
 	return -1;
 }
 
-static int
-write_all(int fd, const struct vg_buf *b)
-{
-	size_t off = 0;
-	ssize_t w;
-
-	while (off < b->len) {
-		w = write(fd, b->p + off, b->len - off);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			if (w == 0)
-				errno = ENOSPC;
-			return -1;
-		}
-		off += (size_t)w;
-	}
-	return 0;
-}
-
 /*
  * One write with O_APPEND, then fsync.  A write that fails part way (a
  * full disk) is taken back with ftruncate while we still hold the lock,
@@ -242,7 +223,8 @@ audit_tail_write(int fd, const char *path, const struct audit_tail *t,
 		    "file %.200s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (write_all(fd, lines) == 0 && fsync(fd) == 0)
+	if (statefile_write_all(fd, lines->p, lines->len) == 0 &&
+	    fsync(fd) == 0)
 		return 0;
 	e = errno;
 	if (ftruncate(fd, t->keep) == -1)

@@ -191,9 +191,10 @@ statefile_open_locked(int dirfd, const char *name, int flags,
 	}
 }
 
-static int
-write_all(int fd, const char *p, size_t len)
+int
+statefile_write_all(int fd, const void *data, size_t len)
 {
+	const char *p = data;
 	ssize_t w;
 
 	while (len > 0) {
@@ -202,7 +203,7 @@ write_all(int fd, const char *p, size_t len)
 			continue;
 		if (w <= 0) {
 			if (w == 0)
-				errno = EIO;
+				errno = ENOSPC;
 			return -1;
 		}
 		p += w;
@@ -233,7 +234,7 @@ statefile_replace(int dirfd, const char *name, const void *data,
 	    0)) == -1)
 		return failed(-1, errno, err, errlen, "cannot be rewritten "
 		    "(%s" NEW_SUFFIX ": %s)", name, strerror(errno));
-	if (write_all(fd, data, len) == -1 || fsync(fd) == -1 ||
+	if (statefile_write_all(fd, data, len) == -1 || fsync(fd) == -1 ||
 	    renameat(dirfd, tmp, dirfd, name) == -1) {
 		e = errno;
 		(void)unlinkat(dirfd, tmp, 0);

@@ -55,6 +55,12 @@ int	statefile_open_locked(int dirfd, const char *name, int flags,
 	    long long deadline, char *err, size_t errlen);
 
 /*
+ * Write all len bytes at fd's offset, again after EINTR and after a
+ * short write: 0, or -1 with errno (ENOSPC when nothing more went in).
+ */
+int	statefile_write_all(int fd, const void *data, size_t len);
+
+/*
  * Replace name with len bytes of data: written to "name.new" (made
  * afresh, 0660), synced, then renamed over name.  The caller holds the
  * lock of the name (statefile_open_locked): the one writer of name.new.
