@@ -116,7 +116,10 @@ sinks_open(struct pvg *g, struct sinks *s)
 {
 	const char *sock = g->args.audit_socket != NULL ?
 	    g->args.audit_socket : PVG_SYSLOG_PATH;
-	struct audit_file_opts o = { g->conf.audit.lock_timeout * 1000, 1 };
+	struct audit_file_opts o = {
+		.lock_timeout_ms = g->conf.audit.lock_timeout * 1000,
+		.installed = 1,
+	};
 	struct audit_sink sink;
 	char err[VG_ERRLEN];
 
