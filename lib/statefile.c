@@ -19,7 +19,7 @@
 #include "util.h"
 
 #define POLL_FIRST_MS	2	/* the first pause between two tries */
-#define POLL_MAX_MS	50	/* pauses double up to this */
+#define POLL_MAX_MS	20	/* pauses double up to this */
 #define NEW_SUFFIX	".new"
 #define NAMEMAX		255
 
@@ -214,7 +214,10 @@ statefile_write_all(int fd, const void *data, size_t len)
 
 /*
  * A name.new left by a writer that died is removed first: O_EXCL then
- * makes a fresh file of our own, never one planted there.
+ * makes a fresh file of our own, never one planted there.  Not synced:
+ * the lock is held meanwhile, and every shell of the bastion may be
+ * waiting for it (a window lost to a power cut lets through one more
+ * minute's worth at most; a kill loses nothing, the rename is whole).
  */
 int
 statefile_replace(int dirfd, const char *name, const void *data,
@@ -234,7 +237,7 @@ statefile_replace(int dirfd, const char *name, const void *data,
 	    0)) == -1)
 		return failed(-1, errno, err, errlen, "cannot be rewritten "
 		    "(%s" NEW_SUFFIX ": %s)", name, strerror(errno));
-	if (statefile_write_all(fd, data, len) == -1 || fsync(fd) == -1 ||
+	if (statefile_write_all(fd, data, len) == -1 ||
 	    renameat(dirfd, tmp, dirfd, name) == -1) {
 		e = errno;
 		(void)unlinkat(dirfd, tmp, 0);

@@ -62,9 +62,9 @@ int	statefile_write_all(int fd, const void *data, size_t len);
 
 /*
  * Replace name with len bytes of data: written to "name.new" (made
- * afresh, 0660), synced, then renamed over name.  The caller holds the
- * lock of the name (statefile_open_locked): the one writer of name.new.
- * err as above.
+ * afresh, 0660), then renamed over name (not synced: see statefile.c).
+ * The caller holds the lock of the name (statefile_open_locked): the one
+ * writer of name.new.  err as above.
  */
 int	statefile_replace(int dirfd, const char *name, const void *data,
 	    size_t len, char *err, size_t errlen);
