@@ -54,7 +54,7 @@ DEPS = gcc make pkg-config libc6-dev \
        openssh-server openssh-client passwd util-linux \
        clang libclang-rt-14-dev cppcheck valgrind procps locales curl gdb \
        tzdata rsyslog git debhelper dpkg-dev lintian adduser rsyslog-relp \
-       libpam-oath oathtool qrencode
+       libpam-oath oathtool qrencode logrotate
 
 .PHONY: all check deps install clean unit demo bench fuzz mutate pot deb \
 	srcsum

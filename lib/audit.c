@@ -421,7 +421,6 @@ append_chained(struct audit_log *log, const struct audit_rec *rec,
 	ferr[0] = '\0';
 	if ((s = chained_sink(log)) == NULL)
 		return 0;
-	memset(chain, 0, sizeof(*chain));
 	if (s->append(s->ctx, rec, &log->who, chain, ferr, ferrlen) == 0) {
 		*chained = 1;
 		return 0;
@@ -432,29 +431,19 @@ append_chained(struct audit_log *log, const struct audit_rec *rec,
 	return -1;
 }
 
-/* Every sink gets the record even after one failed: each copy counts. */
-int
-audit_emit(struct audit_log *log, const struct audit_rec *rec, char *err,
+/* rec's line (its place in the chain, or why it has none) to each sink. */
+static int
+emit_others(struct audit_log *log, const struct audit_rec *rec,
+    const struct audit_chain *chain, const char *ferr, int *rc, char *err,
     size_t errlen)
 {
 	const struct audit_sink *s;
-	struct audit_chain chain;
 	struct vg_buf line;
-	char serr[VG_ERRLEN], ferr[VG_ERRLEN];
+	char serr[VG_ERRLEN];
 	size_t i;
-	int rc = 0, chained;
 
-	if (log->nsinks == 0) {
-		vg_seterr(err, errlen,
-		    "no audit sink is open, so the record was not stored");
-		return -1;
-	}
-	if (append_chained(log, rec, &chain, &chained, ferr,
-	    sizeof(ferr)) == -1)
-		note_failure(&rc, chained_sink(log), ferr, err, errlen);
 	buf_init(&line);
-	if (format_line(rec, &log->who, chained ? &chain : NULL,
-	    rc == -1 ? ferr : NULL, &line) == -1) {
+	if (format_line(rec, &log->who, chain, ferr, &line) == -1) {
 		buf_free(&line);
 		vg_seterr(err, errlen,
 		    "could not format the audit record: out of memory");
@@ -466,9 +455,64 @@ audit_emit(struct audit_log *log, const struct audit_rec *rec, char *err,
 		if (s->emit == NULL ||
 		    s->emit(s->ctx, rec, line.p, serr, sizeof(serr)) == 0)
 			continue;
-		note_failure(&rc, s, serr, err, errlen);
+		note_failure(rc, s, serr, err, errlen);
 	}
 	buf_free(&line);
+	return 0;
+}
+
+/*
+ * The audit_repair records the chained sink wrote before rec (a torn
+ * tail it cut): every other sink gets them first, in their place, or
+ * verify --against would find them in the file and not in syslog.
+ */
+static int
+emit_repairs(struct audit_log *log, const struct audit_chain *chain,
+    int *rc, char *err, size_t errlen)
+{
+	const struct audit_repair *r;
+	struct audit_chain at;
+	struct audit_rec rec;
+	size_t i;
+	int bad = 0;
+
+	for (i = 0; i < chain->nrepair && i < AUDIT_MAXREPAIR; i++) {
+		r = &chain->repair[i];
+		memset(&at, 0, sizeof(at));
+		at.seq = r->seq;
+		memcpy(at.hash, r->hash, sizeof(at.hash));
+		audit_rec_init(&rec, "audit_repair");
+		if (audit_setf(&rec, "cut_bytes", "%llu", r->cut_bytes) == -1 ||
+		    audit_set(&rec, "cut_sha256", r->cut_sha256) == -1 ||
+		    emit_others(log, &rec, &at, NULL, rc, err, errlen) == -1)
+			bad = -1;
+		audit_rec_free(&rec);
+	}
+	return bad;
+}
+
+/* Every sink gets the record even after one failed: each copy counts. */
+int
+audit_emit(struct audit_log *log, const struct audit_rec *rec, char *err,
+    size_t errlen)
+{
+	struct audit_chain chain;
+	char ferr[VG_ERRLEN];
+	int rc = 0, chained;
+
+	if (log->nsinks == 0) {
+		vg_seterr(err, errlen,
+		    "no audit sink is open, so the record was not stored");
+		return -1;
+	}
+	memset(&chain, 0, sizeof(chain));
+	if (append_chained(log, rec, &chain, &chained, ferr,
+	    sizeof(ferr)) == -1)
+		note_failure(&rc, chained_sink(log), ferr, err, errlen);
+	if (emit_repairs(log, &chain, &rc, err, errlen) == -1 ||
+	    emit_others(log, rec, chained ? &chain : NULL, rc == -1 ? ferr :
+	    NULL, &rc, err, errlen) == -1)
+		return -1;
 	return rc;
 }
 

@@ -57,10 +57,31 @@ int	audit_format_kv(const struct audit_rec *, const struct audit_who *,
 #define AUDIT_HASHHEX	64	/* SHA-256 in lower-case hex */
 #define AUDIT_CHAINHEX	16	/* the prefix the syslog line carries */
 
-/* Where a record landed in the chained file: its seq and hash. */
+/*
+ * A torn tail that an append cut (a writer killed in the middle of its
+ * write, DESIGN 1.7), and the audit_repair record written in its place:
+ * that record's seq and hash, and what it says (cut_bytes, cut_sha256:
+ * the first 16 hex digits of the SHA-256 of the bytes cut).
+ */
+struct audit_repair {
+	unsigned long long	seq;
+	char			hash[AUDIT_HASHHEX + 1];
+	unsigned long long	cut_bytes;
+	char			cut_sha256[AUDIT_CHAINHEX + 1];
+};
+/* the file's own tail, and that of the file it continues (rotation) */
+#define AUDIT_MAXREPAIR	2
+
+/*
+ * Where a record landed in the chained file: its seq and hash; and the
+ * repairs the append made before it, each a record of its own that the
+ * other sinks get too (audit_emit), in the order written.
+ */
 struct audit_chain {
 	unsigned long long	seq;
 	char			hash[AUDIT_HASHHEX + 1];
+	struct audit_repair	repair[AUDIT_MAXREPAIR];
+	size_t			nrepair;
 };
 
 /*
@@ -151,54 +172,81 @@ void	audit_syslog_sink(struct audit_syslog *, struct audit_sink *);
 void	audit_sha256_prefix(const char *s, size_t n, char *out);
 
 /*
- * The chained audit file (audit_file.c, audit_line.c).  One JSON object
- * per line:
+ * The chained audit file (audit_file.c, audit_tail.c, audit_line.c).
+ * One JSON object per line:
  *
  *   {"seq":N,"ts":"2024-05-01T08:00:00.123Z","host":"bastion",
  *    "event":"issue","user":...,"uid":...,"rhost":...,"rport":...,
  *    "tty":...,"pid":...,<the record's own keys, in the order set>,
  *    "prev":"<64 hex>","hash":"<64 hex>"}
  *
- * seq is a JSON integer, 1 for the first record and one more for each
- * record after it; every other value is a string (uid and pid too, as in
- * syslog).  ts is UTC with milliseconds.  Bytes that are not UTF-8 become
- * U+FFFD.  The writer serialises with jansson, JSON_COMPACT |
- * JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII, so a line is printable ASCII
- * with no spaces between tokens, and appends the hash member last.
+ * seq is a JSON integer, one more for each record; every other value is
+ * a string (uid and pid too, as in syslog).  ts is UTC with
+ * milliseconds.  Bytes that are not UTF-8 become U+FFFD.  The writer
+ * serialises with jansson, JSON_COMPACT | JSON_PRESERVE_ORDER |
+ * JSON_ENSURE_ASCII, so a line is printable ASCII with no spaces between
+ * tokens, and appends the hash member last.
  *
- * The chain: prev is the hash of the record before (64 zeros for the
- * first record), and
+ * The chain: prev is the hash of the record before, and
  *     hash = SHA-256(prev || S)
  * where prev is its 64 lower-case hex characters and S is the line's
  * exact bytes without its trailing newline and without the final member
  * ,"hash":"<64 hex>" (so S ends in ..."prev":"<64 hex>"}).  A verifier
  * hashes the bytes as written: nothing is re-serialised, so no JSON
- * library's output rules become part of the format.
+ * library's output rules become part of the format.  The first record
+ * of a chain has seq 1 and prev 64 zeros; the first record of a file
+ * that logrotate started continues the chain of the file before it,
+ * PATH.1 (DESIGN 1.13): seq K + 1 and prev the hash of its record K.
  *
- * Appends take flock(LOCK_EX) on the open file, read the last record
- * from the file's tail for seq and prev, write the line with O_APPEND in
- * one write and fsync.  flock belongs to the open file, not the process:
- * processes that fork must each open their own audit_file.
+ * One lock orders the chain: flock on the file's folder, which
+ * logrotate's rename of the file leaves where it is (a lock on the file
+ * would let a writer still holding the renamed file and one on the new
+ * file both chain on from the same record).  Under it a writer opens the
+ * file by its path (O_NOFOLLOW), reads the last record from the tail,
+ * cuts a torn tail and records the repair (audit_repair), writes its
+ * line with O_APPEND in one write and fsyncs; a file left empty by a
+ * rotation continues PATH.1.  Every wait has a deadline
+ * (audit.lock_timeout): a writer that a user stopped while it held the
+ * lock delays the others that long, then their records fail.
  */
 #define AUDIT_FILE_LINEMAX	65536	/* a record can never be longer */
 #define AUDIT_FILE_MODE		0660	/* root:vncgate, shell and PAM write */
+#define AUDIT_LOCK_TIMEOUT_MS	5000L	/* audit.lock_timeout's default */
+#define AUDIT_PREV_SUFFIX	".1"	/* the rotated file a new one goes on */
+
+struct audit_file_opts {
+	long	lock_timeout_ms;	/* 0: AUDIT_LOCK_TIMEOUT_MS */
+	/*
+	 * The file is made at install (the privileged shell, pam_vncgate):
+	 * never created here, refused unless a regular file owned by root
+	 * in a folder owned by root and closed to others (anyone who can
+	 * open the folder can hold its lock); a file that is missing (a
+	 * rotation under way) is waited for until the deadline.
+	 */
+	int	installed;
+};
 
 struct audit_file {
-	int	fd;
+	int	dirfd;		/* the folder: its lock orders the chain */
 	char	path[1024];
+	char	name[256];	/* in the folder */
 	char	host[256];
 	char	err[VG_ERRLEN];	/* why the file could not be opened */
+	long	lock_ms;
+	int	installed;
+	int	stuck;		/* a wait ran out: later ones try once */
 };
 
 /*
- * Open (creating it mode 0660) path with O_NOFOLLOW: a symbolic link, a
- * folder or anything but a regular file is refused.  On failure the
- * struct still works as a sink that fails every record with the same
- * sentence (and tries to open the file again each time), so a file that
- * cannot be opened is a failed sink, never a missing one.
+ * Set af up for path (opts NULL: the defaults, a file that may be made
+ * here, mode 0660) and try it once: a symbolic link, a folder or
+ * anything but a regular file is refused.  On failure the struct still
+ * works as a sink that fails every record with the same sentence (and
+ * tries the path again each time), so a file that cannot be opened is a
+ * failed sink, never a missing one.
  */
 int	audit_file_open(struct audit_file *, const char *path,
-	    char *err, size_t errlen);
+	    const struct audit_file_opts *, char *err, size_t errlen);
 void	audit_file_close(struct audit_file *);
 /* A chained sink (append) that writes to af. */
 void	audit_file_sink(struct audit_file *af, struct audit_sink *);
@@ -207,9 +255,19 @@ int	audit_file_append(struct audit_file *, const struct audit_rec *,
 	    const struct audit_who *, struct audit_chain *,
 	    char *err, size_t errlen);
 
+/*
+ * The folder of the audit file path, locked with op (LOCK_SH to read the
+ * file whole, as vncgate-audit does) by timeout_ms: its fd, which the
+ * caller closes to let go; -1 and a sentence when it cannot be opened or
+ * stays locked.
+ */
+int	audit_file_lock_dir(const char *path, int op, long timeout_ms,
+	    char *err, size_t errlen);
+
 /* One line of the file, checked on its own (vncgate-audit verify). */
 struct audit_line {
 	unsigned long long	seq;
+	char			event[24];	/* "" when not a string */
 	char			prev[AUDIT_HASHHEX + 1];
 	char			hash[AUDIT_HASHHEX + 1];	/* as written */
 	int			hash_ok;	/* hash = SHA-256(prev || S) */

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The chained audit file (DESIGN 1.7): one JSON object per line, each
- * holding the hash of the one before, so an edited, deleted, inserted,
- * reordered or duplicated record shows (vncgate-audit verify), and the
- * seq and chain in every syslog line show a file cut short at the end.
- * The format is described in audit.h; this file opens the file, finds
- * its last record and appends under the lock; audit_line.c makes one
- * line and reads one back.
+ * The chained audit file (DESIGN 1.7, 1.13): one JSON object per line,
+ * each holding the hash of the one before, so an edited, deleted,
+ * inserted, reordered or duplicated record shows (vncgate-audit verify),
+ * and the seq and chain in every syslog line show a file cut short at
+ * the end.  The format and the lock are described in audit.h; this file
+ * opens the file under the lock of its folder, continues the chain of a
+ * rotated file and appends; audit_tail.c reads and repairs the end of
+ * the chain; audit_line.c makes one line and reads one back.
  */
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -16,305 +17,394 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "audit.h"
 #include "audit_line.h"
+#include "audit_tail.h"
+#include "statefile.h"
 #include "util.h"
 
-#define TAIL_FIRST	4096	/* most records fit: one small read */
-
-/* What reading the file's tail found. */
-enum tail { TAIL_OK, TAIL_LONGER, TAIL_TORN, TAIL_ERR };
+#define OPEN_FLAGS	(O_RDWR | O_APPEND | O_NOFOLLOW | O_NONBLOCK | \
+			 O_CLOEXEC)
+#define MISSING_POLL_MS	10	/* a rotation's gap is shorter */
 
 /* ------------------------------------------------------------------ */
-/* Opening */
+/* The folder */
 
-static void
-open_error(struct audit_file *af, int e, char *err, size_t errlen)
-{
-	/* O_NOFOLLOW reports a link as ELOOP, whose text misleads */
-	if (e == ELOOP)
-		vg_seterr(af->err, sizeof(af->err), "the audit file %.200s is "
-		    "a symbolic link, which is refused", af->path);
-	else
-		vg_seterr(af->err, sizeof(af->err), "cannot open the audit "
-		    "file %.200s: %s", af->path, strerror(e));
-	vg_seterr(err, errlen, "%s", af->err);
-}
-
-/* A new file's name reaches the disk too; best effort. */
-static void
-sync_dir(const char *path)
-{
-	char dir[1024], *slash;
-	int fd;
-
-	if (vg_strlcpy(dir, path, sizeof(dir)) == -1)
-		return;
-	if ((slash = strrchr(dir, '/')) == NULL)
-		vg_strlcpy(dir, ".", sizeof(dir));
-	else if (slash == dir)
-		dir[1] = '\0';
-	else
-		*slash = '\0';
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return;
-	(void)fsync(fd);
-	close(fd);
-}
-
-/*
- * O_EXCL first, to know whether we made the file: only then is its mode
- * set, to 0660 whatever the umask, so the shell (group vncgate) and the
- * PAM module (root) can both append.  An existing file keeps the mode
- * the admin gave it.  O_NOFOLLOW: a link planted at the path could
- * point the records into another file.
- */
+/* dir and name of path; "." for a path without a slash. */
 static int
-try_open(struct audit_file *af, char *err, size_t errlen)
+split_path(const char *path, char *dir, size_t dirlen, char *name,
+    size_t namelen)
 {
-	const int flags = O_RDWR | O_APPEND | O_NOFOLLOW | O_CLOEXEC;
-	struct stat st;
-	int fd, created;
+	const char *slash = strrchr(path, '/');
 
-	fd = open(af->path, flags | O_CREAT | O_EXCL, AUDIT_FILE_MODE);
-	created = fd != -1;
-	if (fd == -1 && errno == EEXIST)
-		fd = open(af->path, flags);
-	if (fd == -1) {
-		open_error(af, errno, err, errlen);
+	if (vg_strlcpy(name, slash != NULL ? slash + 1 : path, namelen) ==
+	    -1 || name[0] == '\0')
 		return -1;
-	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		vg_seterr(af->err, sizeof(af->err), "the audit file %.200s is "
-		    "not a regular file", af->path);
-		vg_seterr(err, errlen, "%s", af->err);
+	if (slash == NULL)
+		return vg_strlcpy(dir, ".", dirlen);
+	if (slash == path)
+		return vg_strlcpy(dir, "/", dirlen);
+	if ((size_t)(slash - path) >= dirlen)
 		return -1;
-	}
-	if (created) {
-		(void)fchmod(fd, AUDIT_FILE_MODE);
-		sync_dir(af->path);
-	}
-	af->fd = fd;
-	af->err[0] = '\0';
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = '\0';
 	return 0;
 }
 
+/*
+ * Anyone who can open the folder can hold its lock, and with it stop
+ * every record: a file made at install wants its folder root's and
+ * closed to others (root:vncgate 2770).
+ */
+static int
+dir_open(const char *path, int installed, char *err, size_t errlen)
+{
+	char dir[1024], name[256];
+	struct stat st;
+	int fd;
+
+	if (split_path(path, dir, sizeof(dir), name, sizeof(name)) == -1) {
+		vg_seterr(err, errlen, "the audit file path %.200s is not a "
+		    "file's path", path);
+		return -1;
+	}
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		vg_seterr(err, errlen, "cannot open the audit file %.200s: %s",
+		    path, strerror(errno));
+		return -1;
+	}
+	if (installed && (fstat(fd, &st) == -1 || st.st_uid != 0 ||
+	    (st.st_mode & (S_IROTH | S_IWOTH)))) {
+		vg_seterr(err, errlen, "the folder of the audit file %.200s "
+		    "must be root's and closed to others (root:vncgate 2770), "
+		    "or anyone could hold its lock and stop every record",
+		    path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 int
-audit_file_open(struct audit_file *af, const char *path, char *err,
+audit_file_lock_dir(const char *path, int op, long timeout_ms, char *err,
     size_t errlen)
 {
+	int fd, e;
+
+	if ((fd = dir_open(path, 0, err, errlen)) == -1)
+		return -1;
+	if (statefile_lock(fd, op, statefile_deadline(timeout_ms)) == 0)
+		return fd;
+	if ((e = errno) == EWOULDBLOCK)
+		vg_seterr(err, errlen, "the folder of the audit file %.200s "
+		    "stays locked by another process (for more than %ld s)",
+		    path, timeout_ms / 1000);
+	else
+		vg_seterr(err, errlen, "cannot lock the folder of the audit "
+		    "file %.200s: %s", path, strerror(e));
+	close(fd);
+	errno = e;
+	return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* The file */
+
+static int
+open_failed(const char *path, int installed, int e, char *err,
+    size_t errlen)
+{
+	/* O_NOFOLLOW reports a link as ELOOP, whose text misleads */
+	if (e == ELOOP)
+		vg_seterr(err, errlen, "the audit file %.200s is a symbolic "
+		    "link, which is refused", path);
+	else if (e == ENOENT && installed)
+		vg_seterr(err, errlen, "the audit file %.200s is missing: it "
+		    "is made at install (make install or the package), never "
+		    "by vncgate itself", path);
+	else
+		vg_seterr(err, errlen, "cannot open the audit file %.200s: %s",
+		    path, strerror(e));
+	errno = e;
+	return -1;
+}
+
+/* The opened file must be a regular file; made at install, root's. */
+static int
+check_opened(int fd, const char *path, int installed, char *err,
+    size_t errlen)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode))
+		vg_seterr(err, errlen, "the audit file %.200s is not a regular "
+		    "file", path);
+	else if (installed && st.st_uid != 0)
+		vg_seterr(err, errlen, "the audit file %.200s is not root's "
+		    "(uid %lu): it is made at install, and one that anyone "
+		    "else owns is refused", path, (unsigned long)st.st_uid);
+	else
+		return 0;
+	close(fd);
+	errno = EINVAL;
+	return -1;
+}
+
+/*
+ * name in the folder, with O_NOFOLLOW: a link planted at the path could
+ * point the records into another file.  When it may be made here (not
+ * installed), O_EXCL first, to know whether we made it: only then is its
+ * mode set, to 0660 whatever the umask, so the shell (group vncgate) and
+ * the PAM module (root) can both append.  An existing file keeps the
+ * mode the admin gave it.
+ */
+static int
+open_named(const struct audit_file *af, const char *name, const char *path,
+    int create, char *err, size_t errlen)
+{
+	int fd = -1, made = 0;
+
+	if (create) {
+		fd = openat(af->dirfd, name, OPEN_FLAGS | O_CREAT | O_EXCL,
+		    AUDIT_FILE_MODE);
+		made = fd != -1;
+		if (fd == -1 && errno != EEXIST)
+			return open_failed(path, af->installed, errno, err,
+			    errlen);
+	}
+	if (fd == -1 && (fd = openat(af->dirfd, name, OPEN_FLAGS)) == -1)
+		return open_failed(path, af->installed, errno, err, errlen);
+	if (check_opened(fd, path, af->installed, err, errlen) == -1)
+		return -1;
+	if (made) {
+		(void)fchmod(fd, AUDIT_FILE_MODE);
+		(void)fsync(af->dirfd);	/* the new name, on disk too */
+	}
+	return fd;
+}
+
+static void
+pause_ms(long ms)
+{
+	struct timespec ts = { 0, ms * 1000000L };
+
+	(void)nanosleep(&ts, NULL);
+}
+
+/*
+ * The file at the path now.  Between logrotate's rename and its create
+ * the file made at install is missing (or root's and 0600 for an
+ * instant): waited for until the deadline.
+ */
+static int
+open_current(struct audit_file *af, long long deadline, char *err,
+    size_t errlen)
+{
+	int fd;
+
+	for (;;) {
+		fd = open_named(af, af->name, af->path, !af->installed, err,
+		    errlen);
+		if (fd != -1 || !af->installed ||
+		    (errno != ENOENT && errno != EACCES))
+			return fd;
+		if (vg_now_ms() >= deadline) {
+			af->stuck = 1;
+			return -1;
+		}
+		pause_ms(MISSING_POLL_MS);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Opening and closing the sink */
+
+int
+audit_file_open(struct audit_file *af, const char *path,
+    const struct audit_file_opts *opts, char *err, size_t errlen)
+{
+	char dir[1024];
+	int fd;
+
 	memset(af, 0, sizeof(*af));
-	af->fd = -1;
+	af->dirfd = -1;
+	af->lock_ms = opts != NULL && opts->lock_timeout_ms > 0 ?
+	    opts->lock_timeout_ms : AUDIT_LOCK_TIMEOUT_MS;
+	af->installed = opts != NULL && opts->installed;
 	if (gethostname(af->host, sizeof(af->host) - 1) == -1 ||
 	    af->host[0] == '\0')
 		vg_strlcpy(af->host, "unknown", sizeof(af->host));
 	if (path == NULL || *path == '\0' ||
-	    vg_strlcpy(af->path, path, sizeof(af->path)) == -1) {
+	    vg_strlcpy(af->path, path, sizeof(af->path)) == -1 ||
+	    split_path(path, dir, sizeof(dir), af->name,
+	    sizeof(af->name)) == -1) {
 		vg_seterr(af->err, sizeof(af->err), "the audit file path "
 		    "%.200s is empty or too long", path != NULL ? path : "");
+		af->path[0] = '\0';
 		vg_seterr(err, errlen, "%s", af->err);
 		return -1;
 	}
-	return try_open(af, err, errlen);
+	if ((af->dirfd = dir_open(af->path, af->installed, af->err,
+	    sizeof(af->err))) == -1 || (fd = open_named(af, af->name,
+	    af->path, !af->installed, af->err, sizeof(af->err))) == -1) {
+		vg_seterr(err, errlen, "%s", af->err);
+		return -1;
+	}
+	close(fd);
+	af->err[0] = '\0';
+	return 0;
 }
 
 void
 audit_file_close(struct audit_file *af)
 {
-	if (af->fd >= 0)
-		close(af->fd);
-	af->fd = -1;
-}
-
-/* ------------------------------------------------------------------ */
-/* The last record, from the tail of the file */
-
-static int
-pread_all(int fd, char *p, size_t n, off_t off)
-{
-	ssize_t r;
-
-	while (n > 0) {
-		r = pread(fd, p, n, off);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == 0)
-			errno = EIO;	/* the file shrank under the lock */
-		if (r <= 0)
-			return -1;
-		p += r;
-		n -= (size_t)r;
-		off += r;
-	}
-	return 0;
-}
-
-/*
- * Read the last win bytes and find the last line in them.  *buf is
- * the window (the caller frees it), *line and *len the line without
- * its newline.  TAIL_LONGER: the window starts inside that line.
- */
-static enum tail
-tail_window(int fd, off_t size, size_t win, char **buf, const char **line,
-    size_t *len)
-{
-	off_t start = size > (off_t)win ? size - (off_t)win : 0;
-	size_t n = (size_t)(size - start), i;
-	char *p;
-
-	*buf = NULL;
-	if ((p = malloc(n)) == NULL || pread_all(fd, p, n, start) == -1) {
-		free(p);
-		return TAIL_ERR;
-	}
-	*buf = p;
-	if (p[n - 1] != '\n')
-		return TAIL_TORN;
-	for (i = n - 1; i > 0 && p[i - 1] != '\n'; i--)
-		continue;
-	if (i == 0 && start > 0)
-		return TAIL_LONGER;
-	*line = p + i;
-	*len = n - 1 - i;
-	return TAIL_OK;
-}
-
-static int
-tail_error(const struct audit_file *af, enum tail t, const char *why,
-    char *err, size_t errlen)
-{
-	if (t == TAIL_TORN)
-		vg_seterr(err, errlen, "the audit file %.200s ends in a "
-		    "cut-off record, so no record is added after it; an admin "
-		    "must check it with vncgate-audit verify", af->path);
-	else if (t == TAIL_LONGER)
-		vg_seterr(err, errlen, "the last record of the audit file "
-		    "%.200s is longer than any record vncgate writes",
-		    af->path);
-	else if (why != NULL)
-		vg_seterr(err, errlen, "the last record of the audit file "
-		    "%.200s cannot be read: %s", af->path, why);
-	else
-		vg_seterr(err, errlen, "cannot read the audit file %.200s: %s",
-		    af->path, strerror(errno));
-	return -1;
-}
-
-/*
- * seq and hash of the last record: the chain goes on from there, in
- * this process or any other.  An empty file starts the chain at 64
- * zeros.  A file whose last line has no newline is refused, not
- * chained onto: that line is a record cut off (a crash or a full disk
- * mid-write), and a record added after it would be glued onto the
- * fragment, so neither could be read back, and its prev would name a
- * record no one can check.  verify names that seq; an admin repairs the
- * file before anything more is recorded, and audit.required keeps URLs
- * back until then.
- */
-static int
-read_last(const struct audit_file *af, off_t size, struct audit_chain *last,
-    char *err, size_t errlen)
-{
-	struct audit_line al;
-	const char *line = NULL;
-	char *buf, why[VG_ERRLEN];
-	size_t len = 0;
-	enum tail t;
-
-	memset(last, 0, sizeof(*last));
-	memset(last->hash, '0', AUDIT_HASHHEX);
-	if (size == 0)
-		return 0;
-	t = tail_window(af->fd, size, TAIL_FIRST, &buf, &line, &len);
-	if (t == TAIL_LONGER) {
-		free(buf);
-		t = tail_window(af->fd, size, AUDIT_FILE_LINEMAX + 1, &buf,
-		    &line, &len);
-	}
-	if (t == TAIL_OK && audit_file_parse(line, len, &al, why,
-	    sizeof(why)) == -1) {
-		free(buf);
-		return tail_error(af, t, why, err, errlen);
-	}
-	free(buf);
-	if (t != TAIL_OK)
-		return tail_error(af, t, NULL, err, errlen);
-	last->seq = al.seq;
-	memcpy(last->hash, al.hash, sizeof(last->hash));
-	return 0;
+	if (af->dirfd >= 0)
+		close(af->dirfd);
+	af->dirfd = -1;
 }
 
 /* ------------------------------------------------------------------ */
 /* Appending */
 
 /*
- * One write with O_APPEND, then fsync.  A write that fails part way
- * (a full disk) is taken back with ftruncate while we still hold the
- * lock, so the next record does not find a cut-off line.
+ * The audit_repair record for t's torn tail, after *end, into lines;
+ * *end and r say where it lands.
  */
 static int
-write_line(const struct audit_file *af, const struct vg_buf *line,
-    off_t size, char *err, size_t errlen)
+build_repair(const struct audit_file *af, const struct audit_tail *t,
+    const struct audit_who *who, struct audit_chain *end,
+    struct vg_buf *lines, struct audit_repair *r)
 {
-	size_t off = 0;
-	ssize_t w;
-	int e;
+	struct audit_rec rec;
+	int rc;
 
-	while (off < line->len) {
-		w = write(af->fd, line->p + off, line->len - off);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		off += (size_t)w;
-	}
-	if (off == line->len && fsync(af->fd) == 0)
-		return 0;
-	e = off < line->len && errno == 0 ? ENOSPC : errno;
-	if (ftruncate(af->fd, size) == -1)
-		vg_seterr(err, errlen, "cannot write the audit file %.200s "
-		    "(%s), and the part written stays: it ends in a cut-off "
-		    "record", af->path, strerror(e));
-	else
-		vg_seterr(err, errlen, "cannot write the audit file %.200s: "
-		    "%s", af->path, strerror(e));
-	return -1;
+	memset(r, 0, sizeof(*r));
+	r->cut_bytes = (unsigned long long)(t->size - t->keep);
+	memcpy(r->cut_sha256, t->cut_sha256, sizeof(r->cut_sha256));
+	audit_rec_init(&rec, "audit_repair");
+	rc = audit_setf(&rec, "cut_bytes", "%llu", r->cut_bytes);
+	rc |= audit_set(&rec, "cut_sha256", r->cut_sha256);
+	if (rc == 0)
+		rc = audit_line_build(af->host, &rec, who, end, lines,
+		    r->hash);
+	audit_rec_free(&rec);
+	if (rc == -1)
+		return -1;
+	r->seq = end->seq + 1;
+	end->seq = r->seq;
+	memcpy(end->hash, r->hash, sizeof(end->hash));
+	return 0;
 }
 
 static int
-append_locked(struct audit_file *af, const struct audit_rec *rec,
-    const struct audit_who *who, struct audit_chain *chain,
-    char *err, size_t errlen)
+no_memory(const char *path, char *err, size_t errlen)
 {
-	struct audit_chain last;
-	struct vg_buf line;
-	struct stat st;
-	int rc;
+	vg_seterr(err, errlen, "cannot build the record for the audit file "
+	    "%.200s: out of memory", path);
+	return -1;
+}
 
-	if (fstat(af->fd, &st) == -1) {
-		vg_seterr(err, errlen, "cannot read the audit file %.200s: %s",
-		    af->path, strerror(errno));
-		return -1;
-	}
-	if (read_last(af, st.st_size, &last, err, errlen) == -1)
-		return -1;
-	buf_init(&line);
-	if (audit_line_build(af->host, rec, who, &last, &line,
-	    chain->hash) == -1) {
+/*
+ * The file a rotation left behind: PATH.1 (the shipped logrotate file
+ * keeps it uncompressed, delaycompress).  Its torn tail, if any, is
+ * repaired there first.  *end is its last record, or the start of a
+ * chain when there is no such file.
+ */
+static int
+continue_from(struct audit_file *af, const struct audit_who *who,
+    struct audit_chain *end, struct audit_chain *chain, char *err,
+    size_t errlen)
+{
+	char name[sizeof(af->name) + 2], path[sizeof(af->path) + 2];
+	struct audit_repair *r = &chain->repair[chain->nrepair];
+	struct audit_tail t;
+	struct vg_buf line;
+	int fd, rc;
+
+	snprintf(name, sizeof(name), "%s" AUDIT_PREV_SUFFIX, af->name);
+	snprintf(path, sizeof(path), "%s" AUDIT_PREV_SUFFIX, af->path);
+	fd = open_named(af, name, path, 0, err, errlen);
+	if (fd == -1)
+		return errno == ENOENT ? 0 : -1;
+	rc = audit_tail_read(fd, path, &t, err, errlen);
+	*end = t.last;
+	if (rc == 0 && t.keep < t.size) {
+		buf_init(&line);
+		if (build_repair(af, &t, who, end, &line, r) == -1)
+			rc = no_memory(path, err, errlen);
+		else if ((rc = audit_tail_write(fd, path, &t, &line, err,
+		    errlen)) == 0)
+			chain->nrepair++;
 		buf_free(&line);
-		vg_seterr(err, errlen, "cannot build the record for the audit "
-		    "file %.200s: out of memory", af->path);
-		return -1;
 	}
-	errno = 0;
-	rc = write_line(af, &line, st.st_size, err, errlen);
-	buf_free(&line);
-	if (rc == 0)
-		chain->seq = last.seq + 1;
+	close(fd);
 	return rc;
+}
+
+/*
+ * Under the lock: the end of the chain (repaired where torn, continued
+ * from the rotated file when this one is empty), then the record, in
+ * one write.
+ */
+static int
+append_locked(struct audit_file *af, int fd, const struct audit_rec *rec,
+    const struct audit_who *who, struct audit_chain *chain, char *err,
+    size_t errlen)
+{
+	struct audit_repair *r;
+	struct audit_tail t;
+	struct audit_chain end;
+	struct vg_buf lines;
+	int rc = -1;
+
+	if (audit_tail_read(fd, af->path, &t, err, errlen) == -1)
+		return -1;
+	end = t.last;
+	if (t.keep == 0 && continue_from(af, who, &end, chain, err,
+	    errlen) == -1)
+		return -1;
+	r = &chain->repair[chain->nrepair];
+	buf_init(&lines);
+	if ((t.keep < t.size && build_repair(af, &t, who, &end, &lines,
+	    r) == -1) || audit_line_build(af->host, rec, who, &end, &lines,
+	    chain->hash) == -1)
+		no_memory(af->path, err, errlen);
+	else if ((rc = audit_tail_write(fd, af->path, &t, &lines, err,
+	    errlen)) == 0) {
+		chain->nrepair += t.keep < t.size;
+		chain->seq = end.seq + 1;
+	}
+	buf_free(&lines);
+	return rc;
+}
+
+/* Once a wait ran out, the next ones try once: one deadline per run. */
+static long long
+deadline_of(const struct audit_file *af)
+{
+	return statefile_deadline(af->stuck ? 0 : af->lock_ms);
+}
+
+static int
+lock_chain(struct audit_file *af, long long deadline, char *err,
+    size_t errlen)
+{
+	if (statefile_lock(af->dirfd, LOCK_EX, deadline) == 0) {
+		af->stuck = 0;
+		return 0;
+	}
+	if (errno == EWOULDBLOCK) {
+		af->stuck = 1;
+		vg_seterr(err, errlen, "the audit file %.200s stays locked by "
+		    "another process (for more than %ld s), so the record was "
+		    "not written", af->path, af->lock_ms / 1000);
+	} else
+		vg_seterr(err, errlen, "cannot lock the audit file %.200s: %s",
+		    af->path, strerror(errno));
+	return -1;
 }
 
 int
@@ -322,24 +412,26 @@ audit_file_append(struct audit_file *af, const struct audit_rec *rec,
     const struct audit_who *who, struct audit_chain *chain, char *err,
     size_t errlen)
 {
-	int rc;
+	long long deadline = deadline_of(af);
+	int fd, rc;
 
 	memset(chain, 0, sizeof(*chain));
-	if (af->fd < 0 && (af->path[0] == '\0' ||
-	    try_open(af, err, errlen) == -1)) {
+	if (af->path[0] == '\0' || (af->dirfd < 0 && (af->dirfd =
+	    dir_open(af->path, af->installed, af->err,
+	    sizeof(af->err))) == -1)) {
 		vg_seterr(err, errlen, "%s", af->err);
 		return -1;
 	}
 	/* every writer takes it, so read-last-then-append is one step */
-	while ((rc = flock(af->fd, LOCK_EX)) == -1 && errno == EINTR)
-		continue;
-	if (rc == -1) {
-		vg_seterr(err, errlen, "cannot lock the audit file %.200s: %s",
-		    af->path, strerror(errno));
+	if (lock_chain(af, deadline, err, errlen) == -1)
 		return -1;
+	if ((fd = open_current(af, deadline, err, errlen)) == -1)
+		rc = -1;
+	else {
+		rc = append_locked(af, fd, rec, who, chain, err, errlen);
+		close(fd);
 	}
-	rc = append_locked(af, rec, who, chain, err, errlen);
-	(void)flock(af->fd, LOCK_UN);
+	(void)flock(af->dirfd, LOCK_UN);
 	return rc;
 }
 
@@ -359,4 +451,3 @@ audit_file_sink(struct audit_file *af, struct audit_sink *sink)
 	sink->append = file_append;
 	sink->ctx = af;
 }
-

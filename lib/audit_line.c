@@ -236,9 +236,10 @@ hash_is_last(json_t *o)
 static int
 parse_fields(json_t *o, struct audit_line *al, char *err, size_t errlen)
 {
-	json_t *seq, *prev, *hash;
+	json_t *seq, *prev, *hash, *event;
 
 	seq = json_object_get(o, "seq");
+	event = json_object_get(o, "event");
 	prev = json_object_get(o, "prev");
 	hash = json_object_get(o, "hash");
 	if (!json_is_integer(seq) || json_integer_value(seq) <= 0) {
@@ -257,6 +258,10 @@ parse_fields(json_t *o, struct audit_line *al, char *err, size_t errlen)
 	}
 	al->seq = (unsigned long long)json_integer_value(seq);
 	vg_strlcpy(al->prev, json_string_value(prev), sizeof(al->prev));
+	/* verify counts the repairs; a longer event is none of ours */
+	if (json_is_string(event) && vg_strlcpy(al->event,
+	    json_string_value(event), sizeof(al->event)) == -1)
+		al->event[0] = '\0';
 	return 0;
 }
 

@@ -64,6 +64,7 @@ new_conf_cfg(struct conf_ctx *c)
 		CFG_STR("facility", "authpriv", CFGF_NONE),
 		CFG_STR("file", "/var/log/vncgate/audit.log", CFGF_NONE),
 		CFG_BOOL("required", cfg_true, CFGF_NONE),
+		CFG_INT("lock_timeout", 5, CFGF_NONE),
 		CONF_CTX_OPT(c),
 		CFG_END()
 	};
@@ -146,6 +147,7 @@ static const struct {
 	    offsetof(struct vg_conf, limits.user_per_minute) },
 	{ "limits|instance_per_minute",
 	    offsetof(struct vg_conf, limits.instance_per_minute) },
+	{ "audit|lock_timeout",	offsetof(struct vg_conf, audit.lock_timeout) },
 };
 
 static int

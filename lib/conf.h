@@ -57,6 +57,7 @@ struct vg_conf {
 		int	 facility;	/* LOG_AUTHPRIV etc., from <syslog.h> */
 		char	*file;		/* "" = syslog only */
 		int	 required;
+		long	 lock_timeout;	/* s: the audit and rate-limit locks */
 	} audit;
 
 	struct {

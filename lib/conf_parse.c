@@ -355,6 +355,7 @@ static const struct {
 	{ "credentials|duration",	check_range },
 	{ "limits|user_per_minute",	check_range },
 	{ "limits|instance_per_minute",	check_range },
+	{ "audit|lock_timeout",		check_range },
 	{ "reauth",			check_choice },
 	{ "output",			check_choice },
 	{ "api|signature",		check_choice },

@@ -290,6 +290,8 @@ static const struct range {
 	/* 0 = no limit */
 	{ "user_per_minute",	0,	10000 },
 	{ "instance_per_minute", 0,	10000 },
+	/* seconds a writer waits for the audit or a rate-limit lock */
+	{ "lock_timeout",	1,	60 },
 };
 
 int

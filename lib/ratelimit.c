@@ -3,12 +3,14 @@
  * Sliding one-minute windows in limits.state_dir (see ratelimit.h).
  *
  * A window file is a list of fixed-width records, "%016lld\n", one per
- * issuance.  It is rewritten in place (pwrite at 0, then ftruncate), so a
- * shell killed half-way leaves whole records behind: at worst old ones
- * that count again, never a torn record and never an emptied window that
- * would let a burst through.
+ * issuance (or run, ratelimit_take_run), and "R%015lld\n" for when the
+ * refusal of a full window was last recorded.  It is read under the lock
+ * of the file (statefile.c, with the deadline of audit.lock_timeout) and
+ * replaced whole through a new file renamed over it: a shell killed, or
+ * cut short by RLIMIT_FSIZE, at any instant leaves the old window or the
+ * new one, never a torn or emptied one that would block the others or
+ * let a burst through, and the file always belongs to its last writer.
  */
-#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -19,13 +21,14 @@
 #include <unistd.h>
 
 #include "ratelimit.h"
+#include "statefile.h"
 #include "util.h"
 
 #define REC_LEN		17	/* 16 digits and a newline */
 #define REC_DIGITS	16
-/* twice the largest limit (conf_value.c): room for a torn tail, no more */
+#define MARK		'R'	/* then 15 digits: a refusal was recorded */
+/* twice the largest limit (conf_value.c), and more than enough */
 #define MAX_RECS	20000
-#define FILE_MODE	0660	/* shared by the group through the folder */
 
 struct window {
 	const char	*dir;		/* for messages; NULL: unknown */
@@ -34,6 +37,8 @@ struct window {
 	long		 limit;
 	long long	*ts;		/* in the window, ascending */
 	size_t		 n;
+	long long	 marked;	/* a refusal recorded then; 0: none */
+	int		 dirfd;
 };
 
 int
@@ -123,6 +128,7 @@ win_init(struct window *w, const char *dir, long limit)
 	memset(w, 0, sizeof(*w));
 	w->dir = dir;
 	w->fd = -1;
+	w->dirfd = -1;
 	w->limit = limit;
 }
 
@@ -147,40 +153,32 @@ win_failed(struct window *w, const char *what, char *err, size_t errlen)
 }
 
 /*
- * Open (create) and lock.  A shell's umask must not lock the other
- * operators out of a window it happened to create: 0660 it is.
+ * Open (create) and lock, by the deadline: a shell stopped while it
+ * holds the window delays the others that long, then they refuse.
  */
 static int
-win_lock(int dirfd, struct window *w, char *err, size_t errlen)
+win_lock(int dirfd, struct window *w, long long deadline, char *err,
+    size_t errlen)
 {
-	struct stat st;
-	char why[128];
+	char why[VG_ERRLEN];
 
-	w->fd = openat(dirfd, w->name, O_RDWR | O_CREAT | O_NOFOLLOW |
-	    O_NONBLOCK | O_CLOEXEC, FILE_MODE);
-	if (w->fd == -1) {
-		snprintf(why, sizeof(why), "cannot be opened: %s",
-		    strerror(errno));
+	w->dirfd = dirfd;
+	w->fd = statefile_open_locked(dirfd, w->name, STATEFILE_CREATE,
+	    deadline, why, sizeof(why));
+	if (w->fd == -1)
 		return win_failed(w, why, err, errlen);
-	}
-	if (fstat(w->fd, &st) == -1 || !S_ISREG(st.st_mode))
-		return win_failed(w, "is not a regular file", err, errlen);
-	if ((st.st_mode & 07777) != FILE_MODE && st.st_uid == geteuid())
-		(void)fchmod(w->fd, FILE_MODE);
-	while (flock(w->fd, LOCK_EX) == -1)
-		if (errno != EINTR)
-			return win_failed(w, "cannot be locked", err, errlen);
 	return 0;
 }
 
-/* One record: exactly 16 digits and a newline. */
+/* Exactly 16 digits (or the mark and 15) and a newline. */
 static int
-rec_parse(const char *p, long long *out)
+rec_parse(const char *p, long long *out, int *mark)
 {
 	long long v = 0;
 	int i;
 
-	for (i = 0; i < REC_DIGITS; i++) {
+	*mark = p[0] == MARK;
+	for (i = *mark; i < REC_DIGITS; i++) {
 		if (p[i] < '0' || p[i] > '9')
 			return -1;
 		v = v * 10 + (p[i] - '0');
@@ -213,12 +211,17 @@ win_parse(struct window *w, const char *buf, size_t len, long long now)
 {
 	long long ts;
 	size_t off;
+	int mark;
 
 	for (off = 0; off < len; off += REC_LEN) {
-		if (rec_parse(buf + off, &ts) == -1)
+		if (rec_parse(buf + off, &ts, &mark) == -1)
 			return -1;
-		if (in_window(ts, now))
+		if (!in_window(ts, now))
+			continue;
+		if (!mark)
 			w->ts[w->n++] = ts;
+		else if (ts > w->marked)
+			w->marked = ts;
 	}
 	qsort(w->ts, w->n, sizeof(w->ts[0]), cmp_ll);
 	return 0;
@@ -258,7 +261,7 @@ win_read(struct window *w, long long now, char *err, size_t errlen)
 
 static int
 win_load(int dirfd, struct window *w, enum rl_scope scope, const char *key,
-    long long now, char *err, size_t errlen)
+    long long now, long long deadline, char *err, size_t errlen)
 {
 	if (ratelimit_file_name(scope, key, w->name, sizeof(w->name)) == -1) {
 		vg_seterr(err, errlen, "no rate-limit window for %s \"%.64s\"",
@@ -266,7 +269,7 @@ win_load(int dirfd, struct window *w, enum rl_scope scope, const char *key,
 		    key != NULL ? key : "");
 		return -1;
 	}
-	if (win_lock(dirfd, w, err, errlen) == -1)
+	if (win_lock(dirfd, w, deadline, err, errlen) == -1)
 		return -1;
 	return win_read(w, now, err, errlen);
 }
@@ -284,27 +287,28 @@ win_full(const struct window *w, long long now, long long *retry_ms)
 	return 1;
 }
 
+/* The window as it is now, replacing the file whole (see the top). */
 static int
-win_store(struct window *w, long long now, char *err, size_t errlen)
+win_store(struct window *w, char *err, size_t errlen)
 {
-	char *buf;
+	char *buf, why[VG_ERRLEN];
 	size_t i, len;
-	ssize_t wr;
+	int rc;
 
-	w->ts[w->n++] = now;
-	len = w->n * REC_LEN;
+	len = (w->n + (w->marked != 0)) * REC_LEN;
 	if ((buf = malloc(len + 1)) == NULL)
 		return win_failed(w, "cannot be written: out of memory", err,
 		    errlen);
 	for (i = 0; i < w->n; i++)
 		snprintf(buf + i * REC_LEN, REC_LEN + 1, "%0*lld\n",
 		    REC_DIGITS, w->ts[i]);
-	/* records first, then the length: see the top of the file */
-	wr = pwrite(w->fd, buf, len, 0);
+	if (w->marked != 0)
+		snprintf(buf + i * REC_LEN, REC_LEN + 1, "%c%0*lld\n", MARK,
+		    REC_DIGITS - 1, w->marked);
+	rc = statefile_replace(w->dirfd, w->name, buf, len, why,
+	    sizeof(why));
 	free(buf);
-	if (wr != (ssize_t)len || ftruncate(w->fd, (off_t)len) == -1)
-		return win_failed(w, "cannot be written", err, errlen);
-	return 0;
+	return rc == -1 ? win_failed(w, why, err, errlen) : 0;
 }
 
 /*
@@ -313,8 +317,8 @@ win_store(struct window *w, long long now, char *err, size_t errlen)
  */
 static enum rl_result
 take(int dirfd, struct window *w, const enum rl_scope *scope,
-    const char *const *key, size_t n, long long now, struct rl_verdict *v,
-    char *err, size_t errlen)
+    const char *const *key, size_t n, long long now, long long deadline,
+    struct rl_verdict *v, char *err, size_t errlen)
 {
 	long long retry;
 	size_t i;
@@ -322,7 +326,7 @@ take(int dirfd, struct window *w, const enum rl_scope *scope,
 
 	for (i = 0; i < n; i++)
 		if (w[i].limit > 0 && win_load(dirfd, &w[i], scope[i], key[i],
-		    now, err, errlen) == -1)
+		    now, deadline, err, errlen) == -1)
 			return RL_ERROR;
 	for (i = 0; i < n; i++) {
 		if (!win_full(&w[i], now, &retry))
@@ -337,11 +341,21 @@ take(int dirfd, struct window *w, const enum rl_scope *scope,
 	}
 	if (limited)
 		return RL_LIMITED;
-	for (i = 0; i < n; i++)
-		if (w[i].limit > 0 &&
-		    win_store(&w[i], now, err, errlen) == -1)
+	for (i = 0; i < n; i++) {
+		if (w[i].limit <= 0)
+			continue;
+		w[i].ts[w[i].n++] = now;
+		if (win_store(&w[i], err, errlen) == -1)
 			return RL_ERROR;
+	}
 	return RL_OK;
+}
+
+static long long
+deadline_of(long timeout_ms)
+{
+	return statefile_deadline(timeout_ms > 0 ? timeout_ms :
+	    RL_LOCK_DEFAULT_MS);
 }
 
 enum rl_result
@@ -354,7 +368,8 @@ ratelimit_take(int dirfd, enum rl_scope scope, const char *key, long limit,
 
 	memset(&v, 0, sizeof(v));
 	win_init(&w, NULL, limit);
-	r = take(dirfd, &w, &scope, &key, 1, now_ms, &v, err, errlen);
+	r = take(dirfd, &w, &scope, &key, 1, now_ms, deadline_of(0), &v, err,
+	    errlen);
 	win_close(&w);
 	if (retry_after_ms != NULL)
 		*retry_after_ms = r == RL_LIMITED ? v.retry_after_ms : 0;
@@ -380,9 +395,54 @@ ratelimit_take_pair(const struct rl_request *rq, struct rl_verdict *v,
 		return RL_ERROR;
 	win_init(&w[0], rq->dir, rq->user_limit);
 	win_init(&w[1], rq->dir, rq->instance_limit);
-	r = take(dirfd, w, scope, key, 2, rq->now_ms, v, err, errlen);
+	r = take(dirfd, w, scope, key, 2, rq->now_ms,
+	    deadline_of(rq->lock_timeout_ms), v, err, errlen);
 	win_close(&w[1]);
 	win_close(&w[0]);
+	close(dirfd);
+	return r;
+}
+
+/*
+ * A refusal of a full window is recorded once per window: the first
+ * one marks the file (and the caller writes its record), the next ones
+ * within a minute of it find the mark and are refused in silence.
+ */
+static enum rl_result
+refuse_once(struct window *w, long long now, struct rl_verdict *v,
+    char *err, size_t errlen)
+{
+	if (w->marked != 0)
+		return RL_LIMITED;
+	w->marked = now;
+	if (win_store(w, err, errlen) == -1)
+		return RL_ERROR;
+	v->record = 1;
+	return RL_LIMITED;
+}
+
+enum rl_result
+ratelimit_take_run(const struct rl_request *rq, struct rl_verdict *v,
+    char *err, size_t errlen)
+{
+	const enum rl_scope scope = RL_USER;
+	struct window w;
+	enum rl_result r;
+	int dirfd;
+
+	memset(v, 0, sizeof(*v));
+	v->scope = RL_USER;
+	if (rq->user_limit <= 0)
+		return RL_OK;
+	dirfd = ratelimit_dir_open(rq->dir, rq->owner, err, errlen);
+	if (dirfd == -1)
+		return RL_ERROR;
+	win_init(&w, rq->dir, rq->user_limit);
+	r = take(dirfd, &w, &scope, &rq->user, 1, rq->now_ms,
+	    deadline_of(rq->lock_timeout_ms), v, err, errlen);
+	if (r == RL_LIMITED)
+		r = refuse_once(&w, rq->now_ms, v, err, errlen);
+	win_close(&w);
 	close(dirfd);
 	return r;
 }

@@ -7,8 +7,9 @@
  * One file per key: "u-<sha256(user) in hex>" and "i-<instance id>" (a
  * user name never becomes a path).  Each file holds the issuance times
  * (ms, CLOCK_REALTIME) of the last minute as fixed-width records, and is
- * read and rewritten under flock(LOCK_EX).  Anything unexpected fails
- * closed: RL_ERROR, and the caller opens no console.
+ * read under flock(LOCK_EX) and replaced whole (statefile.h: regular,
+ * 0660, no links, a lock wait with a deadline).  Anything unexpected
+ * fails closed: RL_ERROR, and the caller opens no console.
  */
 #ifndef VG_RATELIMIT_H
 #define VG_RATELIMIT_H
@@ -18,6 +19,8 @@
 #include "secfile.h"
 
 #define RL_WINDOW_MS	60000LL
+/* the lock wait when the request names none: audit.lock_timeout's default */
+#define RL_LOCK_DEFAULT_MS	5000L
 /* "u-" + 64 hex digits, or "i-" + a 64-character instance ID */
 #define RL_NAMEMAX	67
 
@@ -40,11 +43,13 @@ struct rl_request {
 	long				 user_limit;	/* 0: no limit */
 	long				 instance_limit;
 	long long			 now_ms;	/* vg_epoch_ms() */
+	long				 lock_timeout_ms; /* 0: the default */
 };
 
 struct rl_verdict {
 	enum rl_scope	scope;		/* RL_LIMITED: the full window */
 	long long	retry_after_ms;	/* RL_LIMITED: until both have room */
+	int		record;		/* take_run: record this refusal */
 };
 
 /*
@@ -75,9 +80,21 @@ enum rl_result ratelimit_take(int dirfd, enum rl_scope, const char *key,
  * Both windows as one decision: lock the user's window, then the
  * instance's (always in that order, so two shells cannot deadlock),
  * refuse when either is full, else record in both.  With both limits 0
- * nothing is opened, not even the folder.
+ * nothing is opened, not even the folder.  Every lock is waited for
+ * until one deadline, lock_timeout_ms from the start: then RL_ERROR.
  */
 enum rl_result ratelimit_take_pair(const struct rl_request *,
+	    struct rl_verdict *, char *err, size_t errlen);
+
+/*
+ * One run of the shell by a user whom the ACL reaches nowhere, counted
+ * in the user's window (rq->instance unused) like an issuance.  When
+ * the window is full: RL_LIMITED, and v->record is 1 only for the first
+ * refusal within a minute (the window file keeps the time of it), so
+ * such a user leaves at most one rate_limited record a minute and the
+ * audit file's growth stays bounded.  user_limit 0: RL_OK, no file.
+ */
+enum rl_result ratelimit_take_run(const struct rl_request *,
 	    struct rl_verdict *, char *err, size_t errlen);
 
 #endif

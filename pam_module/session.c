@@ -116,6 +116,10 @@ sinks_open(struct pvg *g, struct sinks *s)
 {
 	const char *sock = g->args.audit_socket != NULL ?
 	    g->args.audit_socket : PVG_SYSLOG_PATH;
+	struct audit_file_opts o = {
+		.lock_timeout_ms = g->conf.audit.lock_timeout * 1000,
+		.installed = 1,
+	};
 	struct audit_sink sink;
 	char err[VG_ERRLEN];
 
@@ -128,7 +132,9 @@ sinks_open(struct pvg *g, struct sinks *s)
 	    g->conf.audit.file[0] != '\0';
 	if (!s->use_file)
 		return;
-	(void)audit_file_open(&s->af, g->conf.audit.file, err, sizeof(err));
+	/* made at install, root's: a missing one is refused, not made */
+	(void)audit_file_open(&s->af, g->conf.audit.file, &o, err,
+	    sizeof(err));
 	audit_file_sink(&s->af, &sink);
 	audit_log_add_sink(&s->log, &sink);
 }

@@ -62,11 +62,29 @@ no_core(void)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
+/*
+ * Limits survive a setgid exec: an invoker's RLIMIT_FSIZE just below
+ * the end of the next record would cut the write.  The soft limit is
+ * raised as far as the hard one goes; the writers check what is left
+ * before they write (lib/audit_tail.c), and SIGXFSZ is ignored, so a
+ * write past the limit fails and is taken back instead of killing us.
+ */
+static void
+limits_sane(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_FSIZE, &rl);
+	}
+}
+
 static void
 signals_sane(void)
 {
 	static const int ignored[] = { SIGPIPE, SIGQUIT, SIGTSTP, SIGTTIN,
-	    SIGTTOU };
+	    SIGTTOU, SIGXFSZ };
 	sigset_t all;
 	int sig;
 	size_t i;
@@ -191,6 +209,7 @@ env_sanitise(struct shell *sh)
 	fds_sane();
 	no_core();
 	signals_sane();
+	limits_sane();
 	umask(077);
 	sh->privileged = getauxval(AT_SECURE) != 0;
 	read_vars(sh);

@@ -132,25 +132,42 @@ client(struct shell *sh)
 	return 0;
 }
 
+/* inst NULL: a run refused before any instance was named. */
 static int
-limited(struct shell *sh, const struct issuance *is,
-    const struct rl_verdict *v)
+limited(struct shell *sh, const struct vg_instance *inst,
+    const struct rl_verdict *v, int record)
 {
 	struct audit_rec rec;
 	/* rounded up: "try again in 0 seconds" would be refused again */
 	long long secs = (v->retry_after_ms + 999) / 1000;
 
 	audit_rec_init(&rec, "rate_limited");
-	audit_set(&rec, "instance", is->inst->id);
-	audit_set(&rec, "name", is->inst->name);
+	audit_set(&rec, "instance", inst != NULL ? inst->id : "");
+	audit_set(&rec, "name", inst != NULL ? inst->name : "");
 	audit_set(&rec, "scope", v->scope == RL_USER ? "user" : "instance");
-	log_emit(sh, &rec);
+	if (record)
+		log_emit(sh, &rec);
 	audit_rec_free(&rec);
-	if (v->scope == RL_INSTANCE)
-		warnx(M_LIMIT_INST((unsigned long)secs), is->inst->name, secs);
+	if (v->scope == RL_INSTANCE && inst != NULL)
+		warnx(M_LIMIT_INST((unsigned long)secs), inst->name, secs);
 	else
 		warnx(M_LIMIT_USER((unsigned long)secs), secs);
 	return EXIT_DENIED;
+}
+
+static void
+limit_request(struct shell *sh, const struct vg_instance *inst,
+    struct rl_request *rq)
+{
+	memset(rq, 0, sizeof(*rq));
+	rq->dir = sh->conf.limits.state_dir;
+	rq->owner = &sh->policy;
+	rq->user = sh->user;
+	rq->instance = inst != NULL ? inst->id : NULL;
+	rq->user_limit = sh->conf.limits.user_per_minute;
+	rq->instance_limit = sh->conf.limits.instance_per_minute;
+	rq->now_ms = vg_epoch_ms();
+	rq->lock_timeout_ms = sh->conf.audit.lock_timeout * 1000;
 }
 
 /*
@@ -165,20 +182,44 @@ rate_limit(struct shell *sh, const struct issuance *is)
 	enum rl_result r;
 	char err[VG_ERRLEN];
 
-	memset(&rq, 0, sizeof(rq));
-	rq.dir = sh->conf.limits.state_dir;
-	rq.owner = &sh->policy;
-	rq.user = sh->user;
-	rq.instance = is->inst->id;
-	rq.user_limit = sh->conf.limits.user_per_minute;
-	rq.instance_limit = sh->conf.limits.instance_per_minute;
-	rq.now_ms = vg_epoch_ms();
+	limit_request(sh, is->inst, &rq);
 	r = ratelimit_take_pair(&rq, &v, err, sizeof(err));
 	if (r == RL_OK)
 		return EXIT_OK;
 	if (r == RL_LIMITED)
-		return limited(sh, is, &v);
+		return limited(sh, is->inst, &v, 1);
 	record_issue(sh, is, "RateLimitUnavailable", "", "", err);
+	warnx(_(M_NO_LIMITS));
+	return EXIT_RUNTIME;
+}
+
+/*
+ * A user whom the ACL reaches nowhere now (DESIGN 1.7): each run counts
+ * in their window like an issuance, before anything is recorded; over
+ * the limit the run ends, with one rate_limited record a minute at
+ * most, so such runs cannot grow the audit file without bound.  A
+ * window that cannot be used ends the run too, unrecorded for the same
+ * reason.
+ */
+int
+issue_unreached(struct shell *sh)
+{
+	struct acl_request req;
+	struct rl_request rq;
+	struct rl_verdict v;
+	enum rl_result r;
+	char rule[65], err[VG_ERRLEN];
+
+	issue_request(sh, NULL, &req);
+	if (acl_decide_any(sh->acl, &sh->conf.inv, &req, rule,
+	    sizeof(rule)) == ACL_ALLOW)
+		return EXIT_OK;
+	limit_request(sh, NULL, &rq);
+	r = ratelimit_take_run(&rq, &v, err, sizeof(err));
+	if (r == RL_OK)
+		return EXIT_OK;
+	if (r == RL_LIMITED)
+		return limited(sh, NULL, &v, v.record);
 	warnx(_(M_NO_LIMITS));
 	return EXIT_RUNTIME;
 }

@@ -94,14 +94,18 @@ static void
 file_open(struct shell *sh)
 {
 	struct audit_sink sink = { FILE_SINK, NULL, NULL, no_file };
+	struct audit_file_opts o;
 	struct audit_file *af;
 	char err[VG_ERRLEN];
 
 	if (!sh->conf_loaded || sh->conf.audit.file == NULL ||
 	    sh->conf.audit.file[0] == '\0' || file_sink(sh) != NULL)
 		return;
+	/* setgid: the file is made at install, never by whoever runs us */
+	o.installed = sh->privileged;
+	o.lock_timeout_ms = sh->conf.audit.lock_timeout * 1000;
 	if ((af = malloc(sizeof(*af))) != NULL) {
-		(void)audit_file_open(af, sh->conf.audit.file, err,
+		(void)audit_file_open(af, sh->conf.audit.file, &o, err,
 		    sizeof(err));
 		audit_file_sink(af, &sink);
 	}

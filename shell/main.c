@@ -202,9 +202,11 @@ main(int argc, char **argv)
 			rc = check_mode(&sh, a.explain);
 		else if (load_config(&sh, 0) == -1)	/* 5. config */
 			rc = EXIT_CONFIG;
-		else if (a.action == ACT_MENU)		/* 6. menu */
+		else if ((rc = issue_unreached(&sh)) != EXIT_OK)
+			break;				/* 6. unreached */
+		else if (a.action == ACT_MENU)		/* 7. menu */
 			rc = run_menu(&sh);
-		else					/* 6. command */
+		else					/* 7. command */
 			rc = run_command(&sh, a.command);
 	}
 	shell_free(&sh);

@@ -248,6 +248,12 @@ int	issue_obtain(struct shell *, const char *target,
 /* The ACL request for the operator (now, from SSH_CONNECTION). */
 void	issue_request(struct shell *, const struct vg_instance *,
 	    struct acl_request *);
+/*
+ * A run of a user whom the ACL reaches nowhere counts in their rate
+ * limit (before anything is recorded): EXIT_OK to go on, else the exit
+ * code, the sentence said.
+ */
+int	issue_unreached(struct shell *);
 
 /*
  * qr.c: url as a QR code (ECC level L, a 2-module quiet zone) in

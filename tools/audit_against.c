@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * vncgate-audit verify FILE --against LOG: the syslog copy against the
- * file, and the file against the syslog copy (DESIGN 1.7, 1.13).
+ * vncgate-audit verify FILE... --against LOG: the syslog copy against
+ * the files, and the files against the syslog copy (DESIGN 1.7, 1.13).
  *
  * A line counts only when syslog put the tag "vncgate" in its header
  * (syslog_line.c) and its host is one of the file's records' hosts:
@@ -13,6 +13,8 @@
  *   - another chain: the record, or one before it, was rewritten;
  *   - no seq and chain: a line the file cannot vouch for (a sender that
  *     only claimed the tag, or a record the file did not take);
+ *   - a seq before the first file's first: the rotated file that held
+ *     it was not given, or was deleted;
  * and every record of the file from the first seq syslog holds on must
  * be in syslog: one that is not was added to the file afterwards (by
  * someone holding the group vncgate) or lost by syslog.
@@ -117,6 +119,16 @@ chainv_keep(struct chainv *v, const char *line, size_t len,
 	memcpy(v->chains[v->n], hash, AUDIT_CHAINHEX);
 	v->chains[v->n][AUDIT_CHAINHEX] = '\0';
 	return keep_record_host(v, line, len);
+}
+
+void
+chainv_summary(const struct chainv *v, struct vg_buf *b)
+{
+	buf_addf(b, "ok %llu records", v->n);
+	if (v->nrepair > 0)
+		buf_addf(b, ", %llu repairs", v->nrepair);
+	if (v->first > 1)
+		buf_addf(b, ", continuing after seq %llu", v->first - 1);
 }
 
 void
@@ -278,8 +290,14 @@ check_chained(struct against *a, const struct pairs *pr, size_t lineno)
 	const struct chainv *v = a->v;
 	unsigned long long i;
 
-	if (pr->seq < v->first)
-		return;		/* an earlier file's (rotated) */
+	if (pr->seq < v->first) {
+		/* syslog vouches for it: the file that held it must be there */
+		note(&a->f, pr->seq, lineno, "syslog has it, but the files "
+		    "given start after seq %llu: the rotated file that held "
+		    "it is missing (give every file, oldest first)",
+		    v->first - 1);
+		return;
+	}
 	if (a->lo == 0 || pr->seq < a->lo)
 		a->lo = pr->seq;
 	i = pr->seq - v->first;
@@ -342,6 +360,7 @@ static int
 report(struct against *a)
 {
 	const struct finding *f = &a->f;
+	struct vg_buf ok;
 
 	if (f->found && f->lineno != 0)
 		printf("bad seq %llu: %s (%s line %zu)\n", f->seq, f->why,
@@ -352,7 +371,11 @@ report(struct against *a)
 		fwrite(a->bad.p, 1, a->bad.len, stdout);
 	if (f->found || a->nbad > 0)
 		return AX_BAD;
-	printf("ok %llu records, %zu syslog lines agree\n", a->v->n, a->agree);
+	buf_init(&ok);
+	chainv_summary(a->v, &ok);
+	printf("%s, %zu syslog lines agree\n", ok.p != NULL ? ok.p : "ok",
+	    a->agree);
+	buf_free(&ok);
 	return AX_OK;
 }
 

@@ -5,27 +5,56 @@
  * terminal, and the times of --since.
  */
 #include <sys/file.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "audit.h"
 #include "audit_tool.h"
+
+/* The size of the open file under the writers' lock, then let go. */
+static int
+size_locked(struct reader *r)
+{
+	char err[VG_ERRLEN];
+	struct stat st;
+	int dfd;
+
+	if (fstat(fileno(r->f), &st) == -1 || !S_ISREG(st.st_mode))
+		return 0;
+	dfd = audit_file_lock_dir(r->path, LOCK_SH, AUDIT_LOCK_TIMEOUT_MS, err,
+	    sizeof(err));
+	if (dfd == -1 && errno == EWOULDBLOCK) {
+		tool_warn("%s", err);
+		return -1;
+	}
+	if (fstat(fileno(r->f), &st) == 0)
+		r->end = st.st_size;
+	if (dfd != -1)
+		close(dfd);
+	return 0;
+}
 
 int
 reader_open(struct reader *r, const char *path, int lock)
 {
 	memset(r, 0, sizeof(*r));
 	r->path = path;
+	r->end = -1;
 	if ((r->f = fopen(path, "re")) == NULL) {
 		tool_warn("cannot read %s: %s", path, strerror(errno));
 		return -1;
 	}
-	/* writers hold LOCK_EX while they append: never read half a record */
-	if (lock)
-		(void)flock(fileno(r->f), LOCK_SH);
+	if (lock && size_locked(r) == -1) {
+		fclose(r->f);
+		r->f = NULL;
+		return -1;
+	}
 	return 0;
 }
 
@@ -35,6 +64,8 @@ reader_next(struct reader *r, size_t *len, int *nl)
 	ssize_t n;
 
 	errno = 0;
+	if (r->end >= 0 && r->off >= r->end)
+		return 0;
 	if ((n = getline(&r->line, &r->cap, r->f)) == -1) {
 		if (ferror(r->f)) {
 			tool_warn("cannot read %s: %s", r->path,
@@ -43,6 +74,10 @@ reader_next(struct reader *r, size_t *len, int *nl)
 		}
 		return 0;
 	}
+	/* what a writer appended after the size was taken is not ours */
+	if (r->end >= 0 && r->off + n > r->end)
+		n = (ssize_t)(r->end - r->off);
+	r->off += n;
 	r->lineno++;
 	*nl = n > 0 && r->line[n - 1] == '\n';
 	*len = (size_t)n - (*nl ? 1 : 0);

@@ -20,10 +20,14 @@ enum {
 	AX_UNREADABLE = 3,	/* a file cannot be read */
 };
 
+#define TOOL_MAXFILES	64	/* verify FILE...: the rotated files too */
+
 /* What the command line asked for. */
 struct tool_args {
 	const char	*cmd;		/* "verify" or "show" */
-	const char	*file;
+	const char	*file;		/* the first FILE (show: the one) */
+	const char	*files[TOOL_MAXFILES];	/* verify: oldest first */
+	size_t		 nfiles;
 	const char	*against;	/* verify --against LOG */
 	const char	*user;		/* show --user */
 	const char	*instance;	/* show --instance */
@@ -39,9 +43,20 @@ struct reader {
 	char		*line;
 	size_t		 cap;
 	size_t		 lineno;
+	long long	 off;	/* bytes read so far */
+	long long	 end;	/* the size under the lock; -1: no end */
 };
 
-/* Open path for reading (a shared lock when it is the audit file). */
+/*
+ * Open path for reading.  lock: it is an audit file, so its size is
+ * taken under the writers' lock (a shared flock on its folder, with the
+ * deadline of audit.lock_timeout's default), which is let go at once:
+ * the lines up to that size are whole records or a torn tail that was
+ * there, and writers only append after it, so nothing is read half
+ * written while no reader, however slowly its output is read (a
+ * pager), holds the writers back.  A folder that stays locked is a
+ * failure (a sentence); one that cannot be opened is read unlocked.
+ */
 int	reader_open(struct reader *, const char *path, int lock);
 /*
  * The next line without its newline: 1 and *len, *nl (had a newline);

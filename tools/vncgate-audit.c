@@ -13,7 +13,7 @@
 #include "audit_tool.h"
 
 #define USAGE \
-"usage: vncgate-audit verify FILE [--against SYSLOG_FILE]\n" \
+"usage: vncgate-audit verify FILE... [--against SYSLOG_FILE]\n" \
 "       vncgate-audit show FILE [--user USER] [--instance TARGET]\n" \
 "                          [--since TIME] [--json]\n" \
 "       vncgate-audit --help | --version\n"
@@ -22,16 +22,21 @@
 "vncgate-audit: check and read the vncgate audit file, whose records are\n" \
 "JSON lines chained by SHA-256 (see vncgate-audit(1)).\n" \
 "\n" \
-"  verify FILE         check every record's seq, prev and hash; print\n" \
+"  verify FILE...      check every record's seq, prev and hash; print\n" \
 "                      \"ok N records\", or \"bad seq N: why\" naming the\n" \
 "                      first record that was edited, deleted, inserted,\n" \
-"                      moved, duplicated or cut off\n" \
+"                      moved, duplicated or cut off; \", R repairs\" when\n" \
+"                      writers cut torn records (audit_repair), and\n" \
+"                      \", continuing after seq K\" for a file that a\n" \
+"                      rotation started.  Several FILEs, oldest first\n" \
+"                      (audit.log.1 audit.log): each must continue the\n" \
+"                      one before\n" \
 "    --against LOG     also check FILE against the syslog file LOG: each\n" \
 "                      vncgate line of FILE's host must carry a seq and\n" \
-"                      chain that FILE holds, and each record of FILE\n" \
-"                      must be in LOG; this catches a FILE cut short,\n" \
-"                      rewritten or added to, and lines that only claim\n" \
-"                      the tag\n" \
+"                      chain that the FILEs hold, and each record of\n" \
+"                      FILE must be in LOG; this catches a FILE cut\n" \
+"                      short, rewritten or added to, a rotated file\n" \
+"                      missing, and lines that only claim the tag\n" \
 "  show FILE           print the records as a table, times in UTC\n" \
 "    --user USER       only the records of USER\n" \
 "    --instance TARGET only the records of that instance name or ID\n" \
@@ -69,7 +74,19 @@ usage(const char *why, const char *what)
 	return -1;
 }
 
-/* Each option once, FILE once, in any order after the command. */
+/* A FILE: one for show, up to TOOL_MAXFILES for verify. */
+static int
+add_file(struct tool_args *a, const char *file)
+{
+	if (a->nfiles == (strcmp(a->cmd, "show") == 0 ? 1 : TOOL_MAXFILES))
+		return -1;
+	a->files[a->nfiles++] = file;
+	if (a->file == NULL)
+		a->file = file;
+	return 0;
+}
+
+/* Each option once, FILE once (verify: FILE...), in any order. */
 static int
 parse_args(int argc, char **argv, struct tool_args *a)
 {
@@ -86,8 +103,9 @@ parse_args(int argc, char **argv, struct tool_args *a)
 		if (strcmp(a->cmd, "show") == 0 &&
 		    strcmp(argv[i], "--json") == 0 && !a->json)
 			a->json = 1;
-		else if (strncmp(argv[i], "--", 2) != 0 && a->file == NULL)
-			a->file = argv[i];
+		else if (strncmp(argv[i], "--", 2) != 0 &&
+		    add_file(a, argv[i]) == 0)
+			continue;
 		else if ((slot = option_slot(a, argv[i])) == NULL ||
 		    *slot != NULL || i + 1 >= argc)
 			return usage("unexpected argument: ", argv[i]);

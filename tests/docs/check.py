@@ -252,6 +252,7 @@ EVENTS = {
     "issue": "instance name region rule result request_id issuance "
              "url_sha256 latency_ms",
     "config_error": "file line reason",
+    "audit_repair": "cut_bytes cut_sha256",
 }
 COMMON = "event user uid rhost rport tty pid seq chain"
 FILE_KEYS = "ts host seq prev hash"

@@ -88,22 +88,7 @@ e2e_enter() {
 }
 
 e2e_setup() {
-	# one run at a time on this host, from any tree: the user names and
-	# the group are the host's (a lock on a file of this tree would let
-	# two trees' runs make and delete the same users)
-	lockdir=/run/lock
-	[ -d "$lockdir" ] || lockdir=/tmp
-	exec 9>>"$lockdir/vncgate-e2e.lock"
-	flock -w 600 9 || { echo "not ok 1 - e2e: another run holds the lock"
-	    echo "1..1"; exit 1; }
-	T=$(mktemp -d /tmp/vg-e2e.XXXXXX) || exit 1
-	chmod 755 "$T"
-	trap e2e_cleanup EXIT
-	trap 'exit 1' INT TERM HUP
-	mkdir -p "$T/logs" "$T/bin"
-	ip link set lo up || e2e_abort "cannot bring loopback up"
-	tests/mock/mkcerts "$T/certs" >/dev/null 2>&1 ||
-	    e2e_abort "cannot make test certificates"
+	e2e_frame e2e
 	e2e_dev
 	e2e_install
 	e2e_operators
@@ -113,6 +98,27 @@ e2e_setup() {
 	e2e_acl
 	e2e_conf
 	e2e_sshd
+}
+
+# e2e_frame NAME: the host-wide lock, $T (/tmp/vg-NAME.*) and its
+# cleanup, loopback up, the test certificates.  Also tests/local's.
+e2e_frame() {
+	# one run at a time on this host, from any tree: the user names and
+	# the group are the host's (a lock on a file of this tree would let
+	# two trees' runs make and delete the same users)
+	lockdir=/run/lock
+	[ -d "$lockdir" ] || lockdir=/tmp
+	exec 9>>"$lockdir/vncgate-e2e.lock"
+	flock -w 600 9 || { echo "not ok 1 - $1: another run holds the lock"
+	    echo "1..1"; exit 1; }
+	T=$(mktemp -d "/tmp/vg-$1.XXXXXX") || exit 1
+	chmod 755 "$T"
+	trap e2e_cleanup EXIT
+	trap 'exit 1' INT TERM HUP
+	mkdir -p "$T/logs" "$T/bin"
+	ip link set lo up || e2e_abort "cannot bring loopback up"
+	tests/mock/mkcerts "$T/certs" >/dev/null 2>&1 ||
+	    e2e_abort "cannot make test certificates"
 }
 
 # A setup step failed: one failing TAP line, the logs kept, exit.

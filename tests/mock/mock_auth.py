@@ -106,6 +106,7 @@ def use_nonce(mock, nonce):
 def check_v1(mock, req, service, params):
     req.log["sigver"] = "v1"
     req.log["access_key_id"] = params.get("AccessKeyId", "")
+    req.log["signature"] = params.get("Signature", "")
     require(params, V1_REQUIRED)
     check_action(req, service, params["Action"], params["Version"])
     for name, value, fold in V1_FIXED:
@@ -128,6 +129,7 @@ def parse_v3_auth(req, header):
     except ValueError as e:
         raise ApiError("IncompleteSignature", str(e))
     req.log["access_key_id"] = auth.key_id
+    req.log["signature"] = auth.signature
     signed = set(auth.signed)
     for name in V3_SIGNED:
         if name not in signed:

@@ -8,7 +8,7 @@ import json
 import re
 import threading
 
-from mock_wire import new_vnc_url
+from mock_wire import VNC_HOST, new_vnc_url
 
 THROTTLE = ("Throttling.User", {"x-acs-retry-after": "100"})
 UNAVAILABLE = ("ServiceUnavailable", {})
@@ -17,6 +17,14 @@ INTERNAL = ("InternalError", {})
 
 def _bad_url_body(url):
     return lambda rid, good: json.dumps({"RequestId": rid, "VncUrl": url})
+
+
+def _swapped_url_body(old, new):
+    """The good VncUrl, token and all, with old (as percent-encoded)
+    replaced by new: only the charset of DESIGN 1.8 passes, so what is
+    wrong shows only once the URL is decoded."""
+    return lambda rid, good: json.dumps({"RequestId": rid,
+                                         "VncUrl": good.replace(old, new, 1)})
 
 
 def _badjson_body(rid, good):
@@ -59,6 +67,14 @@ FAULTS = {
     "badurl-esc": ("ecs", "body", _bad_url_body(
         "wss%3A%2F%2Fmock-vncproxy.example%2F\x1b]0;owned\x07"), None),
     "badurl-js": ("ecs", "body", _bad_url_body("javascript:alert(1)"), None),
+    "badurl-host": ("ecs", "body", _swapped_url_body(
+        VNC_HOST, "evil.example"), None),
+    "badurl-suffix": ("ecs", "body", _swapped_url_body(
+        VNC_HOST, "hz01-vncproxy.evilaliyun.com"), None),
+    "badurl-query": ("ecs", "body", _swapped_url_body(
+        VNC_HOST, "evil.example%3F.aliyun.com"), None),
+    "badurl-scheme": ("ecs", "body", _swapped_url_body(
+        "wss%3A%2F%2F", "https%3A%2F%2F"), None),
     "dupkeys": ("ecs", "body", _dupkeys_body, None),
     "list-denied": ("ecs", "list-denied", None, "region?"),
     "list-throttle": ("ecs", "list-error", THROTTLE, "page"),

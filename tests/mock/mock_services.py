@@ -151,6 +151,13 @@ def sts_role(params):
     return params["RoleSessionName"]
 
 
+def log_issued(req, cred):
+    """What a credentials answer handed out, for the tests that look for
+    it where it must not be (a log, a core dump)."""
+    req.log.update(issued_key_id=cred.key_id, issued_secret=cred.secret,
+                   issued_token=cred.token)
+
+
 def sts_handle(mock, req):
     params, _ = authenticate(mock, req, "sts")
     name = mock.faults.first("sts", "error")
@@ -162,7 +169,7 @@ def sts_handle(mock, req):
     policy = sts_policy(params)
     cred = mock.keys.issue(min(duration, mock.args.cred_ttl), policy,
                            session)
-    req.log["issued_key_id"] = cred.key_id
+    log_issued(req, cred)
     return json_answer(req, {
         "RequestId": new_request_id(),
         "AssumedRoleUser": {"Arn": ROLE_ARN + "/" + session,
@@ -190,7 +197,7 @@ def imds_token(mock, req):
 
 def imds_credentials(mock, req):
     cred = mock.current_imds_cred()
-    req.log["issued_key_id"] = cred.key_id
+    log_issued(req, cred)
     return Answer(200, json.dumps({
         "AccessKeyId": cred.key_id, "AccessKeySecret": cred.secret,
         "Expiration": iso8601(cred.expires),

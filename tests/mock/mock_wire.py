@@ -12,7 +12,10 @@ import uuid
 
 import sigcheck
 
-VNC_PREFIX = "wss://mock-vncproxy.example/websockify/?s="
+# the host of a real answer (cn-hangzhou): under .aliyun.com, as vncgate
+# accepts by default (api.vnc_hosts)
+VNC_HOST = "hz01-vncproxy.aliyun.com"
+VNC_PREFIX = "wss://" + VNC_HOST + "/websockify/?s="
 
 # Errors: code -> (HTTP status, message) ----------------------------------
 
@@ -173,7 +176,8 @@ LOG_FIELDS = {"service": "", "method": "", "path": "", "action": "",
               "vnc_url": "", "role_session_name": "", "policy": "",
               "fault": "", "issued_key_id": "", "dry_run": False,
               "max_results": 0, "next_token": "", "next_token_out": "",
-              "page": 0, "count": 0, "filters": {}}
+              "page": 0, "count": 0, "filters": {}, "signature": "",
+              "issued_secret": "", "issued_token": ""}
 
 
 class RequestLog:

@@ -257,7 +257,7 @@ def expect_error(reply, status, code):
 def expect_url(reply):
     eq(reply.status, 200, "status (body %r)" % reply.body[:300])
     url = answer(reply)["VncUrl"]
-    check(url.startswith("wss%3A%2F%2Fmock-vncproxy.example%2Fwebsockify"
+    check(url.startswith("wss%3A%2F%2Fhz01-vncproxy.aliyun.com%2Fwebsockify"
                          "%2F%3Fs%3D"), "VncUrl prefix: " + url)
     check("%25" in url, "the token is not encoded twice: " + url)
     check(all(c.isalnum() or c in "%._~-" for c in url), "charset " + url)

@@ -322,11 +322,15 @@ def t_log(m):
        (answer(reply)["VncUrl"], answer(reply)["RequestId"], "v1", 200,
         INSTANCE, "cn-hangzhou", STATIC.id), "ECS record")
     policy = scoped_policy("cn-hangzhou", INSTANCE)
+    check(len(rec["signature"]) >= 20, "V1 Signature logged: %r" % rec)
     key = sts_key(assume_role(m, session="bob", policy=policy, v3=True))
     rec = m.log()[-1]
     eq((rec["service"], rec["action"], rec["sigver"], rec["role_session_name"],
         rec["policy"]), ("sts", "AssumeRole", "v3", "bob", policy),
        "STS record")
+    eq((rec["issued_key_id"], rec["issued_secret"], rec["issued_token"]),
+       (key.id, key.secret, key.token), "what STS handed out")
+    check(len(rec["signature"]) == 64, "V3 Signature logged: %r" % rec)
     expect_error(v1_call(m, "ecs", dict(HANGZHOU, InstanceId=OTHER),
                          key=key), 403, "Forbidden.RAM")
     rec = m.log()[-1]
@@ -450,7 +454,11 @@ def t_bodies(m):
         raise AssertionError("badjson parsed")
     reply = v1_call(m, "ecs", HANGZHOU)
     eq((reply.status, len(reply.body)), (200, 2 * 1024 * 1024), "oversize")
-    for bad in ('"', " ", "\x1b", "javascript:alert(1)"):
+    for bad in ('"', " ", "\x1b", "javascript:alert(1)",
+                "wss%3A%2F%2Fevil.example%2Fwebsockify%2F%3Fs%3D",
+                "wss%3A%2F%2Fhz01-vncproxy.evilaliyun.com%2F",
+                "wss%3A%2F%2Fevil.example%3F.aliyun.com%2F",
+                "https%3A%2F%2Fhz01-vncproxy.aliyun.com%2F"):
         url = answer(v1_call(m, "ecs", HANGZHOU))["VncUrl"]
         check(bad in url, "%r not in %r" % (bad, url))
         eq(m.log()[-1]["vnc_url"], url, "logged VncUrl")
@@ -542,6 +550,8 @@ FAULT_RUNS = (
      "5xx, sts-denied and imds-down faults, then success", t_errors),
     ("bodies", tuple(a for f in ("badjson", "oversize", "badurl-quote",
                                  "badurl-space", "badurl-esc", "badurl-js",
+                                 "badurl-host", "badurl-suffix",
+                                 "badurl-query", "badurl-scheme",
                                  "dupkeys") for a in ("--fault", f + ":1")),
      "malformed, oversized, bad-URL and duplicate-key bodies", t_bodies),
     ("notoken", ("--fault", "imds-notoken"),

@@ -123,13 +123,32 @@ put_conf(const char *name, const char *acl, const char *file, mode_t mode)
 	    *file != '\0' ? "/" : "", file);
 	put(name, mode,
 	    "acl_file = \"%s/%s\"\n"
-	    "audit {\n  file = \"%s\"\n  required = true\n}\n"
+	    "audit {\n  file = \"%s\"\n  required = true\n"
+	    "  lock_timeout = 1\n}\n"
 	    "instance \"web-1\" {\n  id = \"" INST_ID "\"\n}\n"
 	    "instance \"db-1\" {\n  id = \"i-bp1hzoinajzkh91h0002\"\n}\n"
 	    "instance \"win-1\" {\n  id = \"i-bp1hzoinajzkh91h0003\"\n"
 	    "  os = \"windows\"\n}\n"
 	    "instance \"secret-1\" {\n  id = \"i-bp1hzoinajzkh91h0004\"\n}\n",
 	    fx.dir, acl, path);
+}
+
+/*
+ * The audit file's folder and the file, as make install makes them:
+ * root's, the folder closed to others (its lock orders the chain).
+ */
+static void
+put_log(void)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/log", fx.dir);
+	assert_int_equal(mkdir(path, 0770), 0);
+	snprintf(path, sizeof(path), "%s/log/audit.log", fx.dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0660);
+	assert_true(fd >= 0);
+	close(fd);
 }
 
 static void
@@ -159,7 +178,8 @@ put_confs(void)
 	put_conf("badacl.conf", "acl-bad.conf", "", 0644);
 	put_conf("gwconf.conf", "acl.conf", "", 0664);
 	put_conf("notroot.conf", "acl.conf", "", 0644);
-	put_conf("file.conf", "acl.conf", "audit.log", 0644);
+	put_conf("file.conf", "acl.conf", "log/audit.log", 0644);
+	put_conf("nolog.conf", "acl.conf", "log/missing.log", 0644);
 	put_conf("nofile.conf", "acl.conf", "nosuch-dir/audit.log", 0644);
 	/* another owner than root: only root can make one (else they are
 	 * the caller's, and the caller is not root) */
@@ -220,6 +240,7 @@ put_services(void)
 	put_std_service("vg-notroot", "notroot.conf", "");
 	put_std_service("vg-file", "file.conf", "");
 	put_std_service("vg-nofile", "nofile.conf", "");
+	put_std_service("vg-nolog", "nolog.conf", "");
 	put_std_service("vg-twice", "good.conf", " config=/etc/passwd");
 	put_service("vg-relative", acct_session, "config=good.conf");
 	snprintf(args, sizeof(args), "config=%s/good.conf "
@@ -753,7 +774,7 @@ test_session_audit_file(void **state)
 	c.user = fx.me;
 	open_close(&c, sid, lines, &n);
 	assert_int_equal(n, 2);
-	assert_int_equal(file_lines("audit.log", flines, MAXLINES), 2);
+	assert_int_equal(file_lines("log/audit.log", flines, MAXLINES), 2);
 	for (i = 0; i < 2; i++) {
 		expect_in(flines[i], "\"event\":\"%s\"", events[i]);
 		expect_in(flines[i], "\"session\":\"%s\"", sid);
@@ -802,6 +823,23 @@ test_session_file_unwritable_refused(void **state)
 	(void)state;
 	open_refused("vg-nofile", "cannot open the audit file "
 	    "%s/nosuch-dir/audit.log: No such file or directory");
+}
+
+/*
+ * an audit file that is missing: made at install, never by the module
+ * (it would be root's, but whatever made it must say so), and refused
+ */
+static void
+test_session_file_missing_refused(void **state)
+{
+	char path[PATH_MAX];
+
+	(void)state;
+	open_refused("vg-nolog", "the audit file %s/log/missing.log is "
+	    "missing: it is made at install (make install or the package), "
+	    "never by vncgate itself");
+	snprintf(path, sizeof(path), "%s/log/missing.log", fx.dir);
+	assert_int_equal(access(path, F_OK), -1);
 }
 
 /* a syslog that does not take the record */
@@ -928,6 +966,7 @@ setup(void **state)
 	snprintf(fx.dir, sizeof(fx.dir), "/tmp/vg-pam-XXXXXX");
 	assert_non_null(mkdtemp(fx.dir));
 	assert_int_equal(chmod(fx.dir, 0755), 0);
+	put_log();
 	put_acls();
 	put_confs();
 	put_services();
@@ -972,6 +1011,9 @@ static const struct CMUnitTest fixed[] = {
 	NAMED("session: an audit file that cannot be written opens none, "
 	    "and says why",
 	    test_session_file_unwritable_refused),
+	NAMED("session: a missing audit file is not made: no session, and "
+	    "says why",
+	    test_session_file_missing_refused),
 	NAMED("session: a start syslog did not take opens no session, and "
 	    "says why",
 	    test_session_unrecorded_refused),

@@ -127,8 +127,8 @@ open_ok(struct audit_file *af, const char *path)
 {
 	char err[VG_ERRLEN] = "";
 
-	assert_int_equal(audit_file_open(af, path, err, sizeof(err)), 0);
-	assert_true(af->fd >= 0);
+	assert_int_equal(audit_file_open(af, path, NULL, err, sizeof(err)), 0);
+	assert_true(af->dirfd >= 0);
 }
 
 /*
@@ -260,7 +260,7 @@ test_created_mode(void **state)
 	assert_int_equal(stat(fx->path, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0660);
 	audit_file_close(&af);
-	assert_int_equal(af.fd, -1);
+	assert_int_equal(af.dirfd, -1);
 
 	/* an existing file keeps the mode the admin gave it */
 	assert_int_equal(chmod(fx->path, 0600), 0);
@@ -309,7 +309,7 @@ child_writer(const char *path, const char *name)
 	char err[VG_ERRLEN];
 	int i;
 
-	if (audit_file_open(&af, path, err, sizeof(err)) == -1)
+	if (audit_file_open(&af, path, NULL, err, sizeof(err)) == -1)
 		_exit(2);
 	for (i = 0; i < NCHILD; i++)
 		if (append_one(&af, "issue", name, &c, err) == -1)
@@ -358,34 +358,83 @@ append_raw(const char *path, const char *bytes)
 	close(fd);
 }
 
-/* A cut-off last line is never chained onto: the append fails. */
+/*
+ * A cut-off last line (a writer killed mid-write) is cut by the next
+ * writer, which records the repair (audit_repair) and chains on from
+ * the last whole record.  A whole line that is not a record is refused.
+ */
 static void
-test_torn_last_line_refused(void **state)
+test_torn_last_line_repaired(void **state)
+{
+	static const char torn[] = "{\"seq\":2,\"ts\":\"2024-";
+	struct fixture *fx = *state;
+	struct audit_file af;
+	struct audit_chain c;
+	char err[VG_ERRLEN] = "", *text, *lines[8], want[65];
+	struct stat before, after;
+	json_error_t je;
+	json_t *o;
+
+	open_ok(&af, fx->path);
+	assert_int_equal(append_one(&af, "issue", "web-1", &c, err), 0);
+	append_raw(fx->path, torn);
+	assert_int_equal(append_one(&af, "issue", "web-1", &c, err), 0);
+	assert_int_equal(c.seq, 3);
+	assert_int_equal(c.nrepair, 1);
+	assert_int_equal(c.repair[0].seq, 2);
+	assert_int_equal(c.repair[0].cut_bytes, strlen(torn));
+	vg_sha256_hex(torn, strlen(torn), want);
+	want[16] = '\0';
+	assert_string_equal(c.repair[0].cut_sha256, want);
+	text = slurp(fx->path, NULL);
+	assert_int_equal(lines_of(text, lines, 8), 3);
+	o = json_loads(lines[1], 0, &je);
+	assert_non_null(o);
+	assert_string_equal(jstr(o, "event"), "audit_repair");
+	assert_string_equal(jstr(o, "cut_bytes"), "20");
+	assert_string_equal(jstr(o, "cut_sha256"), want);
+	assert_string_equal(jstr(o, "hash"), c.repair[0].hash);
+	json_decref(o);
+	free(text);
+	assert_int_equal(check_chain(fx->path), 3);
+
+	/* a whole line that is not a record is refused, nothing written */
+	append_raw(fx->path, "garbage\n");
+	assert_int_equal(stat(fx->path, &before), 0);
+	assert_int_equal(append_one(&af, "issue", "web-1", &c, err), -1);
+	assert_non_null(strstr(err, "cannot be read"));
+	assert_non_null(strstr(err, fx->path));
+	assert_int_equal(stat(fx->path, &after), 0);
+	assert_int_equal(after.st_size, before.st_size);
+	audit_file_close(&af);
+}
+
+/* A file that holds only a torn record: cut to nothing, seq 1 again. */
+static void
+test_torn_only_line(void **state)
 {
 	struct fixture *fx = *state;
 	struct audit_file af;
 	struct audit_chain c;
-	char err[VG_ERRLEN] = "";
-	struct stat before, after;
+	char err[VG_ERRLEN];
 
 	open_ok(&af, fx->path);
+	append_raw(fx->path, "{\"seq\":1,\"ts\"");
 	assert_int_equal(append_one(&af, "issue", "web-1", &c, err), 0);
-	append_raw(fx->path, "{\"seq\":2,\"ts\":\"2024-");
-	assert_int_equal(stat(fx->path, &before), 0);
-	assert_int_equal(append_one(&af, "issue", "web-1", &c, err), -1);
-	assert_non_null(strstr(err, "cut-off record"));
-	assert_non_null(strstr(err, fx->path));
-	assert_int_equal(stat(fx->path, &after), 0);
-	assert_int_equal(after.st_size, before.st_size);
-
-	/* a whole line that is not a record is refused too */
-	append_raw(fx->path, "garbage\n");
-	assert_int_equal(append_one(&af, "issue", "web-1", &c, err), -1);
-	assert_non_null(strstr(err, "cannot be read"));
+	assert_int_equal(c.nrepair, 1);
+	assert_int_equal(c.repair[0].seq, 1);
+	assert_int_equal(c.seq, 2);
 	audit_file_close(&af);
+	assert_int_equal(check_chain(fx->path), 2);
 }
 
-/* Through audit_emit: no seq in syslog, the file's sentence in err. */
+/*
+ * Through audit_emit: a repair reaches syslog before the record; a file
+ * that fails gives no seq in syslog, and its sentence in err.
+ */
+static char prev_line[AUDIT_LINEMAX];	/* the line before the last */
+static int nlines;
+
 static int
 memsink(void *ctx, const struct audit_rec *rec, const char *line, char *err,
     size_t errlen)
@@ -393,12 +442,14 @@ memsink(void *ctx, const struct audit_rec *rec, const char *line, char *err,
 	(void)rec;
 	(void)err;
 	(void)errlen;
+	memcpy(prev_line, ctx, AUDIT_LINEMAX);
 	snprintf(ctx, AUDIT_LINEMAX, "%s", line);
+	nlines++;
 	return 0;
 }
 
 static void
-test_emit_torn_file_fails(void **state)
+test_emit_repair_and_failure(void **state)
 {
 	struct fixture *fx = *state;
 	static char line[AUDIT_LINEMAX];
@@ -409,6 +460,7 @@ test_emit_torn_file_fails(void **state)
 	char err[VG_ERRLEN] = "", want[80], *text;
 	struct audit_chain c;
 
+	nlines = 0;
 	open_ok(&af, fx->path);
 	audit_log_init(&log);
 	audit_file_sink(&af, &fs);
@@ -423,9 +475,19 @@ test_emit_torn_file_fails(void **state)
 	assert_int_equal(strncmp(line, want, strlen(want)), 0);
 	free(text);
 
+	/* a torn tail: syslog gets the repair, in its place, then ours */
 	append_raw(fx->path, "{\"seq\":2");
+	assert_int_equal(audit_emit(&log, &rec, err, sizeof(err)), 0);
+	assert_int_equal(strncmp(line, "event=issue seq=3 chain=", 24), 0);
+	assert_int_equal(nlines, 3);
+	assert_int_equal(strncmp(prev_line, "event=audit_repair seq=2 chain=",
+	    31), 0);
+	assert_non_null(strstr(prev_line, " cut_bytes=8 cut_sha256="));
+
+	/* a whole line that is not a record: no seq in syslog, and why */
+	append_raw(fx->path, "garbage\n");
 	assert_int_equal(audit_emit(&log, &rec, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "cut-off record"));
+	assert_non_null(strstr(err, "cannot be read"));
 	assert_int_equal(strncmp(line, "event=issue file_error=", 23), 0);
 	audit_rec_free(&rec);
 	audit_file_close(&af);
@@ -441,7 +503,8 @@ test_open_refusals(void **state)
 	char err[VG_ERRLEN] = "", other[160];
 
 	assert_int_equal(mkdir(fx->path, 0755), 0);
-	assert_int_equal(audit_file_open(&af, fx->path, err, sizeof(err)), -1);
+	assert_int_equal(audit_file_open(&af, fx->path, NULL, err,
+	    sizeof(err)), -1);
 	assert_non_null(strstr(err, strerror(EISDIR)));
 	assert_int_equal(append_one(&af, "issue", "web-1", &c, err), -1);
 	assert_non_null(strstr(err, strerror(EISDIR)));
@@ -455,19 +518,22 @@ test_open_refusals(void **state)
 	snprintf(other, sizeof(other), "%s/other", fx->dir);
 	assert_int_equal(rename(fx->path, other), 0);
 	assert_int_equal(symlink(other, fx->path), 0);
-	assert_int_equal(audit_file_open(&af, fx->path, err, sizeof(err)), -1);
+	assert_int_equal(audit_file_open(&af, fx->path, NULL, err,
+	    sizeof(err)), -1);
 	assert_non_null(strstr(err, "symbolic link"));
 	assert_int_equal(unlink(other), 0);
-	assert_int_equal(audit_file_open(&af, fx->path, err, sizeof(err)), -1);
+	assert_int_equal(audit_file_open(&af, fx->path, NULL, err,
+	    sizeof(err)), -1);
 	assert_non_null(strstr(err, "symbolic link"));
 	assert_int_equal(append_one(&af, "issue", "web-1", &c, err), -1);
 	assert_non_null(strstr(err, "symbolic link"));
 	assert_int_equal(unlink(fx->path), 0);
 
 	assert_int_equal(mkfifo(fx->path, 0600), 0);
-	assert_int_equal(audit_file_open(&af, fx->path, err, sizeof(err)), -1);
+	assert_int_equal(audit_file_open(&af, fx->path, NULL, err,
+	    sizeof(err)), -1);
 	assert_non_null(strstr(err, "not a regular file"));
-	assert_int_equal(audit_file_open(&af, "", err, sizeof(err)), -1);
+	assert_int_equal(audit_file_open(&af, "", NULL, err, sizeof(err)), -1);
 	assert_int_equal(append_one(&af, "issue", "web-1", &c, err), -1);
 	assert_true(strlen(err) > 0);
 }
@@ -569,7 +635,7 @@ test_failed_write_rolled_back(void **state)
 			_exit(2);
 		if (append_one(&af, "issue", "web-1", &c, err) != -1)
 			_exit(3);
-		_exit(strstr(err, "cannot write the audit file") ? 0 : 4);
+		_exit(strstr(err, "file size limit") ? 0 : 4);
 	}
 	assert_int_equal(waitpid(pid, &ws, 0), pid);
 	assert_true(WIFEXITED(ws));
@@ -653,9 +719,11 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_forked_writers,
 		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_torn_last_line_refused,
+		cmocka_unit_test_setup_teardown(test_torn_last_line_repaired,
 		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_emit_torn_file_fails,
+		cmocka_unit_test_setup_teardown(test_torn_only_line, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_emit_repair_and_failure,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_refusals, setup,
 		    teardown),

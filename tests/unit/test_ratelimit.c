@@ -460,6 +460,93 @@ test_window_not_regular(void **state)
 	assert_int_equal(pair(fx, "alice", INST1, 0), RL_ERROR);
 }
 
+/* One run of a user the ACL reaches nowhere, at T0 + dt. */
+static enum rl_result
+run(struct fx *fx, long long dt)
+{
+	fx->rq.user = "mallory";
+	fx->rq.now_ms = T0 + dt;
+	fx->err[0] = '\0';
+	return ratelimit_take_run(&fx->rq, &fx->v, fx->err,
+	    sizeof(fx->err));
+}
+
+/*
+ * Runs count like issuances; a full window refuses them all, and only
+ * the first refusal within a minute is to be recorded.
+ */
+static void
+test_run_limit_records_once(void **state)
+{
+	struct fx *fx = *state;
+	long long dt;
+
+	fx->rq.user_limit = 3;
+	assert_int_equal(run(fx, 0), RL_OK);
+	assert_int_equal(run(fx, 30000), RL_OK);
+	assert_int_equal(run(fx, 30001), RL_OK);
+	assert_int_equal(run(fx, 30002), RL_LIMITED);
+	assert_int_equal(fx->v.scope, RL_USER);
+	assert_int_equal(fx->v.record, 1);
+	assert_int_equal(fx->v.retry_after_ms, 60000 - 30002);
+	for (dt = 30003; dt < 30040; dt += 3) {
+		assert_int_equal(run(fx, dt), RL_LIMITED);
+		assert_int_equal(fx->v.record, 0);
+	}
+	/* the first run left the window: room for one */
+	assert_int_equal(run(fx, 60001), RL_OK);
+	/* full again, within a minute of the recorded refusal: silent */
+	assert_int_equal(run(fx, 60002), RL_LIMITED);
+	assert_int_equal(fx->v.record, 0);
+	/* full again more than a minute after it: recorded again */
+	assert_int_equal(run(fx, 90003), RL_OK);
+	assert_int_equal(run(fx, 90004), RL_OK);
+	assert_int_equal(run(fx, 90005), RL_LIMITED);
+	assert_int_equal(fx->v.record, 1);
+	/* the refusals did not count as runs: three runs and the mark */
+	assert_int_equal(file_size(path_of(fx, RL_USER, "mallory")), 4 * 17);
+	/* and issuances see the same window */
+	expect_limited(fx, "mallory", INST1, 90006, RL_USER, 29995);
+}
+
+/* No user limit: runs are not counted, and no file is made. */
+static void
+test_run_limit_off(void **state)
+{
+	struct fx *fx = *state;
+
+	fx->rq.user_limit = 0;
+	assert_int_equal(run(fx, 0), RL_OK);
+	assert_int_equal(file_size(path_of(fx, RL_USER, "mallory")), -1);
+}
+
+/*
+ * A window held (by a shell stopped while it held it): refused when the
+ * deadline passes, not before and not never; nothing recorded.
+ */
+static void
+test_lock_deadline(void **state)
+{
+	struct fx *fx = *state;
+	long long t0, ms;
+	int ifd;
+
+	ifd = lock_file(path_of(fx, RL_INSTANCE, INST1), LOCK_EX);
+	assert_true(ifd >= 0);
+	fx->rq.lock_timeout_ms = 600;
+	alarm(10);	/* a wait past the deadline kills the test */
+	t0 = vg_now_ms();
+	assert_int_equal(pair(fx, "alice", INST1, 0), RL_ERROR);
+	ms = vg_now_ms() - t0;
+	assert_true(ms >= 600);
+	assert_true(ms < 2500);
+	assert_non_null(strstr(fx->err, "stays locked"));
+	alarm(0);
+	assert_int_equal(file_size(path_of(fx, RL_USER, "alice")), 0);
+	close(ifd);
+	expect_ok(fx, "alice", INST1, 0);
+}
+
 int
 main(void)
 {
@@ -474,6 +561,9 @@ main(void)
 		T(test_single_window),
 		T(test_file_names),
 		T(test_file_mode_ignores_umask),
+		T(test_run_limit_records_once),
+		T(test_run_limit_off),
+		T(test_lock_deadline),
 		T(test_corrupt_file),
 		T(test_torn_tail_counts),
 		T(test_clock_step_back),
