@@ -242,8 +242,6 @@ decide(struct shell *sh, struct issuance *is, enum show_how how)
 	vg_strlcpy(is->rule, "no-match", sizeof(is->rule));
 	if ((rc = stepup_at(sh, STEPUP_TARGET, NULL)) != EXIT_OK)
 		return rc;
-	if (is->inst == NULL)
-		return deny(sh, is, "unknown");
 	issue_request(sh, is->inst, &req);
 	if (acl_decide(sh->acl, &req, is->rule, sizeof(is->rule)) !=
 	    ACL_ALLOW)
@@ -263,6 +261,8 @@ issue_obtain(struct shell *sh, const char *target,
 	int rc;
 
 	*out = NULL;
+	if (inst == NULL)	/* command_issue refuses it before */
+		return EXIT_USAGE;
 	memset(&is, 0, sizeof(is));
 	memset(&res, 0, sizeof(res));
 	cloud_err_clear(&ce);

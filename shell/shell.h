@@ -215,8 +215,9 @@ struct ui {
 	/* the instances the operator may open; filter NULL: all */
 	int	(*list)(struct shell *, const char *filter);
 	/*
-	 * typed into *inst (NULL: the inventory has none, for the issuance
-	 * to refuse and record) and *target, how the issuance names it;
+	 * typed into *inst (NULL: the inventory has none, which
+	 * command_issue refuses as a usage error before any PAM
+	 * conversation) and *target, how the issuance names it;
 	 * EXIT_USAGE when typed is no target at all (a number past the
 	 * menu's table)
 	 */
@@ -238,10 +239,10 @@ extern const struct ui command_ui;	/* command_ui.c */
 int	list_instances(struct shell *, const char *filter);
 
 /*
- * issue.c: one issuance of target, which the UI resolved to inst (NULL:
- * not in the inventory, refused and recorded).  On EXIT_OK *url is the
- * console URL, already recorded; the caller shows it and wipes it with
- * vg_freestr.
+ * issue.c: one issuance of target, which the UI resolved to inst (never
+ * NULL: command_issue refused an unknown target before).  On EXIT_OK
+ * *url is the console URL, already recorded; the caller shows it and
+ * wipes it with vg_freestr.
  */
 int	issue_obtain(struct shell *, const char *target,
 	    const struct vg_instance *inst, enum show_how how, char **url);
@@ -265,6 +266,8 @@ int	tty_save(struct tty_mode *);
 int	tty_raw(struct tty_mode *);
 int	tty_cooked(const struct tty_mode *);
 void	tty_restore(const struct tty_mode *);
+/* Drop the input typed ahead: before a prompt, after a command. */
+void	tty_discard(int fd);
 
 enum ed_event {
 	ED_NONE,	/* nothing to show (ignored byte, escape sequence) */
