@@ -246,9 +246,15 @@ int	list_instances(struct shell *, const char *filter);
  */
 int	issue_obtain(struct shell *, const char *target,
 	    const struct vg_instance *inst, enum show_how how, char **url);
-/* The ACL request for the operator (now, from SSH_CONNECTION). */
-void	issue_request(struct shell *, const struct vg_instance *,
-	    struct acl_request *);
+/*
+ * The ACL request for the operator: now, from the source address
+ * (sh->env.rhost: the session record when privileged, else
+ * SSH_CONNECTION).  When the local time cannot be computed the request
+ * is refused (fail closed): a deny record (reason=time) and a sentence,
+ * and EXIT_DENIED, which the caller must return.
+ */
+int	issue_request(struct shell *, const struct vg_instance *,
+	    struct acl_request *) __attribute__((warn_unused_result));
 
 /*
  * qr.c: url as a QR code (ECC level L, a 2-module quiet zone) in
