@@ -187,24 +187,38 @@ copy_scalars(cfg_t *cfg, struct vg_conf *conf)
 	return 0;
 }
 
+/* A copy of s in lower case; NULL when out of memory. */
+static char *
+lower_dup(const char *s)
+{
+	char *d = strdup(s);
+	size_t i;
+
+	for (i = 0; d != NULL && d[i] != '\0'; i++)
+		if (d[i] >= 'A' && d[i] <= 'Z')
+			d[i] = (char)(d[i] - 'A' + 'a');
+	return d;
+}
+
 /* api.vnc_hosts, lower-case: the match ignores case anyway. */
 static int
 copy_vnc_hosts(cfg_t *cfg, struct vg_conf *conf)
 {
-	size_t i, j, n = cfg_size(cfg, "api|vnc_hosts");
-	char *h;
+	size_t i, n = cfg_size(cfg, "api|vnc_hosts");
+	char **v;
 
-	if ((conf->api.vnc_hosts = calloc(n + 1, sizeof(char *))) == NULL)
+	if ((v = calloc(n + 1, sizeof(*v))) == NULL)
 		return -1;
-	for (i = 0; i < n; i++) {
-		if ((h = strdup(cfg_getnstr(cfg, "api|vnc_hosts", i))) ==
-		    NULL)
+	for (i = 0; i < n; i++)
+		if ((v[i] = lower_dup(cfg_getnstr(cfg, "api|vnc_hosts",
+		    (unsigned int)i))) == NULL) {
+			while (i > 0)
+				free(v[--i]);
+			free(v);
 			return -1;
-		for (j = 0; h[j] != '\0'; j++)
-			if (h[j] >= 'A' && h[j] <= 'Z')
-				h[j] = (char)(h[j] - 'A' + 'a');
-		conf->api.vnc_hosts[conf->api.nvnc_hosts++] = h;
-	}
+		}
+	conf->api.vnc_hosts = v;
+	conf->api.nvnc_hosts = n;
 	return 0;
 }
 

@@ -22,8 +22,6 @@
 
 #define ACTION		"DescribeInstanceVncUrl"
 #define API_VERSION	"2014-05-26"
-#define VNC_URL_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
-			"0123456789%._~-"
 #define RID_MAX		95	/* fits ecs_result.request_id */
 #define ENDPOINT_MAX	512
 
@@ -140,12 +138,6 @@ ecs_result_free(struct ecs_result *res)
 }
 
 /* URLs ------------------------------------------------------------------- */
-
-int
-ecs_vnc_url_ok(const char *s)
-{
-	return vg_charset_ok(s, VNC_URL_CHARS, ECS_VNC_URL_MAX);
-}
 
 static int
 page_ok(const char *page)

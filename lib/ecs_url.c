@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Where a VncUrl may send the operator's browser (DESIGN 1.8): see
- * ecs.h.  The console page decodes vncUrl once and opens a WebSocket to
- * it, carrying the operator's console session.  The threat is an answer
- * that passes the character set and still points elsewhere: an endpoint
- * or a proxy that is not the cloud (api.endpoint is configurable), or a
- * cloud-side mistake, percent-encoding "wss://evil.example/".  So the
+ * What a VncUrl may be and where it may send the operator's browser
+ * (DESIGN 1.8): see ecs_url.h.  The console page decodes vncUrl once
+ * and opens a WebSocket to it, carrying the operator's console session:
+ * the characters alone keep it inside our URL, and the threat beyond
+ * that is an answer that passes them and still points elsewhere: an
+ * endpoint or a proxy that is not the cloud (api.endpoint is
+ * configurable), or a cloud-side mistake, percent-encoding
+ * "wss://evil.example/".  So the
  * check decodes once, as the page does, and accepts only ws:// or wss://
  * to a host name under api.vnc_hosts.  The decoded URL is a secret for
  * its 15 seconds like the VncUrl itself: it is wiped, and only its host
@@ -16,10 +18,18 @@
 #include <string.h>
 #include <strings.h>
 
-#include "ecs.h"
+#include "ecs_url.h"
 #include "util.h"
 
 #define HOST_MAX	254	/* vg_valid_host_name's 253, and the NUL */
+#define VNC_URL_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
+			"0123456789%._~-"
+
+int
+ecs_vnc_url_ok(const char *s)
+{
+	return vg_charset_ok(s, VNC_URL_CHARS, ECS_VNC_URL_MAX);
+}
 
 static int
 hexval(char c)

@@ -44,9 +44,15 @@ enum {
 
 /* What the environment told us, read once and validated (env.c). */
 struct shell_env {
-	char	rhost[64];		/* from SSH_CONNECTION, "" if none */
+	/*
+	 * The source address, "" when unknown: from SSH_CONNECTION when
+	 * not privileged, else only from pam_vncgate's session record
+	 * (load_source).  The ACL, PAM_RHOST and the records take it here.
+	 */
+	char	rhost[64];
 	char	rport[8];
 	char	session[33];		/* VNCGATE_SESSION or our own */
+	int	session_given;		/* session is VNCGATE_SESSION's */
 	char	*original_command;	/* SSH_ORIGINAL_COMMAND or NULL */
 	int	 original_bad;		/* set but not acceptable */
 	char	*config;		/* VNCGATE_CONFIG (unprivileged) */
@@ -126,6 +132,13 @@ void	log_close(struct shell *);
  */
 int	load_config(struct shell *, int verbose);
 int	load_identity(struct shell *);
+/*
+ * The source address of a privileged shell (DESIGN 1.2): from the
+ * record pam_vncgate wrote as root for the session VNCGATE_SESSION
+ * names, when it is root's and names the operator's uid; else unknown.
+ * Needs the config (limits.state_dir).  Does nothing unprivileged.
+ */
+void	load_source(struct shell *);
 
 /* check.c: -t and -t -C */
 int	check_mode(struct shell *, const char *explain);
