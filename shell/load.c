@@ -84,9 +84,9 @@ load_source(struct shell *sh)
 	struct sessrec r;
 	char err[VG_ERRLEN];
 
+	/* unprivileged: SSH_CONNECTION's (env.c); privileged: "" so far */
 	if (!sh->privileged)
 		return;
-	sh->env.rhost[0] = sh->env.rport[0] = '\0';
 	/* no VNCGATE_SESSION (not through sshd, or no session line) */
 	if (!sh->env.session_given ||
 	    sessrec_read(sh->conf.limits.state_dir, 0, sh->env.session,
