@@ -262,7 +262,13 @@ vg_valid_host_name(const char *s)
 			return 0;
 		s += n + 1;
 	}
-	/* an all-digit last label would make it an IPv4 address */
+	/*
+	 * a last label that is a number (decimal, or 0x and hex) makes a
+	 * browser read the whole host as an IPv4 address (WHATWG URL)
+	 */
+	if ((last[0] == '0' && (last[1] == 'x' || last[1] == 'X') &&
+	    strspn(last + 2, "0123456789abcdefABCDEF") == n - 2))
+		return 0;
 	return strspn(last, "0123456789") != n;
 }
 
