@@ -244,6 +244,17 @@ dir_open(const char *state_dir, uid_t owner, gid_t *gid, char *err,
 	return dfd;
 }
 
+int
+sessrec_dir_ok(const char *state_dir, uid_t owner, char *err, size_t errlen)
+{
+	int dfd;
+
+	if ((dfd = dir_open(state_dir, owner, NULL, err, errlen)) == -1)
+		return -1;
+	close(dfd);
+	return 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* pam_vncgate's side */
 

@@ -71,6 +71,10 @@ int	sessrec_remove(const char *state_dir, uid_t owner, const char *sid,
 int	sessrec_sweep(const char *state_dir, uid_t owner, time_t now,
 	    char *err, size_t errlen);
 
+/* -t: the sessions folder is there and owner's alone to write in. */
+int	sessrec_dir_ok(const char *state_dir, uid_t owner, char *err,
+	    size_t errlen);
+
 /*
  * The shell's side: the record of session sid, owned by owner as its
  * folder is, for the user uid.  -1 with a sentence in err when there is
