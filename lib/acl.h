@@ -82,11 +82,14 @@ void	acl_groups_free(char **groups);
  * by pointer; inst NULL: any instance; from NULL: an unknown address.
  * The weekday and minute are those of when in the zone tz (tz_localtime:
  * no TZ, no tzset); with tz NULL, when is local time already, read as if
- * in UTC (-t -C at=).  -1 when the time does not fit a struct tm.
+ * in UTC (-t -C at=).  -1 when the time does not fit a struct tm or
+ * the zone cannot place it: then req holds no time at all (Sunday
+ * 00:00 would match rules it should not), and the caller must refuse
+ * the request, which the compiler holds it to.
  */
 int	acl_request_build(struct acl_request *req, const char *user,
 	    const char *const *groups, size_t ngroups,
 	    const struct vg_instance *inst, const char *from, time_t when,
-	    const struct vg_tz *tz);
+	    const struct vg_tz *tz) __attribute__((warn_unused_result));
 
 #endif

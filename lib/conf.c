@@ -44,6 +44,9 @@ new_conf_cfg(struct conf_ctx *c)
 		CFG_INT("connect_timeout", 3, CFGF_NONE),
 		CFG_INT("timeout", 10, CFGF_NONE),
 		CFG_INT("retries", 2, CFGF_NONE),
+		CFG_STR_LIST_CB("vnc_hosts",
+		    "{\".aliyun.com\", \".aliyuncs.com\"}", CFGF_NONE,
+		    conf_parse_vnc_host),
 		CONF_CTX_OPT(c),
 		CFG_END()
 	};
@@ -186,6 +189,41 @@ copy_scalars(cfg_t *cfg, struct vg_conf *conf)
 	return 0;
 }
 
+/* A copy of s in lower case; NULL when out of memory. */
+static char *
+lower_dup(const char *s)
+{
+	char *d = strdup(s);
+	size_t i;
+
+	for (i = 0; d != NULL && d[i] != '\0'; i++)
+		if (d[i] >= 'A' && d[i] <= 'Z')
+			d[i] = (char)(d[i] - 'A' + 'a');
+	return d;
+}
+
+/* api.vnc_hosts, lower-case: the match ignores case anyway. */
+static int
+copy_vnc_hosts(cfg_t *cfg, struct vg_conf *conf)
+{
+	size_t i, n = cfg_size(cfg, "api|vnc_hosts");
+	char **v;
+
+	if ((v = calloc(n + 1, sizeof(*v))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if ((v[i] = lower_dup(cfg_getnstr(cfg, "api|vnc_hosts",
+		    (unsigned int)i))) == NULL) {
+			while (i > 0)
+				free(v[--i]);
+			free(v);
+			return -1;
+		}
+	conf->api.vnc_hosts = v;
+	conf->api.nvnc_hosts = n;
+	return 0;
+}
+
 static int
 copy_conf(cfg_t *cfg, struct conf_ctx *c, struct vg_conf *conf)
 {
@@ -193,7 +231,7 @@ copy_conf(cfg_t *cfg, struct conf_ctx *c, struct vg_conf *conf)
 	size_t i;
 
 	if ((conf->path = strdup(c->path)) == NULL ||
-	    copy_scalars(cfg, conf) == -1)
+	    copy_scalars(cfg, conf) == -1 || copy_vnc_hosts(cfg, conf) == -1)
 		return -1;
 	inventory_trim(inv);
 	for (i = 0; i < inv->n; i++)
@@ -217,6 +255,31 @@ load_zone(struct conf_ctx *c, const struct secfile_policy *pol,
 		conf_note(c, c->tz_line, "%s", err);
 }
 
+/*
+ * api.ca_file decides whom every cloud call trusts: it is opened as the
+ * config is (secfile: no symlink, a regular file, owned by root (or the
+ * real uid when not privileged), writable by nobody else), and its text
+ * is what the calls trust (http_opts.ca_pem), so a file swapped in after
+ * the check is never read.  "" (the default) is libcurl's system store,
+ * whose files in /etc/ssl/certs are symlinks: they are not ours to check.
+ */
+static void
+load_ca(struct conf_ctx *c, const struct secfile_policy *pol,
+    struct vg_conf *conf)
+{
+	char err[VG_ERRLEN];
+
+	if (conf->api.ca_file[0] == '\0')
+		return;
+	if (secfile_read(conf->api.ca_file, pol, &conf->api.ca_pem,
+	    &conf->api.ca_len, err, sizeof(err)) == -1)
+		conf_note(c, c->ca_line, "api.ca_file: %s", err);
+	else if (strstr(conf->api.ca_pem, "-----BEGIN CERTIFICATE-----") ==
+	    NULL)
+		conf_note(c, c->ca_line, "api.ca_file: %s holds no PEM "
+		    "certificate", conf->api.ca_file);
+}
+
 /* ------------------------------------------------------------------ */
 /* the interface */
 
@@ -224,6 +287,7 @@ int
 conf_load(const char *path, const struct secfile_policy *pol,
     struct vg_conf *conf, struct vg_diags *diags)
 {
+	const struct secfile_policy *caller = pol;
 	struct secfile_policy big;
 	struct conf_ctx c;
 	cfg_t *cfg;
@@ -248,6 +312,9 @@ conf_load(const char *path, const struct secfile_policy *pol,
 	cfg_free(cfg);
 	if (rc == 0 && c.nerr == 0)
 		load_zone(&c, pol, conf);
+	/* the caller's size cap: a CA bundle is no inventory */
+	if (rc == 0 && c.nerr == 0)
+		load_ca(&c, caller, conf);
 	if (rc == 0 && c.nerr == 0)
 		return 0;
 	conf_free(conf);
@@ -263,6 +330,10 @@ conf_free(struct vg_conf *conf)
 		return;
 	for (i = 0; i < sizeof(strfields) / sizeof(strfields[0]); i++)
 		free(*(char **)((char *)conf + strfields[i].off));
+	free(conf->api.ca_pem);
+	for (i = 0; i < conf->api.nvnc_hosts; i++)
+		free(conf->api.vnc_hosts[i]);
+	free(conf->api.vnc_hosts);
 	inventory_free(&conf->inv);
 	tz_free(&conf->tz);
 	free(conf->path);

@@ -37,9 +37,15 @@ struct vg_conf {
 		char		*sts_endpoint;	/* resolved: never "" */
 		enum vg_sigver	 signature;
 		char		*ca_file;	/* "" = system store */
+		char		*ca_pem;	/* its text, read through
+						   secfile; NULL with "" */
+		size_t		 ca_len;
 		long		 connect_timeout;
 		long		 timeout;
 		long		 retries;
+		char		**vnc_hosts;	/* lower-case; ".d" a domain,
+						   "h" one host (DESIGN 1.8) */
+		size_t		 nvnc_hosts;
 	} api;
 
 	struct {
@@ -72,7 +78,9 @@ struct vg_conf {
 /*
  * Read and validate path, then load the zone of `timezone` (a zone that
  * cannot be loaded is a problem at the line of `timezone`: the ACL's
- * hours would otherwise be read in no zone at all).  Every problem goes
+ * hours would otherwise be read in no zone at all), and api.ca_file
+ * through secfile with the same policy as the config (a problem at the
+ * line of `ca_file`: the file decides whom the cloud calls trust).  Every problem goes
  * into diags (FILE:LINE: message); returns 0 only when there was none.
  * On failure *conf holds nothing to free.  conf->tz belongs to conf:
  * a struct tm that tz_localtime filled points into it.

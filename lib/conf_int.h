@@ -34,6 +34,7 @@ struct conf_ctx {
 	unsigned int	 seen;		/* one bit per plain section */
 	struct vg_inventory *inv;	/* the instance blocks read so far */
 	int		 tz_line;	/* `timezone`'s line, or 0 */
+	int		 ca_line;	/* `ca_file`'s line, or 0 */
 };
 
 /* A problem at line of c->path (0: of the whole file); counted in nerr. */
@@ -45,6 +46,9 @@ void	conf_note(struct conf_ctx *c, int line, const char *fmt, ...)
  * problem of each tag is reported where it stands in the file.
  */
 int	conf_parse_tag(cfg_t *cfg, cfg_opt_t *opt, const char *value,
+	    void *result);
+/* The same for each entry of api.vnc_hosts. */
+int	conf_parse_vnc_host(cfg_t *cfg, cfg_opt_t *opt, const char *value,
 	    void *result);
 
 /*

@@ -188,6 +188,17 @@ check_timezone(cfg_t *cfg, cfg_opt_t *opt)
 	return check_str(cfg, opt);
 }
 
+/* The PEM is read after the parse (conf.c): its problem goes here. */
+static int
+check_ca_file(cfg_t *cfg, cfg_opt_t *opt)
+{
+	struct conf_ctx *c = ctx_of(cfg);
+
+	if (c != NULL)
+		c->ca_line = cfg->line;
+	return check_str(cfg, opt);
+}
+
 /*
  * An ID may name one instance only: the ACL and the menu match by ID.
  * The blocks before this one are in the inventory; a block that repeats
@@ -223,6 +234,19 @@ conf_parse_tag(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 	return 0;
 }
 
+int
+conf_parse_vnc_host(cfg_t *cfg, cfg_opt_t *opt, const char *value,
+    void *result)
+{
+	const char *why;
+
+	(void)opt;
+	if ((why = conf_value_bad_vnc_host(value)) != NULL)
+		report(cfg, "api.vnc_hosts entry \"%.64s\" %s", value, why);
+	*(const char **)result = value;
+	return 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* section callbacks: run on the parent at the closing brace */
 
@@ -235,6 +259,10 @@ check_api(cfg_t *root, cfg_t *sec)
 	if (t < ct)
 		report(root, "api.timeout (%ld) must not be less than "
 		    "api.connect_timeout (%ld)", t, ct);
+	/* with none, every console URL would be refused */
+	if (cfg_size(sec, "vnc_hosts") == 0)
+		report(root, "api.vnc_hosts must name at least one host or "
+		    "domain");
 }
 
 static void
@@ -370,6 +398,8 @@ static const struct {
 	{ "instance",			check_instance },
 	/* replaces check_str (registered first): the line of the zone */
 	{ "timezone",			check_timezone },
+	/* replaces check_str (registered first): the line of the CA file */
+	{ "api|ca_file",		check_ca_file },
 	/* replaces check_str (registered first): also no duplicate IDs */
 	{ "instance|id",		check_id },
 };

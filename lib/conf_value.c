@@ -138,6 +138,15 @@ bad_timezone(const char *s)
 	return NULL;
 }
 
+const char *
+conf_value_bad_vnc_host(const char *s)
+{
+	if (!vg_valid_host_name(s[0] == '.' ? s + 1 : s))
+		return "must be a host name (hz01-vncproxy.aliyun.com), or a "
+		    "domain after a dot (.aliyun.com)";
+	return NULL;
+}
+
 static const char *
 bad_service(const char *s)
 {

@@ -44,6 +44,12 @@ int	conf_value_range(const char *key, long v, long *min, long *max);
 /* The value of word among key's choices; -1 when it is not one of them. */
 int	conf_value_choose(const char *key, const char *word);
 
+/*
+ * An entry of api.vnc_hosts: a host name (vg_valid_host_name), or one
+ * with a leading dot for every host under that domain; NULL when fine.
+ */
+const char *conf_value_bad_vnc_host(const char *v);
+
 /* key's choices as a phrase: "login or issuance", "auto, url, qr or both". */
 void	conf_value_choices(const char *key, char *out, size_t outlen);
 

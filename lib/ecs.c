@@ -22,9 +22,6 @@
 
 #define ACTION		"DescribeInstanceVncUrl"
 #define API_VERSION	"2014-05-26"
-#define VNC_URL_MAX	2048
-#define VNC_URL_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
-			"0123456789%._~-"
 #define RID_MAX		95	/* fits ecs_result.request_id */
 #define ENDPOINT_MAX	512
 
@@ -141,12 +138,6 @@ ecs_result_free(struct ecs_result *res)
 }
 
 /* URLs ------------------------------------------------------------------- */
-
-int
-ecs_vnc_url_ok(const char *s)
-{
-	return vg_charset_ok(s, VNC_URL_CHARS, VNC_URL_MAX);
-}
 
 static int
 page_ok(const char *page)
@@ -330,6 +321,7 @@ ecs_describe_vnc_url(struct http_client *http, const struct vg_conf *conf,
     struct ecs_result *res, struct vg_cloud_err *err)
 {
 	struct call c;
+	char why[VG_ERRLEN];
 	long long wait;
 	long max = conf->api.retries > 0 ? conf->api.retries : 0;
 	int n, rc;
@@ -349,5 +341,11 @@ ecs_describe_vnc_url(struct http_client *http, const struct vg_conf *conf,
 		nap(wait);
 	}
 	res->attempts = err->attempts;
+	if (rc == 0 && ecs_vnc_url_allowed(res->vnc_url, conf->api.vnc_hosts,
+	    conf->api.nvnc_hosts, why, sizeof(why)) == -1) {
+		/* the URL goes; the call's RequestId stays in err */
+		ecs_result_free(res);
+		rc = fail(err, inst, "BadVncUrl", "%s", why);
+	}
 	return rc;
 }

@@ -12,6 +12,7 @@
 #include "cloud.h"
 #include "conf.h"
 #include "creds.h"
+#include "ecs_url.h"
 #include "http.h"
 
 struct ecs_result {
@@ -23,6 +24,8 @@ struct ecs_result {
 /*
  * Call the API for inst with creds, signing with conf->api.signature and
  * retrying only network errors, Throttling* and 5xx within api.timeout.
+ * The VncUrl of an answer must pass ecs_vnc_url_allowed with
+ * conf->api.vnc_hosts, else the call fails with BadVncUrl.
  */
 int	ecs_describe_vnc_url(struct http_client *, const struct vg_conf *,
 	    const struct vg_creds *, const struct vg_instance *,
@@ -37,8 +40,6 @@ int	ecs_parse_answer(long status, const char *body, size_t len,
 	    const struct vg_instance *, struct ecs_result *,
 	    struct vg_cloud_err *);
 
-/* Only [A-Za-z0-9%._~-]: anything else could break out of the URL. */
-int	ecs_vnc_url_ok(const char *);
 
 /* <page>?vncUrl=<VncUrl>&instanceId=<ID>&isWindows=<true|false> */
 int	ecs_console_url(const char *page, const char *vnc_url,

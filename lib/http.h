@@ -25,7 +25,13 @@ enum http_result {
 };
 
 struct http_opts {
-	const char	*ca_file;	 /* NULL or "": the system store */
+	/*
+	 * The trust anchors as PEM text, ca_len bytes: api.ca_file as
+	 * conf_load read and checked it (secfile), so the file checked is
+	 * the one trusted.  NULL: libcurl's built-in system store.
+	 */
+	const char	*ca_pem;
+	size_t		 ca_len;
 	long		 connect_timeout_ms;
 	long		 timeout_ms;	 /* whole request */
 	int		 privileged;	 /* ignore proxies and CA paths

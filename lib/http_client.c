@@ -7,7 +7,9 @@
  * and sets every option again (http_options.c), so no method, body or
  * header of an earlier request can leak into the next one.
  *
- * Trust comes only from ca_file or the system store, in every mode:
+ * Trust comes only from ca_file (as PEM in memory, what conf_load read
+ * through secfile: the file checked is the file trusted) or the system
+ * store, in every mode:
  * - libcurl reads no CA variable itself (CURL_CA_BUNDLE, SSL_CERT_FILE and
  *   SSL_CERT_DIR are read by the curl tool, and by OpenSSL's default
  *   verify paths); CAINFO and CAPATH are always set explicitly, so
@@ -93,20 +95,30 @@ client_destroy(struct http_client *c)
 		curl_easy_cleanup(c->h);
 	free(c->cainfo);
 	free(c->capath);
+	free(c->ca_blob.data);
 	free(c);
 }
 
 /*
- * The trust anchors, fixed now: ca_file alone, or the paths libcurl was
- * built with (never what the environment would make OpenSSL pick).
+ * The trust anchors, fixed now: ca_pem alone (a copy: CAINFO_BLOB with
+ * no CAINFO and no CAPATH, so no file is opened later, by a path that
+ * might name another file by then), or the paths libcurl was built with
+ * (never what the environment would make OpenSSL pick).
  */
 static int
-client_trust(struct http_client *c, const char *ca_file)
+client_trust(struct http_client *c, const char *ca_pem, size_t ca_len)
 {
 	char *info = NULL, *path = NULL;
 
-	if (ca_file != NULL && *ca_file != '\0')
-		return (c->cainfo = strdup(ca_file)) == NULL ? -1 : 0;
+	if (ca_pem != NULL) {
+		if ((c->ca_blob.data = malloc(ca_len + 1)) == NULL)
+			return -1;
+		memcpy(c->ca_blob.data, ca_pem, ca_len);
+		c->ca_blob.len = ca_len;
+		c->ca_blob.flags = CURL_BLOB_NOCOPY;
+		c->ca_blobp = &c->ca_blob;
+		return 0;
+	}
 	if (curl_easy_getinfo(c->h, CURLINFO_CAINFO, &info) != CURLE_OK ||
 	    info == NULL)
 		info = SYS_CAFILE;
@@ -137,7 +149,7 @@ http_client_new(struct http_client **out, const struct http_opts *o,
 		free(c);
 		return -1;
 	}
-	if (client_trust(c, o->ca_file) == -1) {
+	if (client_trust(c, o->ca_pem, o->ca_len) == -1) {
 		vg_seterr(err, errlen, "out of memory");
 		client_destroy(c);
 		return -1;

@@ -18,8 +18,10 @@
 
 struct http_client {
 	CURL	*h;
-	char	*cainfo;
-	char	*capath;	/* NULL with a ca_file: trust only that file */
+	char	*cainfo;	/* NULL with a ca_pem */
+	char	*capath;	/* NULL with a ca_pem: trust only that */
+	struct curl_blob ca_blob;	/* a copy of ca_pem, or data NULL */
+	const struct curl_blob *ca_blobp; /* &ca_blob, or NULL: none */
 	long	 connect_ms;
 	long	 timeout_ms;
 	int	 privileged;

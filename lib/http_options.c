@@ -120,6 +120,7 @@ struct values {
 	const void		*errbuf;
 	const void		*cainfo;
 	const void		*capath;
+	const void		*ca_blob;
 	long			 connect_ms;
 	const void		*xfer;
 	const void		*cancel;
@@ -197,10 +198,14 @@ static const struct row {
 	    0, "a downgrade to SSL 3, TLS 1.0 or TLS 1.1" },
 	{ CURLOPT_CAINFO, K_PTR, 0, NULL, F(cainfo), 0,
 	    "trust comes from ca_file or libcurl's built-in store, never "
-	    "from the environment or OpenSSL's defaults" },
+	    "from the environment or OpenSSL's defaults (NULL with a "
+	    "ca_file)" },
 	{ CURLOPT_CAPATH, K_PTR, 0, NULL, F(capath), 0,
 	    "the same for the folder of CA certificates (NULL with a "
 	    "ca_file)" },
+	{ CURLOPT_CAINFO_BLOB, K_PTR, 0, NULL, F(ca_blob), 0,
+	    "ca_file as conf_load read it through secfile: the file that "
+	    "was checked is the one trusted, not one swapped in later" },
 	{ CURLOPT_FOLLOWLOCATION, K_LONG, 0, NULL, CONST, 0,
 	    "a redirect would carry a signed query or a token to another "
 	    "host" },
@@ -276,6 +281,7 @@ http_options_set(struct http_client *c, const struct http_request *req,
 		.errbuf = c->errbuf,
 		.cainfo = c->cainfo,
 		.capath = c->capath,
+		.ca_blob = c->ca_blobp,
 		.connect_ms = c->connect_ms,
 		.xfer = x,
 		.cancel = (const void *)c->cancel,

@@ -188,3 +188,38 @@ secfile_fopen(const char *path, const struct secfile_policy *p,
 	*status = SECFILE_OK;
 	return f;
 }
+
+int
+secfile_read(const char *path, const struct secfile_policy *p, char **buf,
+    size_t *len, char *err, size_t errlen)
+{
+	off_t max = p->max_size > 0 ? p->max_size : SECFILE_MAX_DEFAULT;
+	enum secfile_status st;
+	struct vg_buf b;
+	char chunk[4096];
+	size_t n;
+	FILE *f;
+
+	*buf = NULL;
+	*len = 0;
+	if ((f = secfile_fopen(path, p, &st, err, errlen)) == NULL)
+		return -1;
+	buf_init(&b);
+	/* the size was checked on the fd; a file growing since stops here */
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 &&
+	    b.len <= (size_t)max)
+		buf_add(&b, chunk, n);
+	if (ferror(f) || b.oom || b.len > (size_t)max) {
+		vg_seterr(err, errlen, "%s cannot be read whole", path);
+		fclose(f);
+		buf_free(&b);
+		return -1;
+	}
+	fclose(f);
+	*len = b.len;
+	if ((*buf = buf_take(&b)) == NULL) {
+		vg_seterr(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	return 0;
+}

@@ -54,6 +54,14 @@ void	secfile_policy_default(struct secfile_policy *, int privileged);
 FILE	*secfile_fopen(const char *path, const struct secfile_policy *,
 	    enum secfile_status *status, char *err, size_t errlen);
 
+/*
+ * The whole file, opened and checked as secfile_fopen does, into *buf
+ * (heap, NUL-terminated, *len bytes without the NUL; the caller frees
+ * it).  -1 with a sentence in err, *buf NULL, when it cannot be had.
+ */
+int	secfile_read(const char *path, const struct secfile_policy *,
+	    char **buf, size_t *len, char *err, size_t errlen);
+
 /* A short reason for a status ("is group-writable"). */
 const char *secfile_reason(enum secfile_status);
 

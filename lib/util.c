@@ -233,6 +233,45 @@ vg_valid_user(const char *s)
 	return vg_charset_ok(s, ALNUM "._@-", VG_USER_MAX) && s[0] != '-';
 }
 
+/* One label of a host name: 1-63 of A-Z a-z 0-9 -, no '-' at an end. */
+static size_t
+host_label(const char *s)
+{
+	size_t n = vg_alnum_span(s, "-");
+
+	if (n == 0 || n > 63 || s[0] == '-' || s[n - 1] == '-')
+		return 0;
+	return n;
+}
+
+int
+vg_valid_host_name(const char *s)
+{
+	const char *last = s;
+	size_t n;
+
+	if (strlen(s) > 253)
+		return 0;
+	for (;;) {
+		if ((n = host_label(s)) == 0)
+			return 0;
+		last = s;
+		if (s[n] == '\0')
+			break;
+		if (s[n] != '.')
+			return 0;
+		s += n + 1;
+	}
+	/*
+	 * a last label that is a number (decimal, or 0x and hex) makes a
+	 * browser read the whole host as an IPv4 address (WHATWG URL)
+	 */
+	if ((last[0] == '0' && (last[1] == 'x' || last[1] == 'X') &&
+	    strspn(last + 2, "0123456789abcdefABCDEF") == n - 2))
+		return 0;
+	return strspn(last, "0123456789") != n;
+}
+
 static long long
 clock_ms(clockid_t clock)
 {

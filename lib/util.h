@@ -73,6 +73,15 @@ int	 vg_valid_region(const char *);
 #define VG_USER_MAX	63
 int	 vg_valid_user(const char *);
 
+/*
+ * A DNS host name: labels of 1-63 of A-Z a-z 0-9 -, no '-' at either end
+ * of one, joined by single dots (none leading or trailing), at most 253
+ * bytes, the last label no number (all digits, or 0x and hex: a
+ * browser would read an IPv4 address).  No IP literal, no userinfo, no
+ * port: only what a host suffix can match.
+ */
+int	 vg_valid_host_name(const char *);
+
 /* Milliseconds from CLOCK_MONOTONIC: durations and deadlines. */
 long long vg_now_ms(void);
 /*

@@ -10,6 +10,13 @@
  * socket of our own, and to the hash-chained audit file (audit.file),
  * as the shell's do: a record a sink did not take is known, and with
  * audit.required a session whose start was not recorded does not open.
+ *
+ * At open the module also writes the session record (lib/sessrec.c):
+ * <limits.state_dir>/sessions/<ID>, root's, naming the user's uid and
+ * the address sshd gave PAM.  A privileged shell takes its source
+ * address from there and nowhere else (DESIGN 1.2), as SSH_CONNECTION
+ * is any local user's to set.  It goes at close; records older than a
+ * day (a session sshd never closed) are swept at each open.
  */
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
@@ -19,9 +26,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pam_vncgate.h"
+#include "sessrec.h"
 #include "util.h"
 
 #define DATA_KEY	"pam_vncgate_session"
@@ -174,6 +183,39 @@ record(struct pvg *g, const char *event, const char *sid, const char *user)
 	return rc;
 }
 
+/*
+ * The session record for the shell, after the sweep.  -1 when it could
+ * not be written: the session then fails (PAM_SESSION_ERR), which the
+ * PAM line's control decides on: "required" stops the login, with
+ * "optional" it goes on and the shell finds no record (an unknown
+ * address, which fails closed).  No lock, no wait: sshd is not held.
+ */
+static int
+session_file(struct pvg *g, const char *sid, const char *user)
+{
+	const char *dir = g->conf.limits.state_dir;
+	const char *rhost = pvg_item(g, PAM_RHOST);
+	char port[8], err[VG_ERRLEN];
+	struct sessrec r;
+	uid_t uid;
+
+	if (sessrec_sweep(dir, 0, time(NULL), err, sizeof(err)) == -1)
+		pvg_log(g, LOG_NOTICE, "old session records were not swept: "
+		    "%s", err);
+	if (user_uid(user, &uid) == -1) {
+		pvg_log(g, LOG_ERR, "no session record for %s, whom the "
+		    "password database does not know", user);
+		return -1;
+	}
+	client_port(g, rhost, port, sizeof(port));
+	sessrec_init(&r, uid, rhost, port, pvg_item(g, PAM_TTY), time(NULL));
+	if (sessrec_write(dir, 0, sid, &r, err, sizeof(err)) == 0)
+		return 0;
+	pvg_log(g, LOG_ERR, "the record of session %s for %s was not "
+	    "written: %s", sid, user, err);
+	return -1;
+}
+
 /* A record that was not stored stops the session when it must be. */
 static int
 recorded(struct pvg *g, int rc)
@@ -189,7 +231,7 @@ pvg_session_open(struct pvg *g)
 	char sid[SID_HEX], env[sizeof("VNCGATE_SESSION=") + SID_HEX];
 	const char *user;
 	char *keep;
-	int rc;
+	int rc, file;
 
 	if (pvg_user(g, &user) != PAM_SUCCESS)
 		return PAM_SESSION_ERR;
@@ -213,7 +255,9 @@ pvg_session_open(struct pvg *g)
 		return PAM_SESSION_ERR;
 	}
 	pvg_log(g, LOG_DEBUG, "session %s opened for %s", sid, user);
-	return recorded(g, record(g, "session_start", sid, user));
+	file = session_file(g, sid, user);
+	rc = recorded(g, record(g, "session_start", sid, user));
+	return rc == PAM_SUCCESS && file == -1 ? PAM_SESSION_ERR : rc;
 }
 
 int
@@ -221,6 +265,7 @@ pvg_session_close(struct pvg *g)
 {
 	const void *sid = NULL;
 	const char *user;
+	char err[VG_ERRLEN];
 	int rc;
 
 	if (pvg_user(g, &user) != PAM_SUCCESS)
@@ -236,5 +281,10 @@ pvg_session_close(struct pvg *g)
 	}
 	pvg_log(g, LOG_DEBUG, "session %s closed for %s",
 	    (const char *)sid, user);
+	/* left behind, it would be swept within a day; logged, not fatal */
+	if (sessrec_remove(g->conf.limits.state_dir, 0, sid, err,
+	    sizeof(err)) == -1)
+		pvg_log(g, LOG_ERR, "the record of session %s for %s was not "
+		    "removed: %s", (const char *)sid, user, err);
 	return recorded(g, record(g, "session_end", sid, user));
 }

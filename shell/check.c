@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "ratelimit.h"
+#include "sessrec.h"
 #include "shell.h"
 #include "util.h"
 
@@ -173,6 +174,24 @@ check_state(struct shell *sh)
 	return 0;
 }
 
+/*
+ * The sessions folder, for the installed (privileged) shell: without it
+ * no session record is written or read, and every address is unknown,
+ * so every allow rule with `from` refuses (DESIGN 1.2).
+ */
+static int
+check_sessions(struct shell *sh)
+{
+	char err[VG_ERRLEN];
+
+	if (!sh->privileged ||
+	    sessrec_dir_ok(sh->conf.limits.state_dir, 0, err, sizeof(err)) ==
+	    0)
+		return 0;
+	printf("%s\n", err);
+	return -1;
+}
+
 int
 check_mode(struct shell *sh, const char *spec)
 {
@@ -191,6 +210,8 @@ check_mode(struct shell *sh, const char *spec)
 	/* both, so that one run names every problem */
 	rc = check_key(sh);
 	if (check_state(sh) == -1)
+		rc = -1;
+	if (check_sessions(sh) == -1)
 		rc = -1;
 	return rc == 0 ? EXIT_OK : EXIT_CONFIG;
 }

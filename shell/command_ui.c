@@ -31,9 +31,12 @@ list_instances(struct shell *sh, const char *filter)
 	size_t i;
 	const struct vg_instance *in;
 
+	int rc;
+
 	(void)filter;
+	if ((rc = issue_request(sh, NULL, &req)) != EXIT_OK)
+		return rc;
 	/* one query: the rules that fit this operator are found once */
-	issue_request(sh, NULL, &req);
 	if ((q = acl_query_new(sh->acl, &req)) == NULL) {
 		warnx(_(M_OOM));
 		return EXIT_RUNTIME;

@@ -29,6 +29,9 @@
 #define M_UNKNOWN	N_("unknown command \"%s\"; try \"help\"")
 #define M_NARGS_ONE	N_("\"%s\" takes one TARGET; try \"help\"")
 #define M_NARGS_NONE	N_("\"%s\" takes no argument; try \"help\"")
+#define M_NO_WORD	N_("\"%s\" is neither a command nor an instance; " \
+			"try \"help\"")
+#define M_NO_TARGET	N_("there is no instance \"%s\"; try \"list\"")
 
 static int cmd_list(struct shell *, const char *);
 static int cmd_url(struct shell *, const char *);
@@ -64,6 +67,13 @@ cmd_list(struct shell *sh, const char *arg)
  * request the operator cancelled (the menu's Ctrl-C) said so already
  * when it was abandoned (EXIT_RUNTIME); a password prompt or a URL that
  * came anyway is dropped here.
+ *
+ * The target is resolved before anything else (DESIGN 1.3): a word that
+ * names no instance (a typo, internal-sftp through ForceCommand) is a
+ * usage error here, before any PAM conversation, so it never prompts,
+ * never reads a password from stdin and never counts towards a
+ * pam_faillock lockout; and no record holds what was typed, which may
+ * be a password typed ahead.
  */
 int
 command_issue(struct shell *sh, const char *typed, enum show_how how)
@@ -75,6 +85,11 @@ command_issue(struct shell *sh, const char *typed, enum show_how how)
 
 	if ((rc = sh->ui->resolve(sh, typed, &inst, &target)) != EXIT_OK)
 		return rc;
+	if (inst == NULL) {
+		warnx(how == SHOW_TARGET ? _(M_NO_WORD) : _(M_NO_TARGET),
+		    typed);
+		return EXIT_USAGE;
+	}
 	rc = issue_obtain(sh, target, inst, how, &url);
 	if (sh->ui->cancelled(sh)) {
 		if (rc != EXIT_RUNTIME)

@@ -148,11 +148,17 @@ env_rebuild(void)
 	buf_free(&saved);
 }
 
-/* SSH_CONNECTION = "client_addr client_port server_addr server_port" */
+/*
+ * SSH_CONNECTION = "client_addr client_port server_addr server_port".
+ * Believed only when the shell is not privileged (tests, -t): any local
+ * user can run the setgid shell with any value in it, so a privileged
+ * shell takes the address from pam_vncgate's session record instead
+ * (load_source, DESIGN 1.2).
+ */
 static void
-read_connection(struct shell_env *env)
+read_connection(struct shell_env *env, int privileged)
 {
-	const char *v = getenv("SSH_CONNECTION");
+	const char *v = privileged ? NULL : getenv("SSH_CONNECTION");
 	char addr[64], port[8];
 	unsigned char bin[16];
 
@@ -183,11 +189,12 @@ read_vars(struct shell *sh)
 	struct shell_env *env = &sh->env;
 	const char *v;
 
-	read_connection(env);
+	read_connection(env, sh->privileged);
 	v = getenv("VNCGATE_SESSION");
-	if (v != NULL && strlen(v) == 32 && vg_charset_ok(v, HEX_SET, 32))
+	if (v != NULL && strlen(v) == 32 && vg_charset_ok(v, HEX_SET, 32)) {
 		vg_strlcpy(env->session, v, sizeof(env->session));
-	else if (vg_random_hex(env->session, 16) == -1)
+		env->session_given = 1;
+	} else if (vg_random_hex(env->session, 16) == -1)
 		env->session[0] = '\0';
 	if ((v = getenv("SSH_ORIGINAL_COMMAND")) != NULL) {
 		/* kept as data only; the command parser decides */

@@ -76,6 +76,19 @@ tty_restore(const struct tty_mode *t)
 		tcsetattr(0, TCSANOW, &t->saved);
 }
 
+/*
+ * Drop what the terminal holds that nobody read yet (DESIGN 1.2): keys
+ * typed ahead, a paste, a laggy link's burst.  Before every password or
+ * ticket prompt and after every command, so a password typed too early
+ * can never run as a command or land in a record.  Not a terminal: no
+ * effect.
+ */
+void
+tty_discard(int fd)
+{
+	(void)tcflush(fd, TCIFLUSH);
+}
+
 void
 ed_reset(struct line_ed *ed)
 {

@@ -33,6 +33,8 @@
 			"console is opened; tell your admin")
 #define M_NO_RECORD	N_("the audit log did not take the record, so no " \
 			"URL is shown; tell your admin")
+#define M_NO_TIME	N_("the bastion cannot tell the local time, so the " \
+			"access rules cannot be applied; tell your admin")
 
 /* Everything one issuance decides, for its audit record. */
 struct issuance {
@@ -43,15 +45,6 @@ struct issuance {
 	long long			 start_ms;
 };
 
-void
-issue_request(struct shell *sh, const struct vg_instance *inst,
-    struct acl_request *req)
-{
-	acl_request_build(req, sh->user, (const char *const *)sh->groups,
-	    sh->ngroups, inst, sh->env.rhost[0] != '\0' ? sh->env.rhost : NULL,
-	    time(NULL), &sh->conf.tz);
-}
-
 static void
 set_instance(struct audit_rec *rec, const struct issuance *is)
 {
@@ -60,8 +53,8 @@ set_instance(struct audit_rec *rec, const struct issuance *is)
 	audit_set(rec, "region", is->inst ? is->inst->region : "");
 }
 
-static int
-deny(struct shell *sh, const struct issuance *is, const char *reason)
+static void
+deny_record(struct shell *sh, const struct issuance *is, const char *reason)
 {
 	struct audit_rec rec;
 
@@ -71,8 +64,33 @@ deny(struct shell *sh, const struct issuance *is, const char *reason)
 	audit_set(&rec, "rule", is->rule);
 	log_emit(sh, &rec);
 	audit_rec_free(&rec);
-	/* unknown and forbidden read the same: the inventory stays private */
+}
+
+static int
+deny(struct shell *sh, const struct issuance *is, const char *reason)
+{
+	deny_record(sh, is, reason);
+	/* the sentence does not say which: the rules stay private */
 	warnx(_(M_DENIED), is->target);
+	return EXIT_DENIED;
+}
+
+int
+issue_request(struct shell *sh, const struct vg_instance *inst,
+    struct acl_request *req)
+{
+	struct issuance is;
+
+	if (acl_request_build(req, sh->user, (const char *const *)sh->groups,
+	    sh->ngroups, inst, sh->env.rhost[0] != '\0' ? sh->env.rhost : NULL,
+	    time(NULL), &sh->conf.tz) == 0)
+		return EXIT_OK;
+	/* no time, no hours: a rule's hours must not be read as Sunday 00:00 */
+	memset(&is, 0, sizeof(is));
+	is.inst = inst;
+	vg_strlcpy(is.rule, "no-match", sizeof(is.rule));
+	deny_record(sh, &is, "time");
+	warnx(_(M_NO_TIME));
 	return EXIT_DENIED;
 }
 
@@ -121,7 +139,8 @@ client(struct shell *sh)
 	if (sh->http != NULL)
 		return 0;
 	memset(&o, 0, sizeof(o));
-	o.ca_file = sh->conf.api.ca_file;
+	o.ca_pem = sh->conf.api.ca_pem;
+	o.ca_len = sh->conf.api.ca_len;
 	o.connect_timeout_ms = sh->conf.api.connect_timeout * 1000;
 	o.timeout_ms = sh->conf.api.timeout * 1000;
 	o.privileged = sh->privileged;
@@ -209,8 +228,10 @@ issue_unreached(struct shell *sh)
 	struct rl_verdict v;
 	enum rl_result r;
 	char rule[65], err[VG_ERRLEN];
+	int rc;
 
-	issue_request(sh, NULL, &req);
+	if ((rc = issue_request(sh, NULL, &req)) != EXIT_OK)
+		return rc;
 	if (acl_decide_any(sh->acl, &sh->conf.inv, &req, rule,
 	    sizeof(rule)) == ACL_ALLOW)
 		return EXIT_OK;
@@ -283,9 +304,8 @@ decide(struct shell *sh, struct issuance *is, enum show_how how)
 	vg_strlcpy(is->rule, "no-match", sizeof(is->rule));
 	if ((rc = stepup_at(sh, STEPUP_TARGET, NULL)) != EXIT_OK)
 		return rc;
-	if (is->inst == NULL)
-		return deny(sh, is, "unknown");
-	issue_request(sh, is->inst, &req);
+	if ((rc = issue_request(sh, is->inst, &req)) != EXIT_OK)
+		return rc;
 	if (acl_decide(sh->acl, &req, is->rule, sizeof(is->rule)) !=
 	    ACL_ALLOW)
 		return deny(sh, is, "acl");
@@ -304,6 +324,8 @@ issue_obtain(struct shell *sh, const char *target,
 	int rc;
 
 	*out = NULL;
+	if (inst == NULL)	/* command_issue refuses it before */
+		return EXIT_USAGE;
 	memset(&is, 0, sizeof(is));
 	memset(&res, 0, sizeof(res));
 	cloud_err_clear(&ce);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sessrec.h"
 #include "shell.h"
 #include "util.h"
 
@@ -75,4 +76,22 @@ load_identity(struct shell *sh)
 		return -1;
 	}
 	return 0;
+}
+
+void
+load_source(struct shell *sh)
+{
+	struct sessrec r;
+	char err[VG_ERRLEN];
+
+	/* unprivileged: SSH_CONNECTION's (env.c); privileged: "" so far */
+	if (!sh->privileged)
+		return;
+	/* no VNCGATE_SESSION (not through sshd, or no session line) */
+	if (!sh->env.session_given ||
+	    sessrec_read(sh->conf.limits.state_dir, 0, sh->env.session,
+	    getuid(), &r, err, sizeof(err)) == -1)
+		return;
+	vg_strlcpy(sh->env.rhost, r.rhost, sizeof(sh->env.rhost));
+	vg_strlcpy(sh->env.rport, r.rport, sizeof(sh->env.rport));
 }

@@ -142,6 +142,23 @@ run_command(struct shell *sh, const char *cmd)
 	return rc;
 }
 
+/*
+ * The source address first (the session record: it needs the config),
+ * then the menu or one command.
+ */
+static int
+run(struct shell *sh, const struct args *a)
+{
+	int rc;
+
+	load_source(sh);
+	if ((rc = issue_unreached(sh)) != EXIT_OK)
+		return rc;
+	if (a->action == ACT_MENU)
+		return run_menu(sh);
+	return run_command(sh, a->command);
+}
+
 static void
 shell_free(struct shell *sh)
 {
@@ -202,12 +219,8 @@ main(int argc, char **argv)
 			rc = check_mode(&sh, a.explain);
 		else if (load_config(&sh, 0) == -1)	/* 5. config */
 			rc = EXIT_CONFIG;
-		else if ((rc = issue_unreached(&sh)) != EXIT_OK)
-			break;				/* 6. unreached */
-		else if (a.action == ACT_MENU)		/* 7. menu */
-			rc = run_menu(&sh);
-		else					/* 7. command */
-			rc = run_command(&sh, a.command);
+		else					/* 6. menu, command */
+			rc = run(&sh, &a);
 	}
 	shell_free(&sh);
 	if (fflush(stdout) == EOF && rc == EXIT_OK)

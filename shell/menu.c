@@ -168,6 +168,8 @@ run_line(struct shell *sh, struct menu *m, const char *line)
 	if (got_alrm)
 		m->end = "idle";
 	alarm(0);
+	/* what was typed while it ran is not the next command (DESIGN 1.2) */
+	tty_discard(0);
 	if (tty_raw(&m->tty) == -1 && m->end == NULL)
 		m->end = "error";
 	interrupted(sh);
@@ -175,12 +177,14 @@ run_line(struct shell *sh, struct menu *m, const char *line)
 	m->idle_ms = vg_now_ms() + sh->conf.idle_timeout * 1000LL;
 }
 
-static void
+/* One key; what the line editor made of it. */
+static enum ed_event
 on_key(struct shell *sh, struct menu *m, unsigned char c)
 {
 	char line[CMD_MAX + 1];
+	enum ed_event ev = ed_feed(&m->ed, c);
 
-	switch (ed_feed(&m->ed, c)) {
+	switch (ev) {
 	case ED_CHANGED:
 		prompt_draw(m);
 		break;
@@ -213,6 +217,7 @@ on_key(struct shell *sh, struct menu *m, unsigned char c)
 	default:
 		break;
 	}
+	return ev;
 }
 
 /* The countdown and the idle timeout, once per wake-up. */
@@ -287,8 +292,15 @@ input(struct shell *sh, struct menu *m)
 		return;
 	}
 	m->idle_ms = vg_now_ms() + sh->conf.idle_timeout * 1000LL;
+	/*
+	 * What follows Enter in the same read was typed ahead of the
+	 * command's own prompts: it goes, as the terminal's queue does
+	 * after the command (run_line), so "web-1<Enter>PASSWORD<Enter>"
+	 * in one paste never runs PASSWORD (DESIGN 1.2).
+	 */
 	for (i = 0; i < n && m->end == NULL; i++)
-		on_key(sh, m, buf[i]);
+		if (on_key(sh, m, buf[i]) == ED_ENTER)
+			break;
 	vg_wipe(buf, sizeof(buf));
 }
 

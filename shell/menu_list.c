@@ -72,7 +72,7 @@ menu_header(struct shell *sh)
 	printf(_(M_HEADER), VG_VERSION, user_c, from_c, host_c);
 }
 
-/* The permitted instances, numbered from 1, into m->shown. */
+/* The permitted instances, numbered from 1, into m->shown; EXIT_*. */
 static int
 permitted(struct shell *sh, struct menu *m)
 {
@@ -80,21 +80,23 @@ permitted(struct shell *sh, struct menu *m)
 	struct acl_query *q;
 	char rule[65];
 	size_t i;
+	int rc;
 
 	menu_free_list(m);
-	issue_request(sh, NULL, &req);
+	if ((rc = issue_request(sh, NULL, &req)) != EXIT_OK)
+		return rc;
 	if ((q = acl_query_new(sh->acl, &req)) == NULL ||
 	    (m->shown = calloc(sh->conf.inv.n + 1, sizeof(size_t))) == NULL) {
 		acl_query_free(q);
 		warnx(_(M_OOM));
-		return -1;
+		return EXIT_RUNTIME;
 	}
 	for (i = 0; i < sh->conf.inv.n; i++)
 		if (acl_query_decide(q, &sh->conf.inv.inst[i], rule,
 		    sizeof(rule)) == ACL_ALLOW)
 			m->shown[m->nshown++] = i;
 	acl_query_free(q);
-	return 0;
+	return EXIT_OK;
 }
 
 void
@@ -233,9 +235,10 @@ menu_list(struct shell *sh, const char *filter)
 	char num[24], shown[FIELD_MAX];
 	int w[NCOLS], rows = 0;
 	size_t i;
+	int rc;
 
-	if (permitted(sh, m) == -1)
-		return EXIT_RUNTIME;
+	if ((rc = permitted(sh, m)) != EXIT_OK)
+		return rc;
 	if (m->nshown == 0) {
 		fputs(_(M_NONE), stdout);
 		return EXIT_OK;

@@ -44,9 +44,15 @@ enum {
 
 /* What the environment told us, read once and validated (env.c). */
 struct shell_env {
-	char	rhost[64];		/* from SSH_CONNECTION, "" if none */
+	/*
+	 * The source address, "" when unknown: from SSH_CONNECTION when
+	 * not privileged, else only from pam_vncgate's session record
+	 * (load_source).  The ACL, PAM_RHOST and the records take it here.
+	 */
+	char	rhost[64];
 	char	rport[8];
 	char	session[33];		/* VNCGATE_SESSION or our own */
+	int	session_given;		/* session is VNCGATE_SESSION's */
 	char	*original_command;	/* SSH_ORIGINAL_COMMAND or NULL */
 	int	 original_bad;		/* set but not acceptable */
 	char	*config;		/* VNCGATE_CONFIG (unprivileged) */
@@ -126,6 +132,13 @@ void	log_close(struct shell *);
  */
 int	load_config(struct shell *, int verbose);
 int	load_identity(struct shell *);
+/*
+ * The source address of a privileged shell (DESIGN 1.2): from the
+ * record pam_vncgate wrote as root for the session VNCGATE_SESSION
+ * names, when it is root's and names the operator's uid; else unknown.
+ * Needs the config (limits.state_dir).  Does nothing unprivileged.
+ */
+void	load_source(struct shell *);
 
 /* check.c: -t and -t -C */
 int	check_mode(struct shell *, const char *explain);
@@ -215,8 +228,9 @@ struct ui {
 	/* the instances the operator may open; filter NULL: all */
 	int	(*list)(struct shell *, const char *filter);
 	/*
-	 * typed into *inst (NULL: the inventory has none, for the issuance
-	 * to refuse and record) and *target, how the issuance names it;
+	 * typed into *inst (NULL: the inventory has none, which
+	 * command_issue refuses as a usage error before any PAM
+	 * conversation) and *target, how the issuance names it;
 	 * EXIT_USAGE when typed is no target at all (a number past the
 	 * menu's table)
 	 */
@@ -238,16 +252,22 @@ extern const struct ui command_ui;	/* command_ui.c */
 int	list_instances(struct shell *, const char *filter);
 
 /*
- * issue.c: one issuance of target, which the UI resolved to inst (NULL:
- * not in the inventory, refused and recorded).  On EXIT_OK *url is the
- * console URL, already recorded; the caller shows it and wipes it with
- * vg_freestr.
+ * issue.c: one issuance of target, which the UI resolved to inst (never
+ * NULL: command_issue refused an unknown target before).  On EXIT_OK
+ * *url is the console URL, already recorded; the caller shows it and
+ * wipes it with vg_freestr.
  */
 int	issue_obtain(struct shell *, const char *target,
 	    const struct vg_instance *inst, enum show_how how, char **url);
-/* The ACL request for the operator (now, from SSH_CONNECTION). */
-void	issue_request(struct shell *, const struct vg_instance *,
-	    struct acl_request *);
+/*
+ * The ACL request for the operator: now, from the source address
+ * (sh->env.rhost: the session record when privileged, else
+ * SSH_CONNECTION).  When the local time cannot be computed the request
+ * is refused (fail closed): a deny record (reason=time) and a sentence,
+ * and EXIT_DENIED, which the caller must return.
+ */
+int	issue_request(struct shell *, const struct vg_instance *,
+	    struct acl_request *) __attribute__((warn_unused_result));
 /*
  * A run of a user whom the ACL reaches nowhere counts in their rate
  * limit (before anything is recorded): EXIT_OK to go on, else the exit
@@ -271,6 +291,8 @@ int	tty_save(struct tty_mode *);
 int	tty_raw(struct tty_mode *);
 int	tty_cooked(const struct tty_mode *);
 void	tty_restore(const struct tty_mode *);
+/* Drop the input typed ahead: before a prompt, after a command. */
+void	tty_discard(int fd);
 
 enum ed_event {
 	ED_NONE,	/* nothing to show (ignored byte, escape sequence) */

@@ -156,6 +156,14 @@ read_line(int fd)
 	return s;
 }
 
+/*
+ * One answer.  What was typed before the prompt is dropped first (DESIGN
+ * 1.2): "web-1<Enter>PASSWORD<Enter>" pasted or sent in one go by a
+ * laggy link must not answer a prompt that was not yet there, nor an
+ * early line ("Typed-Ahead-Junk") count as a failed password.  Echo goes
+ * off before the prompt is shown, so nothing typed once it is visible is
+ * echoed, and those keys count (TCSANOW).
+ */
 static char *
 ask(const struct conv_io *io, const char *prompt, int echo)
 {
@@ -163,13 +171,14 @@ ask(const struct conv_io *io, const char *prompt, int echo)
 	int hide = io->tty && !echo && tcgetattr(io->in, &old) == 0;
 	char *s;
 
-	put_text(io->out, prompt, 0);
+	if (io->tty)
+		tty_discard(io->in);
 	if (hide) {
 		quiet = old;
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		/* TCSANOW: keys typed right after the prompt still count */
 		tcsetattr(io->in, TCSANOW, &quiet);
 	}
+	put_text(io->out, prompt, 0);
 	s = read_line(io->in);
 	if (hide) {
 		tcsetattr(io->in, TCSANOW, &old);

@@ -135,10 +135,13 @@ def conf_tables():
         opts = []
         for o in re.finditer(r'CFG_(STR|INT|BOOL|STR_LIST|STR_LIST_CB|'
                              r'FLOAT|INT_LIST)\(\s*"(\w+)"\s*,\s*'
-                             r'((?:SYSCONFDIR\s*)?"[^"]*"|[^,]+)',
+                             r'((?:SYSCONFDIR\s*)?"(?:[^"\\]|\\.)*"|[^,]+)',
                              m.group(2)):
             kind, key, dflt = o.groups()
             dflt = dflt.strip()
+            # a list's default is libconfuse text: {"a", "b"}, unquoted
+            if kind.startswith("STR_LIST") and dflt.startswith('"'):
+                dflt = dflt[1:-1]
             if dflt.startswith("SYSCONFDIR"):
                 dflt = '"/etc' + dflt.split('"')[1] + '"'
             elif dflt in defines:

@@ -5,13 +5,16 @@
  * HTTP status; any other input is a 200 body.  Whatever the cloud sends,
  * an accepted VncUrl builds a console URL that cannot break out of its
  * query, and a refusal carries only printable text to syslog and the
- * operator.
+ * operator.  And where an accepted VncUrl may lead (ecs_vnc_url_allowed,
+ * DESIGN 1.8): only to a host under the default api.vnc_hosts.
  */
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ecs.h"
 #include "fuzz.h"
+#include "util.h"
 
 #define PAGE	"https://g.alicdn.com/aliyun/ecs-console-vnc2/0.0.8/" \
 		"index.html"
@@ -27,6 +30,29 @@ printable(const char *s)
 		FZ_CHECK(*s >= 0x20 && *s < 0x7f);
 }
 
+static char *const hosts[] = { ".aliyun.com", ".aliyuncs.com" };
+
+/* Allowed: decoded once it is ws(s):// a host under hosts, a true one. */
+static void
+allowed(const char *vnc_url)
+{
+	char dec[ECS_VNC_URL_MAX + 1], host[256], why[VG_ERRLEN];
+	size_t n;
+
+	if (ecs_vnc_url_allowed(vnc_url, hosts, 2, why, sizeof(why)) != 0) {
+		printable(why);
+		return;
+	}
+	FZ_CHECK(ecs_vnc_url_decode(vnc_url, dec, sizeof(dec)) == 0);
+	FZ_CHECK(strncasecmp(dec, "ws://", 5) == 0 ||
+	    strncasecmp(dec, "wss://", 6) == 0);
+	FZ_CHECK(ecs_vnc_url_host(dec, host, sizeof(host)) == 0);
+	FZ_CHECK(vg_valid_host_name(host));
+	n = strlen(host);
+	FZ_CHECK((n > 11 && strcmp(host + n - 11, ".aliyun.com") == 0) ||
+	    (n > 13 && strcmp(host + n - 13, ".aliyuncs.com") == 0));
+}
+
 static void
 accepted(const struct ecs_result *res)
 {
@@ -35,6 +61,7 @@ accepted(const struct ecs_result *res)
 
 	FZ_CHECK(res->vnc_url != NULL && ecs_vnc_url_ok(res->vnc_url));
 	FZ_CHECK(res->request_id[0] != '\0');
+	allowed(res->vnc_url);
 	for (s = res->request_id; *s != '\0'; s++)
 		FZ_CHECK(*s > 0x20 && *s < 0x7f);
 	FZ_CHECK(ecs_console_url(PAGE, res->vnc_url, &inst, &url, err,

@@ -20,6 +20,8 @@ in one write, then the real answer to the prompt: the URL is issued" \
 deny record" no_rec deny " user=vgop1 "
 	check "4: ... it is in no record (syslog, audit file)" \
 	    new_text_nowhere "$p"
+	check "4: ... nor on the terminal: never drawn as a line, never \
+echoed" screen_lacks "$p"
 	check "4: ... q ends the menu: exit 0" rc_is 0
 }
 
@@ -32,6 +34,8 @@ item4_paste_after_command() {
 followed the command is discarded, no deny record" \
 	    no_rec deny " user=vgop1 "
 	check "4: ... the password is in no record" new_text_nowhere "$p"
+	check "4: ... nor on the terminal (it never reached the line \
+editor, which draws what it holds)" screen_lacks "$p"
 	check "4: ... q ends the menu: exit 0" rc_is 0
 }
 

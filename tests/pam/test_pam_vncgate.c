@@ -12,6 +12,7 @@
 #include "unit.h"
 
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 
 #include <dlfcn.h>
@@ -22,6 +23,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
+#include <time.h>
 
 #include <libpamtest.h>
 #include <security/pam_appl.h>
@@ -113,9 +115,13 @@ static const char acl_text[] =
 	"  instances = {\"secret-*\"}\n"
 	"}\n";
 
-/* A config whose ACL is dir/ACL and audit file dir/FILE ("": none). */
+/*
+ * A config whose ACL is dir/ACL, audit file dir/FILE ("": none) and
+ * state folder dir/STATE, where the session records go.
+ */
 static void
-put_conf(const char *name, const char *acl, const char *file, mode_t mode)
+put_conf_in(const char *name, const char *acl, const char *file,
+    mode_t mode, const char *state)
 {
 	char path[PATH_MAX];
 
@@ -125,12 +131,32 @@ put_conf(const char *name, const char *acl, const char *file, mode_t mode)
 	    "acl_file = \"%s/%s\"\n"
 	    "audit {\n  file = \"%s\"\n  required = true\n"
 	    "  lock_timeout = 1\n}\n"
+	    "limits {\n  state_dir = \"%s/%s\"\n}\n"
 	    "instance \"web-1\" {\n  id = \"" INST_ID "\"\n}\n"
 	    "instance \"db-1\" {\n  id = \"i-bp1hzoinajzkh91h0002\"\n}\n"
 	    "instance \"win-1\" {\n  id = \"i-bp1hzoinajzkh91h0003\"\n"
 	    "  os = \"windows\"\n}\n"
 	    "instance \"secret-1\" {\n  id = \"i-bp1hzoinajzkh91h0004\"\n}\n",
-	    fx.dir, acl, path);
+	    fx.dir, acl, path, fx.dir, state);
+}
+
+static void
+put_conf(const char *name, const char *acl, const char *file, mode_t mode)
+{
+	put_conf_in(name, acl, file, mode, "state");
+}
+
+/* dir/NAME and its sessions folder of MODE (0750 as installed) */
+static void
+put_state(const char *name, mode_t mode)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", fx.dir, name);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/%s/sessions", fx.dir, name);
+	assert_int_equal(mkdir(path, mode), 0);
+	assert_int_equal(chmod(path, mode), 0);
 }
 
 /*
@@ -181,6 +207,9 @@ put_confs(void)
 	put_conf("file.conf", "acl.conf", "log/audit.log", 0644);
 	put_conf("nolog.conf", "acl.conf", "log/missing.log", 0644);
 	put_conf("nofile.conf", "acl.conf", "nosuch-dir/audit.log", 0644);
+	put_state("state", 0750);
+	put_state("gwstate", 0770);
+	put_conf_in("gwstate.conf", "acl.conf", "", 0644, "gwstate");
 	/* another owner than root: only root can make one (else they are
 	 * the caller's, and the caller is not root) */
 	if (fx.root) {
@@ -241,6 +270,11 @@ put_services(void)
 	put_std_service("vg-file", "file.conf", "");
 	put_std_service("vg-nofile", "nofile.conf", "");
 	put_std_service("vg-nolog", "nolog.conf", "");
+	put_std_service("vg-gwstate", "gwstate.conf", "");
+	/* optional beside another module: PAM then ignores its failure */
+	put("pam.d/vg-gwstate-opt", 0644, "session required pam_permit.so\n"
+	    "session optional %s config=%s/gwstate.conf "
+	    "audit_socket=%s/log.sock\n", fx.module, fx.dir, fx.dir);
 	put_std_service("vg-twice", "good.conf", " config=/etc/passwd");
 	put_service("vg-relative", acct_session, "config=good.conf");
 	snprintf(args, sizeof(args), "config=%s/good.conf "
@@ -656,6 +690,17 @@ expect_record(const char *line, const char *want)
 	assert_string_equal(got, want);
 }
 
+/* dir/STATE/sessions/NAME */
+static const char *
+sess_path(const char *state, const char *name)
+{
+	static char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s/sessions/%s", fx.dir, state,
+	    name);
+	return path;
+}
+
 static void
 open_close(const struct call *c, char *sid, char lines[][LINEMAX],
     size_t *n)
@@ -698,6 +743,8 @@ test_session_records(void **state)
 	expect_record(lines[0], want);
 	want_record(want, sizeof(want), "session_end", sid, "50000");
 	expect_record(lines[1], want);
+	/* closed: its session record is gone */
+	assert_int_equal(access(sess_path("state", sid), F_OK), -1);
 }
 
 /* No SSH_CONNECTION: rport is empty; and every session has its own ID. */
@@ -723,6 +770,138 @@ test_session_ids_differ(void **state)
 	value_of(lines[1], "session", v, sizeof(v));
 	assert_string_equal(v, sid2);
 	assert_string_not_equal(sid1, sid2);
+}
+
+/* ---- the session record (DESIGN 1.2, 1.9) -------------------------- */
+
+/* Open a session with sshd's items and no close: its ID in sid. */
+static void
+open_only(const char *svc, int want, char *sid)
+{
+	struct call c = { svc, NULL, "10.1.2.3", "/dev/pts/7",
+	    { "SSH_CONNECTION=10.1.2.3 50000 10.0.0.1 22", NULL } };
+	struct pam_testcase tc[] = {
+		pam_test(PAMTEST_OPEN_SESSION, want),
+		pam_test(PAMTEST_GETENVLIST, 0),
+	};
+	char lines[MAXLINES][LINEMAX];
+	const char *s;
+
+	c.user = fx.me;
+	records(lines, MAXLINES);
+	run(&c, tc, NELEM(tc));
+	expect_rc(&tc[0], "pam_open_session");
+	s = env_session(tc[1].case_out.envlist);
+	snprintf(sid, SID_LEN + 1, "%s", s != NULL ? s : "");
+	pamtest_free_env(tc[1].case_out.envlist);
+	records(lines, MAXLINES);
+}
+
+/*
+ * Written at open as root: 0640 in the sessions folder's group (the
+ * shell reads it through group vncgate), the user's uid and what sshd
+ * told PAM, exactly the lines the shell parses.
+ */
+static void
+test_session_record_written(void **state)
+{
+	char sid[SID_LEN + 1], want[256], got[1024];
+	struct stat sb, dsb;
+	time_t t0 = time(NULL);
+	long long start;
+	FILE *f;
+	size_t n;
+
+	(void)state;
+	if (need_root())
+		skip();
+	open_only("vg-good", PAM_SUCCESS, sid);
+	assert_true(is_hex32(sid));
+	assert_int_equal(lstat(sess_path("state", sid), &sb), 0);
+	assert_int_equal(stat(sess_path("state", ""), &dsb), 0);
+	assert_true(S_ISREG(sb.st_mode));
+	assert_int_equal(sb.st_uid, 0);
+	assert_int_equal(sb.st_gid, dsb.st_gid);
+	assert_int_equal(sb.st_mode & 07777, 0640);
+	assert_non_null(f = fopen(sess_path("state", sid), "r"));
+	n = fread(got, 1, sizeof(got) - 1, f);
+	fclose(f);
+	got[n] = '\0';
+	snprintf(want, sizeof(want), "v=1\nuid=%lu\nrhost=10.1.2.3\n"
+	    "rport=50000\ntty=/dev/pts/7\nstart=", (unsigned long)getuid());
+	if (strncmp(got, want, strlen(want)) != 0)
+		fail_msg("the record is\n%s", got);
+	start = atoll(got + strlen(want));
+	assert_true(start >= t0 && start <= time(NULL));
+	assert_int_equal(got[n - 1], '\n');
+	assert_int_equal(unlink(sess_path("state", sid)), 0);
+}
+
+/* Removed at close; records older than a day swept at an open. */
+static void
+test_session_record_removed_swept(void **state)
+{
+	static const char old[] = "0123456789abcdef0123456789abcdef";
+	static const char young[] = "fedcba9876543210fedcba9876543210";
+	struct call c = { "vg-good", NULL, "10.1.2.3", "/dev/pts/7",
+	    { NULL } };
+	char sid[SID_LEN + 1], lines[MAXLINES][LINEMAX];
+	struct timeval tv[2] = { { time(NULL) - 2 * 86400, 0 },
+	    { time(NULL) - 2 * 86400, 0 } };
+	size_t n;
+
+	(void)state;
+	if (need_root())
+		skip();
+	unit_write_file(fx.dir, "state/sessions/0123456789abcdef0123456789abcdef",
+	    "v=1\n", 0640);
+	assert_int_equal(utimes(sess_path("state", old), tv), 0);
+	unit_write_file(fx.dir, "state/sessions/fedcba9876543210fedcba9876543210",
+	    "v=1\n", 0640);
+	c.user = fx.me;
+	open_close(&c, sid, lines, &n);
+	assert_int_equal(access(sess_path("state", sid), F_OK), -1);
+	assert_int_equal(access(sess_path("state", old), F_OK), -1);
+	assert_int_equal(access(sess_path("state", young), F_OK), 0);
+	assert_int_equal(unlink(sess_path("state", young)), 0);
+}
+
+/*
+ * A sessions folder others may write to is refused: the session fails
+ * (PAM_SESSION_ERR, the line is required), logged, and nothing is
+ * written there.
+ */
+static void
+test_session_record_refused(void **state)
+{
+	char sid[SID_LEN + 1], want[LINEMAX];
+
+	(void)state;
+	if (need_root())
+		skip();
+	log_start();
+	open_only("vg-gwstate", PAM_SESSION_ERR, sid);
+	snprintf(want, sizeof(want), "session: the record of session * for "
+	    "%s was not written: %s/gwstate/sessions must be a folder of "
+	    "uid 0 that nobody else may write to", fx.me, fx.dir);
+	expect_logged(want);
+	assert_int_equal(access(sess_path("gwstate", sid), F_OK), -1);
+}
+
+/* The same with the line optional: PAM goes on, the module still logs. */
+static void
+test_session_record_optional(void **state)
+{
+	char sid[SID_LEN + 1], want[LINEMAX];
+
+	(void)state;
+	if (need_root())
+		skip();
+	log_start();
+	open_only("vg-gwstate-opt", PAM_SUCCESS, sid);
+	snprintf(want, sizeof(want), "session: the record of session * for "
+	    "%s was not written: *", fx.me);
+	expect_logged(want);
 }
 
 /* The lines of a text file. */
@@ -1008,6 +1187,17 @@ static const struct CMUnitTest fixed[] = {
 	    test_session_ids_differ),
 	NAMED("session: records go to the chained audit file too",
 	    test_session_audit_file),
+	NAMED("session: the session record is written at open, root's, "
+	    "0640, the user's uid and sshd's address",
+	    test_session_record_written),
+	NAMED("session: the record goes at close, old ones are swept",
+	    test_session_record_removed_swept),
+	NAMED("session: a sessions folder others may write to opens no "
+	    "session, and says why",
+	    test_session_record_refused),
+	NAMED("session: with the line optional, the same failure is logged "
+	    "and PAM goes on",
+	    test_session_record_optional),
 	NAMED("session: an audit file that cannot be written opens none, "
 	    "and says why",
 	    test_session_file_unwritable_refused),

@@ -949,6 +949,26 @@ test_request_time_zone(void **state)
 	assert_int_equal(req.minute, 22 * 60 + 13);
 }
 
+/*
+ * A time the zone cannot place (none loaded; a year past int) is an
+ * error the callers must act on (issue 11): never a request for Sunday
+ * 00:00 that the hours of a rule would then be read against.
+ */
+static void
+test_request_time_fails(void **state)
+{
+	struct acl_request req;
+	struct vg_tz none;
+
+	(void)state;
+	memset(&none, 0, sizeof(none));
+	assert_int_equal(acl_request_build(&req, "alice", NULL, 0, NULL,
+	    NULL, 1700000000, &none), -1);
+	assert_int_equal(acl_request_build(&req, "alice", NULL, 0, NULL,
+	    NULL, (time_t)1 << 62, NULL), -1);
+	assert_int_equal(request_at(&req, (time_t)1 << 62, "UTC"), -1);
+}
+
 /* -------------------------------------------------------------- */
 
 static int
@@ -1009,6 +1029,7 @@ static const struct CMUnitTest fixed[] = {
 	cmocka_unit_test(test_unknown_user_no_groups),
 	cmocka_unit_test(test_user_groups_hold_primary),
 	cmocka_unit_test(test_request_time_zone),
+	cmocka_unit_test(test_request_time_fails),
 };
 
 static void

@@ -157,6 +157,10 @@ test_defaults_of_empty_file(void **state)
 	assert_string_equal(c->api.sts_endpoint, "https://sts.aliyuncs.com");
 	assert_int_equal(c->api.signature, VG_SIG_V3);
 	assert_string_equal(c->api.ca_file, "");
+	assert_null(c->api.ca_pem);
+	assert_int_equal(c->api.nvnc_hosts, 2);
+	assert_string_equal(c->api.vnc_hosts[0], ".aliyun.com");
+	assert_string_equal(c->api.vnc_hosts[1], ".aliyuncs.com");
 	assert_int_equal(c->api.connect_timeout, 3);
 	assert_int_equal(c->api.timeout, 10);
 	assert_int_equal(c->api.retries, 2);
@@ -197,6 +201,7 @@ static const char full[] =
 	"  connect_timeout = 60\n"
 	"  timeout         = 60\n"
 	"  retries         = 0\n"
+	"  vnc_hosts       = {\".Aliyun.COM\", \"hz01-vncproxy.example.com\"}\n"
 	"}\n"
 	"credentials {\n"
 	"  provider        = \"ram_role_arn\"\n"
@@ -234,6 +239,33 @@ static const char full[] =
 	"  id = \"AY121018033933eaxxxxxxx\"\n"
 	"}\n";
 
+/* A CA file, root's or ours, 0644, in the fixture's folder. */
+#define CA_PEM	"-----BEGIN CERTIFICATE-----\nMIIB\n" \
+		"-----END CERTIFICATE-----\n"
+
+static const char *
+ca_file(struct fx *fx, mode_t mode)
+{
+	static char path[600];
+
+	snprintf(path, sizeof(path), "%s", unit_write_file(fx->dir,
+	    "ca.pem", CA_PEM, mode));
+	return path;
+}
+
+/* full, its ca_file (/srv/vg/ca.pem) a file of ca_file()'s */
+static void
+expect_full(struct fx *fx)
+{
+	const char *at = strstr(full, "/srv/vg/ca.pem");
+	char text[sizeof(full) + 600];
+
+	assert_non_null(at);
+	snprintf(text, sizeof(text), "%.*s%s%s", (int)(at - full), full,
+	    ca_file(fx, 0644), at + strlen("/srv/vg/ca.pem"));
+	expect_good(fx, text);
+}
+
 static void
 test_full_config(void **state)
 {
@@ -241,7 +273,7 @@ test_full_config(void **state)
 	struct vg_conf *c = &fx->c;
 	const struct vg_instance *in;
 
-	expect_good(fx, full);
+	expect_full(fx);
 	assert_string_equal(c->acl_file, "/srv/vg/acl.conf");
 	assert_string_equal(c->pam_service, "");
 	assert_int_equal(c->reauth, VG_REAUTH_ISSUANCE);
@@ -255,7 +287,13 @@ test_full_config(void **state)
 	assert_string_equal(c->api.endpoint, "https://127.0.0.1:8443");
 	assert_string_equal(c->api.sts_endpoint, "https://[::1]:9443");
 	assert_int_equal(c->api.signature, VG_SIG_V1);
-	assert_string_equal(c->api.ca_file, "/srv/vg/ca.pem");
+	assert_string_equal(c->api.ca_file, ca_file(fx, 0644));
+	/* what the cloud calls trust: the text read through secfile */
+	assert_int_equal(c->api.ca_len, strlen(CA_PEM));
+	assert_string_equal(c->api.ca_pem, CA_PEM);
+	assert_int_equal(c->api.nvnc_hosts, 2);
+	assert_string_equal(c->api.vnc_hosts[0], ".aliyun.com");
+	assert_string_equal(c->api.vnc_hosts[1], "hz01-vncproxy.example.com");
 	assert_int_equal(c->api.connect_timeout, 60);
 	assert_int_equal(c->api.timeout, 60);
 	assert_int_equal(c->api.retries, 0);
@@ -300,7 +338,7 @@ test_find_instance(void **state)
 	struct fx *fx = *state;
 	const struct vg_instance *in;
 
-	expect_good(fx, full);
+	expect_full(fx);
 	in = inventory_find(&fx->c.inv, "web-1");
 	assert_non_null(in);
 	assert_string_equal(in->id, "i-bp1hzoinajzkh91h0001");
@@ -860,9 +898,9 @@ test_environment_substitution_refused(void **state)
 	/* where libconfuse does not substitute, it is plain text */
 	expect_good(fx, "# ${HOME} in a comment\n"
 	    "/* and ${HOME} here */\n"
-	    "api { ca_file = '/ca/${x}' }\n"
+	    "acl_file = '/ca/${x}'\n"
 	    "instance \"w\" { id = \"i-1\"\n description = \"\\${x}\" }\n");
-	assert_string_equal(fx->c.api.ca_file, "/ca/${x}");
+	assert_string_equal(fx->c.acl_file, "/ca/${x}");
 	unsetenv("VG_TEST_PAGE");
 	unsetenv("VG_TEST_TTL");
 }
@@ -924,6 +962,86 @@ test_insecure_file(void **state)
 	assert_int_equal(conf_load(path, &fx->pol, &fx->c, &fx->d), -1);
 	assert_string_equal(fx->d.d[0].file, path);
 	assert_string_equal(fx->d.d[0].msg, "the file does not exist");
+}
+
+/*
+ * api.ca_file decides whom the cloud calls trust: it is checked as the
+ * config is, and the problem stands at the line of ca_file (DESIGN 1.5).
+ */
+static void
+test_ca_file_checked(void **state)
+{
+	struct fx *fx = *state;
+	char text[800], why[800], link[600];
+	const char *ca;
+	static const struct {
+		mode_t		 mode;
+		const char	*why;
+	} modes[] = {
+		{ 0664, "is group-writable" },
+		{ 0646, "is world-writable" },
+	};
+	size_t i;
+
+	for (i = 0; i < NB(modes); i++) {
+		ca = ca_file(fx, modes[i].mode);
+		snprintf(text, sizeof(text), "api {\n region = \"cn-hangzhou\"\n"
+		    " ca_file = \"%s\"\n}\n", ca);
+		snprintf(why, sizeof(why), "api.ca_file: %s %s", ca,
+		    modes[i].why);
+		expect_bad(fx, &(struct bad){ text, 3, why });
+		assert_null(fx->c.api.ca_pem);
+	}
+	/* a symlink, even to a good file (/etc/ssl/certs holds such) */
+	ca = ca_file(fx, 0644);
+	snprintf(link, sizeof(link), "%s/link.pem", fx->dir);
+	assert_int_equal(symlink(ca, link), 0);
+	snprintf(text, sizeof(text), "api { ca_file = \"%s\" }\n", link);
+	snprintf(why, sizeof(why), "api.ca_file: %s is a symbolic link", link);
+	expect_bad(fx, &(struct bad){ text, 1, why });
+	snprintf(text, sizeof(text), "api { ca_file = \"%s\" }\n", fx->dir);
+	snprintf(why, sizeof(why), "api.ca_file: %s is not a regular file",
+	    fx->dir);
+	expect_bad(fx, &(struct bad){ text, 1, why });
+	snprintf(text, sizeof(text), "\napi { ca_file = \"%s/none.pem\" }\n",
+	    fx->dir);
+	snprintf(why, sizeof(why), "api.ca_file: %s/none.pem does not exist",
+	    fx->dir);
+	expect_bad(fx, &(struct bad){ text, 2, why });
+	ca = unit_write_file(fx->dir, "ca.pem", "not a certificate\n", 0644);
+	snprintf(text, sizeof(text), "api { ca_file = \"%s\" }\n", ca);
+	snprintf(why, sizeof(why), "api.ca_file: %s holds no PEM certificate",
+	    ca);
+	expect_bad(fx, &(struct bad){ text, 1, why });
+}
+
+/* api.vnc_hosts: where a VncUrl may lead (DESIGN 1.8). */
+static void
+test_vnc_hosts(void **state)
+{
+	static const char why[] = "must be a host name "
+	    "(hz01-vncproxy.aliyun.com), or a domain after a dot (.aliyun.com)";
+	static const char *const bad[] = { "", ".", "..aliyun.com",
+	    "aliyun.com.", "-x.aliyun.com", "x-.aliyun.com", "*.aliyun.com",
+	    "user@aliyun.com", "aliyun.com:443", "[::1]", "10.0.0.1",
+	    ".com.1", "a b.com", "a_b.com" };
+	struct fx *fx = *state;
+	char text[200], msg[300];
+	size_t i;
+
+	for (i = 0; i < NB(bad); i++) {
+		snprintf(text, sizeof(text), "api {\n vnc_hosts = "
+		    "{\".aliyun.com\", \"%s\"}\n}\n", bad[i]);
+		snprintf(msg, sizeof(msg), "api.vnc_hosts entry \"%s\" %s",
+		    bad[i], why);
+		expect_bad(fx, &(struct bad){ text, 2, msg });
+	}
+	expect_bad(fx, &(struct bad){ "api {\n vnc_hosts = {}\n}\n", 3,
+	    "api.vnc_hosts must name at least one host or domain" });
+	expect_good(fx, "api { vnc_hosts = {\".example\", "
+	    "\"vnc.example.net\", \"x\"} }\n");
+	assert_int_equal(fx->c.api.nvnc_hosts, 3);
+	assert_string_equal(fx->c.api.vnc_hosts[2], "x");
 }
 
 static void
@@ -1072,6 +1190,8 @@ main(void)
 		T(test_every_problem_reported),
 		T(test_failure_leaves_nothing),
 		T(test_insecure_file),
+		T(test_ca_file_checked),
+		T(test_vnc_hosts),
 		T(test_facility_table),
 		T(test_example_config),
 		T(test_access_key_ok),

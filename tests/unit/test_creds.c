@@ -465,7 +465,7 @@ static int
 fx_start(void **state, const char *const *extra)
 {
 	struct http_opts o;
-	char err[VG_ERRLEN];
+	char err[VG_ERRLEN], *pem;
 	struct fx *f;
 
 	assert_non_null(f = calloc(1, sizeof(*f)));
@@ -482,10 +482,11 @@ fx_start(void **state, const char *const *extra)
 	f->pol.allow_ruid = 1;
 	f->pol.ruid = getuid();
 	memset(&o, 0, sizeof(o));
-	o.ca_file = f->mock.ca;
+	o.ca_pem = pem = unit_read_file(f->mock.ca, &o.ca_len);
 	o.connect_timeout_ms = 3000;
 	o.timeout_ms = 10000;
 	assert_int_equal(http_client_new(&f->http, &o, err, sizeof(err)), 0);
+	free(pem);
 	fx_conf(f);
 	creds_init(&f->ctx, &f->conf, f->http, &f->pol);
 	return 0;

@@ -385,6 +385,170 @@ test_vnc_url_ok(void **state)
 	assert_false(ecs_vnc_url_ok(url));
 }
 
+/* Where a VncUrl leads (lib/ecs_url.c, DESIGN 1.8) ------------------------ */
+
+static char *const default_hosts[] = { ".aliyun.com", ".aliyuncs.com" };
+
+/* Decoded once: "%252F" stays "%2F", a bad escape refuses the whole. */
+static void
+test_vnc_url_decode(void **state)
+{
+	char out[128];
+
+	(void)state;
+	assert_int_equal(ecs_vnc_url_decode(GOOD_URL, out, sizeof(out)), 0);
+	assert_string_equal(out, "wss://hz01-vncproxy.aliyun.com/websockify/"
+	    "?s=Dvh%2FIA%2Bx");
+	assert_int_equal(ecs_vnc_url_decode("wss%3a%2f%2fa.b", out,
+	    sizeof(out)), 0);
+	assert_string_equal(out, "wss://a.b");
+	/* double encoding decodes to a '%' sequence, never further */
+	assert_int_equal(ecs_vnc_url_decode("wss%253A%252F%252Fa.b", out,
+	    sizeof(out)), 0);
+	assert_string_equal(out, "wss%3A%2F%2Fa.b");
+	assert_int_equal(ecs_vnc_url_decode("a%2", out, sizeof(out)), -1);
+	assert_int_equal(ecs_vnc_url_decode("a%zz", out, sizeof(out)), -1);
+	assert_int_equal(ecs_vnc_url_decode("a%", out, sizeof(out)), -1);
+	/* what no URL holds decoded: NUL, controls, space, non-ASCII */
+	assert_int_equal(ecs_vnc_url_decode("a%00b", out, sizeof(out)), -1);
+	assert_int_equal(ecs_vnc_url_decode("a%0Ab", out, sizeof(out)), -1);
+	assert_int_equal(ecs_vnc_url_decode("a%20b", out, sizeof(out)), -1);
+	assert_int_equal(ecs_vnc_url_decode("a%7Fb", out, sizeof(out)), -1);
+	assert_int_equal(ecs_vnc_url_decode("a%C3%A9", out, sizeof(out)), -1);
+	/* no room: refused, not cut */
+	assert_int_equal(ecs_vnc_url_decode("abcd", out, 4), -1);
+	assert_int_equal(ecs_vnc_url_decode("abc", out, 4), 0);
+}
+
+static void
+test_vnc_url_host(void **state)
+{
+	static const struct {
+		const char	*url;
+		const char	*host;		/* NULL: refused */
+	} cases[] = {
+		{ "wss://hz01-vncproxy.aliyun.com/websockify/?s=x",
+		    "hz01-vncproxy.aliyun.com" },
+		{ "ws://a.aliyun.com", "a.aliyun.com" },
+		{ "WSS://HZ01.Aliyun.COM/x", "hz01.aliyun.com" },
+		{ "wss://a.aliyun.com:443/x", "a.aliyun.com" },
+		{ "wss://a.aliyun.com?x", "a.aliyun.com" },
+		{ "wss://a.aliyun.com#x", "a.aliyun.com" },
+		{ "wss://evil.example?.aliyun.com/", "evil.example" },
+		{ "wss://evil.example#.aliyun.com/", "evil.example" },
+		{ "https://a.aliyun.com/", NULL },
+		{ "http://a.aliyun.com/", NULL },
+		{ "wss:a.aliyun.com", NULL },
+		{ "wss:/a.aliyun.com", NULL },
+		{ "javascript:alert(1)", NULL },
+		{ "wss://", NULL },
+		{ "wss:///x", NULL },
+		{ "wss://:443/", NULL },
+		{ "wss://user@a.aliyun.com/", NULL },
+		{ "wss://a.aliyun.com@evil.example/", NULL },
+		{ "wss://[::1]/", NULL },
+		{ "wss://[::1]:443/", NULL },
+		{ "wss://127.0.0.1/", NULL },
+		{ "wss://0x7f000001/", NULL },
+		{ "wss://a.0X7F/", NULL },
+		{ "wss://a.0x/", NULL },
+		{ "wss://a.0xg/", "a.0xg" },
+		{ "wss://a.aliyun.com./", NULL },
+		{ "wss://.aliyun.com/", NULL },
+		{ "wss://a..aliyun.com/", NULL },
+		{ "wss://evil.example%2F.aliyun.com/", NULL },
+		{ "wss://evil.example\\.aliyun.com/", NULL },
+		{ "wss://a.aliyun.com:0/", NULL },
+		{ "wss://a.aliyun.com:65536/", NULL },
+		{ "wss://a.aliyun.com:/", NULL },
+		{ "wss://a.aliyun.com:44x/", NULL },
+		{ "wss://a.aliyun.com:443:1/", NULL },
+	};
+	char host[254];
+	size_t i;
+	int rc;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		rc = ecs_vnc_url_host(cases[i].url, host, sizeof(host));
+		if (cases[i].host == NULL && rc != -1)
+			fail_msg("%s: accepted (%s)", cases[i].url, host);
+		if (cases[i].host != NULL && (rc != 0 ||
+		    strcmp(host, cases[i].host) != 0))
+			fail_msg("%s: not %s", cases[i].url, cases[i].host);
+	}
+}
+
+static void
+test_vnc_host_under(void **state)
+{
+	static char *const one[] = { "vnc.example.net" };
+
+	(void)state;
+	assert_true(ecs_vnc_host_under("hz01-vncproxy.aliyun.com",
+	    default_hosts, 2));
+	assert_true(ecs_vnc_host_under("a.b.aliyuncs.com", default_hosts, 2));
+	assert_true(ecs_vnc_host_under("HZ01.ALIYUN.COM", default_hosts, 2));
+	/* the domain itself, a look-alike, the suffix elsewhere */
+	assert_false(ecs_vnc_host_under("aliyun.com", default_hosts, 2));
+	assert_false(ecs_vnc_host_under("evilaliyun.com", default_hosts, 2));
+	assert_false(ecs_vnc_host_under("aliyun.com.evil", default_hosts, 2));
+	assert_false(ecs_vnc_host_under("a.aliyun.co", default_hosts, 2));
+	assert_false(ecs_vnc_host_under("a.aliyun.com", default_hosts, 0));
+	/* without the dot: that one host only */
+	assert_true(ecs_vnc_host_under("vnc.example.net", one, 1));
+	assert_false(ecs_vnc_host_under("a.vnc.example.net", one, 1));
+	assert_false(ecs_vnc_host_under("xvnc.example.net", one, 1));
+}
+
+/* The whole check, on what an answer may carry. */
+static void
+test_vnc_url_allowed(void **state)
+{
+	static const char *const refused[] = {
+		"wss%3A%2F%2Fevil.example%2Fwebsockify",
+		"wss%3A%2F%2Fhz01-vncproxy.evilaliyun.com%2F",
+		"wss%3A%2F%2Fevil.example%3F.aliyun.com%2F",
+		"wss%3A%2F%2Fevil.example%23.aliyun.com%2F",
+		"wss%3A%2F%2Fevil.example%252F.aliyun.com%2F",
+		"wss%253A%252F%252Fhz01-vncproxy.aliyun.com%252F",
+		"https%3A%2F%2Fhz01-vncproxy.aliyun.com%2F",
+		"wss%3A%2F%2Fu%40hz01-vncproxy.aliyun.com%2F",
+		"wss%3A%2F%2Fhz01-vncproxy.aliyun.com%40evil.example%2F",
+		"wss%3A%2F%2F%5B%3A%3A1%5D%2F",
+		"wss%3A%2F%2F%2F",
+		"wss%3A%2F%2Fhz01-vncproxy.aliyun.com.%2F",
+		"wss%3A%2F%2Fevil.example%5C.aliyun.com%2F",
+		"wss%3A%2F%2Fhz01-vncproxy.aliyun.com%0A.evil%2F",
+		"wss%3A%2F%2Fhz01-vncproxy.aliyun.com%2",
+		"wss://hz01-vncproxy.aliyun.com/",
+		"javascript:alert(1)",
+		"",
+	};
+	char why[VG_ERRLEN];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(ecs_vnc_url_allowed(GOOD_URL, default_hosts, 2, why,
+	    sizeof(why)), 0);
+	assert_int_equal(ecs_vnc_url_allowed("WSS%3A%2F%2FHZ01.ALIYUN.COM%3A"
+	    "443%2Fx", default_hosts, 2, why, sizeof(why)), 0);
+	assert_int_equal(ecs_vnc_url_allowed("ws%3A%2F%2Fa.aliyuncs.com",
+	    default_hosts, 2, why, sizeof(why)), 0);
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		if (ecs_vnc_url_allowed(refused[i], default_hosts, 2, why,
+		    sizeof(why)) != -1)
+			fail_msg("accepted: %s", refused[i]);
+	/* the reason names the host, never the token */
+	assert_int_equal(ecs_vnc_url_allowed("wss%3A%2F%2Fevil.example%2F%3F"
+	    "s%3DSeCrEt", default_hosts, 2, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "evil.example"));
+	assert_null(strstr(why, "SeCrEt"));
+	/* an admin's own list: nothing else */
+	assert_int_equal(ecs_vnc_url_allowed(GOOD_URL, (char *const[]){
+	    ".example" }, 1, why, sizeof(why)), -1);
+}
+
 /* URLs ------------------------------------------------------------------- */
 
 static void
@@ -683,6 +847,10 @@ main(void)
 		cmocka_unit_test(test_parse_bad_vnc_url),
 		cmocka_unit_test(test_parse_bad_request_id),
 		cmocka_unit_test(test_vnc_url_ok),
+		cmocka_unit_test(test_vnc_url_decode),
+		cmocka_unit_test(test_vnc_url_host),
+		cmocka_unit_test(test_vnc_host_under),
+		cmocka_unit_test(test_vnc_url_allowed),
 		cmocka_unit_test(test_console_url),
 		cmocka_unit_test(test_console_url_refused),
 		cmocka_unit_test(test_endpoint),

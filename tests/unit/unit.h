@@ -65,4 +65,27 @@ unit_write_file(const char *dir, const char *name, const char *text,
 	return path;
 }
 
+/*
+ * The whole of a small file (a mock's CA), NUL-terminated, on the heap
+ * for the caller to free; *len its size.  The http client takes its
+ * trust anchors as text (http_opts.ca_pem), as conf_load reads them.
+ */
+static inline char *
+unit_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long n;
+
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	assert_true((n = ftell(f)) >= 0);
+	rewind(f);
+	assert_non_null(buf = calloc(1, (size_t)n + 1));
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
 #endif
