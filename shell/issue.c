@@ -112,21 +112,32 @@ cloud_failed(struct shell *sh, const struct issuance *is,
 	return EXIT_RUNTIME;
 }
 
+/*
+ * The client, made once.  Credentials are fetched and used only once
+ * every library that copies them frees by wiping: OpenSSL's and
+ * jansson's allocators were handed over in main, libcurl's here.
+ */
 static int
-client(struct shell *sh)
+client(struct shell *sh, char *err, size_t errlen)
 {
 	struct http_opts o;
-	char err[VG_ERRLEN];
 
 	if (sh->http != NULL)
 		return 0;
+	if (!sh->wiping) {
+		vg_seterr(err, errlen, "OpenSSL's allocations cannot be "
+		    "wiped (it allocated before main)");
+		return -1;
+	}
+	if (http_global_init(err, errlen) == -1)
+		return -1;
 	memset(&o, 0, sizeof(o));
 	o.ca_file = sh->conf.api.ca_file;
 	o.connect_timeout_ms = sh->conf.api.connect_timeout * 1000;
 	o.timeout_ms = sh->conf.api.timeout * 1000;
 	o.privileged = sh->privileged;
 	o.cancel = sh->cancel;
-	if (http_client_new(&sh->http, &o, err, sizeof(err)) == -1)
+	if (http_client_new(&sh->http, &o, err, errlen) == -1)
 		return -1;
 	creds_init(&sh->creds, &sh->conf, sh->http, &sh->policy);
 	return 0;
@@ -191,7 +202,7 @@ obtain(struct shell *sh, struct issuance *is, char **url,
 	const struct vg_creds *cr;
 	char err[VG_ERRLEN];
 
-	if (client(sh) == -1) {
+	if (client(sh, ce->detail, sizeof(ce->detail)) == -1) {
 		vg_strlcpy(ce->code, "InternalError", sizeof(ce->code));
 		return -1;
 	}
