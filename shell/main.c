@@ -195,6 +195,7 @@ main(int argc, char **argv)
 	sh.wiping = wiping;
 	sh.mode = "command";
 	env_sanitise(&sh);				/* 1. hygiene */
+	output_init();
 	i18n_init(sh.env.localedir != NULL ?		/*    language */
 	    sh.env.localedir : LOCALEDIR);
 	log_open(&sh);					/* 2. audit sink */
@@ -228,5 +229,6 @@ main(int argc, char **argv)
 	shell_free(&sh);
 	if (fflush(stdout) == EOF && rc == EXIT_OK)
 		rc = EXIT_RUNTIME;
+	output_wipe();
 	return rc;
 }
