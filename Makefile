@@ -7,7 +7,7 @@ SYSCONFDIR ?= /etc
 DESTDIR   ?=
 
 CC        ?= cc
-PKGS       = libcurl libcrypto libconfuse jansson libqrencode pam
+PKGS       = libcurl libssl libcrypto libconfuse jansson libqrencode pam
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -4,8 +4,6 @@
  * size is wiped, not only what was asked for: a library may have written
  * a secret anywhere in its block.
  */
-#include <openssl/crypto.h>
-
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,36 +65,4 @@ vg_wipe_realloc(void *p, size_t n)
 	memcpy(q, p, old);
 	vg_wipe_free(p);
 	return q;
-}
-
-/* OpenSSL's signatures: the file and line are for its debugging. */
-static void *
-crypto_malloc(size_t n, const char *file, int line)
-{
-	(void)file;
-	(void)line;
-	return vg_wipe_malloc(n);
-}
-
-static void *
-crypto_realloc(void *p, size_t n, const char *file, int line)
-{
-	(void)file;
-	(void)line;
-	return vg_wipe_realloc(p, n);
-}
-
-static void
-crypto_free(void *p, const char *file, int line)
-{
-	(void)file;
-	(void)line;
-	vg_wipe_free(p);
-}
-
-int
-vg_wipe_crypto(void)
-{
-	return CRYPTO_set_mem_functions(crypto_malloc, crypto_realloc,
-	    crypto_free) == 1 ? 0 : -1;
 }

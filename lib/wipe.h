@@ -2,15 +2,17 @@
 /*
  * Allocation functions whose free wipes the block first, for the
  * libraries that copy secrets into buffers of their own: jansson (the
- * answers holding a SecurityToken or a VncUrl, and its lexer's copies),
- * libcurl (the signed URL, the Authorization and SecurityToken headers,
- * its receive buffer) and OpenSSL (the TLS records, decrypted in place).
+ * answers holding a SecurityToken or a VncUrl, and its lexer's copies)
+ * and libcurl (the signed URL, the Authorization and SecurityToken
+ * headers, its receive buffer).  OpenSSL needs no allocator of ours: it
+ * wipes what it decrypted itself when asked (http_options.c), and its
+ * allocator would cost every one of its many allocations a wipe.
  * Freed unwiped, those bytes stay in the heap until reused, and a core
  * dump, a swap page or a later bug would show them (DESIGN 1.2).
  *
  * The libraries take their allocators process-wide, so lib/ only offers
  * the functions; the program hands them over once, before the library
- * allocates anything (vg_wipe_crypto, cloud_json_wipe, http_global_init).
+ * allocates anything (cloud_json_wipe, http_global_init).
  * Every block still comes from malloc: what one allocator hands out the
  * other may free.
  */
@@ -26,11 +28,5 @@ char	*vg_wipe_strdup(const char *);
 void	*vg_wipe_realloc(void *, size_t);
 /* Wipes all malloc_usable_size bytes of the block, then frees it. */
 void	 vg_wipe_free(void *);
-
-/*
- * OpenSSL's allocators become the above (CRYPTO_set_mem_functions).  -1
- * when OpenSSL has allocated already and refuses: call it first thing.
- */
-int	 vg_wipe_crypto(void);
 
 #endif

@@ -113,9 +113,9 @@ cloud_failed(struct shell *sh, const struct issuance *is,
 }
 
 /*
- * The client, made once.  Credentials are fetched and used only once
- * every library that copies them frees by wiping: OpenSSL's and
- * jansson's allocators were handed over in main, libcurl's here.
+ * The client, made once.  libcurl gets the allocators that wipe first,
+ * before it allocates (jansson got them in main): it copies the signed
+ * request and the answers.
  */
 static int
 client(struct shell *sh, char *err, size_t errlen)
@@ -124,11 +124,6 @@ client(struct shell *sh, char *err, size_t errlen)
 
 	if (sh->http != NULL)
 		return 0;
-	if (!sh->wiping) {
-		vg_seterr(err, errlen, "OpenSSL's allocations cannot be "
-		    "wiped (it allocated before main)");
-		return -1;
-	}
 	if (http_global_init(err, errlen) == -1)
 		return -1;
 	memset(&o, 0, sizeof(o));

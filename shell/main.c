@@ -17,7 +17,6 @@
 #include "cloud.h"
 #include "shell.h"
 #include "util.h"
-#include "wipe.h"
 
 /*
  * Sentences the operator sees, in one place for the translators (po/).
@@ -158,27 +157,20 @@ shell_free(struct shell *sh)
 	i18n_end();
 }
 
-/*
- * Before any library allocates: OpenSSL's and jansson's frees wipe from
- * now on (lib/wipe.h).  libcurl's do once the first client is made
- * (issue.c): starting libcurl costs milliseconds that list and help need
- * not pay.  0 when OpenSSL refused, having allocated already.
- */
-static int
-wipe_hooks(void)
-{
-	cloud_json_wipe();
-	return vg_wipe_crypto() == 0;
-}
-
 int
 main(int argc, char **argv)
 {
 	struct shell sh;
 	struct args a;
-	int rc, wiping;
+	int rc;
 
-	wiping = wipe_hooks();				/* 0. secrets */
+	/*
+	 * 0. secrets: jansson's frees wipe from now on (lib/wipe.h), before
+	 * it allocates.  libcurl's do once the first client is made
+	 * (issue.c): starting libcurl costs milliseconds that list and help
+	 * need not pay.
+	 */
+	cloud_json_wipe();
 
 	/*
 	 * warnx's "vncgate: ", whatever name sshd or login gave us.  glibc's
@@ -192,7 +184,6 @@ main(int argc, char **argv)
 	openlog(program_invocation_short_name, 0, LOG_USER);
 	program_invocation_short_name = (char *)"vncgate";
 	memset(&sh, 0, sizeof(sh));
-	sh.wiping = wiping;
 	sh.mode = "command";
 	env_sanitise(&sh);				/* 1. hygiene */
 	output_init();

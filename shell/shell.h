@@ -58,7 +58,6 @@ struct ui;
 
 struct shell {
 	int			 privileged;	/* AT_SECURE: setgid */
-	int			 wiping;	/* the libraries' frees wipe */
 	struct shell_env	 env;
 	const char		*config_path;
 	struct vg_conf		 conf;
