@@ -400,7 +400,7 @@ slurp(struct keyfile *k, const struct secfile_policy *pol, struct vg_buf *b)
 	vg_wipe(chunk, sizeof(chunk));
 	fclose(f);
 	if (n != 0 || b->oom) {
-		note(k, 0, n != 0 && !b->oom ? "cannot be read" :
+		note(k, 0, n != 0 && !b->oom ? "the file cannot be read" :
 		    "out of memory");
 		return -1;
 	}
@@ -426,11 +426,12 @@ read_keys(struct keyfile *k, const struct secfile_policy *pol,
 {
 	if (slurp(k, pol, text) == -1)
 		return -1;
-	conf_prescan_mem(text->p, text->len, found, k);
+	/* an empty file has no buffer at all */
+	k->p = text->p != NULL ? text->p : "";
+	k->end = k->p + text->len;
+	conf_prescan_mem(k->p, text->len, found, k);
 	if (k->nerr != 0)
 		return -1;
-	k->p = text->p;
-	k->end = text->p + text->len;
 	if (parse(k) == -1 || k->nerr != 0)
 		return -1;
 	return complete(k);
