@@ -12,10 +12,11 @@ after use).  Root only.
         attach to a process that is not dumpable (setgid).
     core.py control CORE OUT -- CMD...
         The control: run CMD under gdb from its first instruction (gdb
-        follows its execs, through setpriv and env) and write a core at each call of
-        curl_easy_perform and at show_url, where the secrets of the
-        request being sent, and the URL about to be shown, must still be
-        in memory: CORE.0, CORE.1 ...  Prints "exit N" and "cores N".
+        follows its execs, through setpriv and env) and write a core at
+        each call of curl_easy_perform and at show_url, where the
+        secrets of the request being sent, and the URL about to be
+        shown, must still be in memory: CORE.0, CORE.1 ...  Prints
+        "exit N" and "cores N".
     core.py scan MOCKDIR STATIC_SECRET MARK CORE...
         For each secret the run handled, "found KIND" when one of the
         cores holds it, else "absent KIND" (never the secret): the static
