@@ -7,7 +7,7 @@ SYSCONFDIR ?= /etc
 DESTDIR   ?=
 
 CC        ?= cc
-PKGS       = libcurl libcrypto libconfuse jansson libqrencode pam
+PKGS       = libcurl libssl libcrypto libconfuse jansson libqrencode pam
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -110,8 +110,11 @@ pot:
 
 tests/unit/test_%: tests/unit/test_%.c tests/unit/unit.h tests/unit/mock.h \
     tests/unit/tzif.h $(LIB) $(HEADERS)
-	$(CC) $(CFLAGS) -fPIE -Itests/unit $(EXE_LDFLAGS) -o $@ $< $(LIB) \
-	    $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) -fPIE -Itests/unit $(EXE_LDFLAGS) $(UNIT_LDFLAGS) \
+	    -o $@ $< $(LIB) $(LDLIBS) -lcmocka
+
+# test_wipe looks at every block lib/ frees, through __wrap_free
+tests/unit/test_wipe: UNIT_LDFLAGS = -Wl,--wrap=free
 
 deps:
 	@missing=""; for p in $(DEPS); do \

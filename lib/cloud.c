@@ -14,6 +14,7 @@
 
 #include "cloud.h"
 #include "util.h"
+#include "wipe.h"
 
 #define FORM_TYPE	"application/x-www-form-urlencoded"
 #define COMMON_MAX	9	/* V1's own parameters, SecurityToken too */
@@ -197,7 +198,7 @@ post(struct http_client *http, struct msg *m, struct http_response *resp,
 		url = cloud_join_url(m->rq->endpoint, "%s", "/");
 	if (url == NULL || m->query.oom || m->body.oom) {
 		vg_seterr(why, whylen, "out of memory");
-		free(url);
+		vg_freestr(url);
 		return r;
 	}
 	memset(&req, 0, sizeof(req));
@@ -210,7 +211,8 @@ post(struct http_client *http, struct msg *m, struct http_response *resp,
 	req.require_https = 1;
 	req.timeout_ms = m->rq->timeout_ms;
 	r = http_do(http, &req, resp, why, whylen);
-	free(url);
+	/* V1's query holds the Signature and the SecurityToken */
+	vg_freestr(url);
 	return r;
 }
 
@@ -368,4 +370,10 @@ cloud_json_free_wiped(json_t *root)
 {
 	wipe_tree(root);
 	json_decref(root);
+}
+
+void
+cloud_json_wipe(void)
+{
+	json_set_alloc_funcs(vg_wipe_malloc, vg_wipe_free);
 }

@@ -95,6 +95,12 @@ const char *cloud_json_str(json_t *, const char *key);
  * tree (secrets or not, wherever they sit), then drop it.  NULL is fine.
  */
 void	cloud_json_free_wiped(json_t *);
+/*
+ * jansson allocates through wipe.h from now on, so its lexer's copies of
+ * an answer and its keys are wiped too when freed.  Process-wide: the
+ * program calls it once, before any JSON is read.
+ */
+void	cloud_json_wipe(void);
 
 /* URLs ----------------------------------------------------------------- */
 

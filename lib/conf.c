@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * vncgate.conf and the access_key file (DESIGN 1.5): see conf.h.
+ * vncgate.conf (DESIGN 1.5): see conf.h.  The access_key file has a
+ * reader of its own, conf_key.c, which keeps libconfuse away from the
+ * secret.
  *
- * This file holds what the two files may say (their libconfuse schemas)
- * and copies the values out into struct vg_conf; conf_parse.c reads a
+ * This file holds what vncgate.conf may say (its libconfuse schema) and
+ * copies the values out into struct vg_conf; conf_parse.c reads a
  * file into a schema, checking every value as libconfuse parses it, and
  * puts the instance blocks into the inventory as they close (see
  * there).  The libconfuse state is freed once the values are copied out.
@@ -306,7 +308,7 @@ conf_load(const char *path, const struct secfile_policy *pol,
 	}
 	/* the inventory makes the file big: not the access key's cap */
 	pol = conf_file_policy(pol, &big);
-	rc = conf_parse_file(&c, pol, cfg, NULL, 0);
+	rc = conf_parse_file(&c, pol, cfg);
 	if (rc == 0 && c.nerr == 0 && copy_conf(cfg, &c, conf) == -1)
 		conf_note(&c, 0, "out of memory");
 	cfg_free(cfg);
@@ -344,82 +346,4 @@ int
 conf_facility(const char *name)
 {
 	return conf_value_choose("facility", name);
-}
-
-/* Wipe libconfuse's copy of the secret before cfg_free releases it. */
-static void
-wipe_value(cfg_t *cfg, const char *name)
-{
-	cfg_opt_t *opt = cfg_getopt(cfg, name);
-	unsigned int i;
-
-	for (i = 0; i < cfg_opt_size(opt); i++)
-		if (opt->values[i]->string != NULL)
-			vg_wipe(opt->values[i]->string,
-			    strlen(opt->values[i]->string));
-}
-
-static int
-take_key(cfg_t *cfg, struct conf_ctx *c, char **id, char **secret)
-{
-	const char *v;
-
-	v = cfg_getstr(cfg, "access_key_id");
-	if (v == NULL || *v == '\0')
-		conf_note(c, 0, "access_key_id is missing");
-	v = cfg_getstr(cfg, "access_key_secret");
-	if (v == NULL || *v == '\0')
-		conf_note(c, 0, "access_key_secret is missing");
-	if (c->nerr != 0)
-		return -1;
-	*id = strdup(cfg_getstr(cfg, "access_key_id"));
-	*secret = strdup(cfg_getstr(cfg, "access_key_secret"));
-	if (*id == NULL || *secret == NULL) {
-		conf_note(c, 0, "out of memory");
-		return -1;
-	}
-	return 0;
-}
-
-int
-conf_load_access_key(const char *path, const struct secfile_policy *pol,
-    char **id, char **secret, struct vg_diags *diags)
-{
-	char iobuf[BUFSIZ];
-	struct conf_ctx c;
-	cfg_t *cfg;
-	int rc;
-
-	*id = *secret = NULL;
-	memset(&c, 0, sizeof(c));
-	c.self = &c;
-	c.diags = diags;
-	c.path = path != NULL ? path : "(none)";
-	c.secret = 1;
-	{
-		cfg_opt_t opts[] = {
-			CFG_STR("access_key_id", "", CFGF_NONE),
-			CFG_STR("access_key_secret", "", CFGF_NONE),
-			CONF_CTX_OPT(&c),
-			CFG_END()
-		};
-
-		cfg = cfg_init(opts, CFGF_NONE);
-	}
-	if (cfg == NULL) {
-		conf_note(&c, 0, "out of memory");
-		return -1;
-	}
-	rc = conf_parse_file(&c, pol, cfg, iobuf, sizeof(iobuf));
-	vg_wipe(iobuf, sizeof(iobuf));
-	if (rc == 0 && c.nerr == 0)
-		rc = take_key(cfg, &c, id, secret);
-	wipe_value(cfg, "access_key_secret");
-	cfg_free(cfg);
-	if (rc == 0 && c.nerr == 0)
-		return 0;
-	free(*id);
-	vg_freestr(*secret);
-	*id = *secret = NULL;
-	return -1;
 }

@@ -118,30 +118,55 @@ plain(int ch)
 	return !special[ch];
 }
 
+/* One block of the file through the scan. */
+static void
+scan_block(struct scan *s, const unsigned char *buf, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s->esc || !plain(buf[i])) {
+			step(s, buf[i]);
+			continue;
+		}
+		/* most bytes: only the last of a run matters */
+		while (i + 1 < n && plain(buf[i + 1]))
+			i++;
+		s->raw = s->prev = buf[i];
+	}
+}
+
+/* inside a string at the end, libconfuse says so itself */
+static int
+scan_end(const struct scan *s)
+{
+	return s->depth > 0 && s->st != S_DQ && s->st != S_SQ ? s->open : 0;
+}
+
 int
 conf_prescan(FILE *f, void (*found)(void *, enum conf_find, int),
     void *arg)
 {
 	struct scan s = { S_CODE, 1, 0, 0, 0, 0, 0, found, arg };
 	unsigned char buf[BUFSIZ];
-	size_t i, n;
+	size_t n;
 
 	/* by the block, not getc: configs reach megabytes (an inventory) */
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		for (i = 0; i < n; i++) {
-			if (s.esc || !plain(buf[i])) {
-				step(&s, buf[i]);
-				continue;
-			}
-			/* most bytes: only the last of a run matters */
-			while (i + 1 < n && plain(buf[i + 1]))
-				i++;
-			s.raw = s.prev = buf[i];
-		}
+		scan_block(&s, buf, n);
 	vg_wipe(buf, sizeof(buf));
 	rewind(f);
-	/* inside a string at the end, libconfuse says so itself */
-	return s.depth > 0 && s.st != S_DQ && s.st != S_SQ ? s.open : 0;
+	return scan_end(&s);
+}
+
+int
+conf_prescan_mem(const char *p, size_t n,
+    void (*found)(void *, enum conf_find, int), void *arg)
+{
+	struct scan s = { S_CODE, 1, 0, 0, 0, 0, 0, found, arg };
+
+	scan_block(&s, (const unsigned char *)p, n);
+	return scan_end(&s);
 }
 
 /* ------------------------------------------------------------------ */

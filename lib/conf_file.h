@@ -41,6 +41,9 @@ enum conf_find {
  */
 int	conf_prescan(FILE *f,
 	    void (*found)(void *arg, enum conf_find, int line), void *arg);
+/* The same over the n bytes at p, a file read whole (the access key). */
+int	conf_prescan_mem(const char *p, size_t n,
+	    void (*found)(void *arg, enum conf_find, int line), void *arg);
 
 /*
  * The policy to open vncgate.conf or acl.conf with: pol, with the config

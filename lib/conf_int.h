@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * What conf.c and conf_parse.c share; not part of conf.h.  conf.c holds
- * the schemas of vncgate.conf and the access_key file, copies the values
- * out and is the interface; conf_parse.c reads a file into a schema with
- * libconfuse, checking each value where libconfuse hands it over, and
- * hands each instance block to the inventory.  Both include confuse.h,
+ * the schema of vncgate.conf, copies the values out and is the
+ * interface; conf_parse.c reads a file into a schema with libconfuse,
+ * checking each value where libconfuse hands it over, and hands each
+ * instance block to the inventory.  Both include confuse.h,
  * as acl_load.c does; this header needs it for cfg_t.  It does not
  * include conf.h: conf_parse.c stands below conf.c, never beside it.
  */
@@ -24,13 +24,12 @@
 #define CONF_CTX_OPT(c)	{ .name = CONF_CTX_KEY, .type = CFGT_PTR, \
 			  .simple_value.ptr = &(c)->self }
 
-/* The state of one conf_load or conf_load_access_key. */
+/* The state of one conf_load. */
 struct conf_ctx {
 	void		*self;		/* what CONF_CTX_OPT points at */
 	struct vg_diags	*diags;
 	const char	*path;
 	int		 nerr;
-	int		 secret;	/* never echo file content */
 	unsigned int	 seen;		/* one bit per plain section */
 	struct vg_inventory *inv;	/* the instance blocks read so far */
 	int		 tz_line;	/* `timezone`'s line, or 0 */
@@ -53,13 +52,11 @@ int	conf_parse_vnc_host(cfg_t *cfg, cfg_opt_t *opt, const char *value,
 
 /*
  * Open c->path through secfile, scan it, and parse it into cfg with the
- * checks of the access_key file when c->secret is set, else of
- * vncgate.conf, whose instance blocks go to c->inv as they close.
- * iobuf, unless NULL, becomes the stdio buffer so that the bytes read
- * can be wiped.  Returns 0 when the parse itself succeeded (problems may
- * still be recorded in c).
+ * checks of vncgate.conf, whose instance blocks go to c->inv as they
+ * close.  Returns 0 when the parse itself succeeded (problems may still
+ * be recorded in c).
  */
 int	conf_parse_file(struct conf_ctx *c, const struct secfile_policy *pol,
-	    cfg_t *cfg, char *iobuf, size_t iolen);
+	    cfg_t *cfg);
 
 #endif

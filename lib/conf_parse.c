@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Reading vncgate.conf and the access_key file with libconfuse, for
- * conf.c, which holds the two schemas and copies the values out (see
- * conf_int.h).
+ * Reading vncgate.conf with libconfuse, for conf.c, which holds the
+ * schema and copies the values out (see conf_int.h).  The access_key
+ * file has its own reader (conf_key.c): libconfuse's lexer would keep
+ * the secret.
  *
  * The file is opened by secfile (the checks run on the opened fd), parsed
  * by libconfuse with no include function and no unknown keys, and checked
@@ -90,13 +91,7 @@ on_error(cfg_t *cfg, const char *fmt, va_list ap)
 {
 	struct conf_ctx *c = ctx_of(cfg);
 
-	if (c == NULL)
-		return;
-	/* libconfuse quotes tokens, and a token may be part of a secret */
-	if (c->secret)
-		conf_note(c, cfg->line, "syntax error (details withheld: the "
-		    "file holds a secret)");
-	else
+	if (c != NULL)
 		vnote(c, cfg->line, fmt, ap);
 }
 
@@ -163,10 +158,7 @@ str_problem(cfg_t *cfg, cfg_opt_t *opt)
 	if (r == NULL || v == NULL || (why = conf_value_check(r, v)) == NULL)
 		return 0;
 	keyname(cfg, opt, key, sizeof(key));
-	if (r->keyfile)
-		report(cfg, "%s %s", key, why);
-	else
-		report(cfg, "%s %s (got \"%.48s\")", key, why, v);
+	report(cfg, "%s %s (got \"%.48s\")", key, why, v);
 	return -1;
 }
 
@@ -405,17 +397,15 @@ static const struct {
 };
 
 static void
-set_callbacks(cfg_t *cfg, int keyfile)
+set_callbacks(cfg_t *cfg)
 {
 	const struct conf_str_rule *r;
 	size_t i;
 
 	cfg_set_error_function(cfg, on_error);
 	for (i = 0; (r = conf_value_rule(i)) != NULL; i++)
-		if (r->keyfile == keyfile)
+		if (!r->keyfile)
 			cfg_set_validate_func(cfg, r->name, check_str);
-	if (keyfile)
-		return;
 	for (i = 0; i < sizeof(conf_callbacks) / sizeof(conf_callbacks[0]);
 	    i++)
 		cfg_set_validate_func(cfg, conf_callbacks[i].name,
@@ -451,7 +441,7 @@ note_secfile(struct conf_ctx *c, const char *err)
 /* See conf_int.h. */
 int
 conf_parse_file(struct conf_ctx *c, const struct secfile_policy *pol,
-    cfg_t *cfg, char *iobuf, size_t iolen)
+    cfg_t *cfg)
 {
 	enum secfile_status st;
 	char err[VG_ERRLEN];
@@ -462,16 +452,13 @@ conf_parse_file(struct conf_ctx *c, const struct secfile_policy *pol,
 		note_secfile(c, err);
 		return -1;
 	}
-	/* our own stdio buffer, so the bytes read can be wiped */
-	if (iobuf != NULL)
-		setvbuf(f, iobuf, _IOFBF, iolen);
 	unclosed = conf_prescan(f, note_subst, c);
 	if (c->nerr > 0) {
 		/* parsing on would quote the environment's values back */
 		fclose(f);
 		return -1;
 	}
-	set_callbacks(cfg, c->secret);
+	set_callbacks(cfg);
 	/* libconfuse tests errno for ERANGE without clearing it */
 	errno = 0;
 	rc = cfg_parse_fp(cfg, f);

@@ -71,6 +71,14 @@ struct http_response {
 
 struct http_client;
 
+/*
+ * libcurl allocates through wipe.h from now on: its copies of a signed
+ * URL and of the headers (Authorization, the SecurityToken), its receive
+ * buffer and its connection cache are wiped when freed.  Process-wide:
+ * the program calls it once, before its first client.
+ */
+int	http_global_init(char *err, size_t errlen);
+
 int	http_client_new(struct http_client **, const struct http_opts *,
 	    char *err, size_t errlen);
 void	http_client_free(struct http_client *);

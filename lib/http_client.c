@@ -22,7 +22,9 @@
  *   to a file of the operator's choice: a privileged client refuses to
  *   start with it set.
  * libcurl 7.88 initialises itself (curl_global_init) on the first
- * curl_easy_init, thread-safely, so there is no global state here.
+ * curl_easy_init, thread-safely, so there is no global state here; a
+ * program that handles secrets calls http_global_init first, so that
+ * libcurl's frees wipe.
  */
 #include <curl/curl.h>
 
@@ -34,6 +36,7 @@
 #include "http.h"
 #include "http_int.h"
 #include "util.h"
+#include "wipe.h"
 
 /* Used when libcurl was built without a default (CURLINFO_CAINFO NULL). */
 #define SYS_CAFILE	"/etc/ssl/certs/ca-certificates.crt"
@@ -87,6 +90,18 @@ static const struct {
 };
 
 /* Client ----------------------------------------------------------------- */
+
+int
+http_global_init(char *err, size_t errlen)
+{
+	if (curl_global_init_mem(CURL_GLOBAL_DEFAULT, vg_wipe_malloc,
+	    vg_wipe_free, vg_wipe_realloc, vg_wipe_strdup, vg_wipe_calloc) !=
+	    CURLE_OK) {
+		vg_seterr(err, errlen, "cannot start libcurl");
+		return -1;
+	}
+	return 0;
+}
 
 static void
 client_destroy(struct http_client *c)

@@ -6,9 +6,11 @@
  * table is the whole of what libcurl is told; nothing is left over from
  * an earlier request, and nothing here depends on the environment.
  * Also the callbacks the transfer writes through: the body into a capped
- * buffer, two headers kept, the operator's Ctrl-C.
+ * buffer, two headers kept, the operator's Ctrl-C, and the one that has
+ * OpenSSL wipe what it decrypted.
  */
 #include <curl/curl.h>
+#include <openssl/ssl.h>
 
 #include <stddef.h>
 #include <string.h>
@@ -40,6 +42,22 @@ on_body(char *p, size_t size, size_t n, void *arg)
 		return 0;
 	}
 	return len;
+}
+
+/*
+ * OpenSSL decrypts a record in place, in its read buffer, and keeps the
+ * plaintext (an answer: a VncUrl, a SecurityToken) until the buffer is
+ * reused or freed unwiped; with this option it wipes the plaintext as
+ * soon as it has handed it over (DESIGN 1.2).  What it sends it
+ * encrypts in place, so no request stays there in the clear.
+ */
+static CURLcode
+on_ssl_ctx(CURL *h, void *ctx, void *arg)
+{
+	(void)h;
+	(void)arg;
+	SSL_CTX_set_options(ctx, SSL_OP_CLEANSE_PLAINTEXT);
+	return CURLE_OK;
 }
 
 /* Nonzero ends the transfer: the operator pressed Ctrl-C. */
@@ -127,6 +145,7 @@ struct values {
 	curl_write_callback	 on_body;
 	curl_write_callback	 on_header;
 	curl_xferinfo_callback	 on_progress;
+	curl_ssl_ctx_callback	 on_ssl_ctx;
 };
 
 /* What an option takes: a constant, or a field of struct values. */
@@ -137,6 +156,7 @@ enum kind {
 	K_PTR,		/* the pointer field */
 	K_WRITE,	/* the curl_write_callback field */
 	K_XFERINFO,	/* the curl_xferinfo_callback field */
+	K_SSLCTX,	/* the curl_ssl_ctx_callback field */
 };
 
 /* When a row applies: every bit it names must be set. */
@@ -206,6 +226,9 @@ static const struct row {
 	{ CURLOPT_CAINFO_BLOB, K_PTR, 0, NULL, F(ca_blob), 0,
 	    "ca_file as conf_load read it through secfile: the file that "
 	    "was checked is the one trusted, not one swapped in later" },
+	{ CURLOPT_SSL_CTX_FUNCTION, K_SSLCTX, 0, NULL, F(on_ssl_ctx), 0,
+	    "an answer decrypted by OpenSSL (a VncUrl, a SecurityToken) "
+	    "would stay in its read buffer: it wipes it once handed over" },
 	{ CURLOPT_FOLLOWLOCATION, K_LONG, 0, NULL, CONST, 0,
 	    "a redirect would carry a signed query or a token to another "
 	    "host" },
@@ -257,6 +280,9 @@ set_row(CURL *h, const struct row *r, const struct values *v)
 	case K_WRITE:
 		return curl_easy_setopt(h, r->opt,
 		    *(const curl_write_callback *)(const void *)f);
+	case K_SSLCTX:
+		return curl_easy_setopt(h, r->opt,
+		    *(const curl_ssl_ctx_callback *)(const void *)f);
 	case K_XFERINFO:
 		return curl_easy_setopt(h, r->opt,
 		    *(const curl_xferinfo_callback *)(const void *)f);
@@ -288,6 +314,7 @@ http_options_set(struct http_client *c, const struct http_request *req,
 		.on_body = on_body,
 		.on_header = on_header,
 		.on_progress = on_progress,
+		.on_ssl_ctx = on_ssl_ctx,
 	};
 	unsigned have = (c->privileged ? W_PRIVILEGED : 0) |
 	    (c->cancel != NULL ? W_CANCEL : 0) |

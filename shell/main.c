@@ -14,6 +14,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "cloud.h"
 #include "shell.h"
 #include "util.h"
 
@@ -181,6 +182,14 @@ main(int argc, char **argv)
 	int rc;
 
 	/*
+	 * 0. secrets: jansson's frees wipe from now on (lib/wipe.h), before
+	 * it allocates.  libcurl's do once the first client is made
+	 * (issue.c): starting libcurl costs milliseconds that list and help
+	 * need not pay.
+	 */
+	cloud_json_wipe();
+
+	/*
 	 * warnx's "vncgate: ", whatever name sshd or login gave us.  glibc's
 	 * syslog(3) takes the same name as the ident of what PAM modules
 	 * log in this process (pam_unix's failures), and a line tagged
@@ -194,6 +203,7 @@ main(int argc, char **argv)
 	memset(&sh, 0, sizeof(sh));
 	sh.mode = "command";
 	env_sanitise(&sh);				/* 1. hygiene */
+	output_init();
 	i18n_init(sh.env.localedir != NULL ?		/*    language */
 	    sh.env.localedir : LOCALEDIR);
 	log_open(&sh);					/* 2. audit sink */
@@ -225,5 +235,6 @@ main(int argc, char **argv)
 	shell_free(&sh);
 	if (fflush(stdout) == EOF && rc == EXIT_OK)
 		rc = EXIT_RUNTIME;
+	output_wipe();
 	return rc;
 }

@@ -9,6 +9,7 @@
 #include <sys/ioctl.h>
 
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,6 +27,32 @@
 #define M_NO_QR		N_("no QR code: %s")
 
 enum parts { PART_URL = 1, PART_QR = 2 };
+
+/*
+ * stdout's buffer.  stdio's own would keep the last URL printed until
+ * exit, which frees it unwiped (DESIGN 1.2: a console URL is a secret
+ * until it expires); this one is wiped once a URL has been written out,
+ * and at the end.
+ */
+static char outbuf[BUFSIZ];
+
+void
+output_init(void)
+{
+	/* as stdio would buffer: by the line on a terminal */
+	setvbuf(stdout, outbuf, isatty(1) ? _IOLBF : _IOFBF, sizeof(outbuf));
+}
+
+/*
+ * After a flush.  What a failed flush left in the buffer is dropped, so
+ * that no later flush (exit's) writes the wiped bytes out as zeros.
+ */
+void
+output_wipe(void)
+{
+	__fpurge(stdout);
+	vg_wipe(outbuf, sizeof(outbuf));
+}
 
 int
 tty_columns(int fd)
@@ -92,5 +119,8 @@ show_url(struct shell *sh, const char *url, enum show_how how)
 	}
 	if ((parts & PART_URL) && printf("%s\n", url) < 0)
 		return EXIT_RUNTIME;
-	return fflush(stdout) == EOF ? EXIT_RUNTIME : EXIT_OK;
+	if (fflush(stdout) == EOF)
+		return EXIT_RUNTIME;
+	output_wipe();
+	return EXIT_OK;
 }

@@ -5,19 +5,40 @@
  * 73 columns with the quiet zone, so it fits 80.  One character cell
  * holds two modules, one above the other, with the half blocks; dark
  * modules are drawn filled, light ones as spaces.
+ *
+ * libqrencode copies the URL into blocks of its own and frees them
+ * unwiped, and it has no allocation hook: the URL, a secret until it
+ * expires, would stay in this process's heap (DESIGN 1.2).  So the code
+ * is made in a child process that ends at once, taking its heap with
+ * it, and only the modules come back, through a pipe.  A child that
+ * fails or cannot be made is "no QR code": the URL is shown anyway.
  */
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
 #include <qrencode.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "shell.h"
 #include "util.h"
 
 #define QUIET		2	/* modules of quiet zone on every side */
+#define WIDTH_MAX	177	/* version 40 */
 
 /* Sentences the operator may see, in one place for the translators. */
 #define M_QR_FAILED	N_("the QR code could not be made")
 #define M_QR_NARROW	N_("the terminal is %d columns wide and the QR " \
 			"code needs %d")
+
+/* The modules: width * width bytes, 1 for a dark one. */
+struct qr {
+	int		 width;
+	unsigned char	 m[WIDTH_MAX * WIDTH_MAX];
+};
 
 /* Cell for (upper, lower) dark: index upper * 2 + lower. */
 static const char *const cells[4] = {
@@ -29,17 +50,17 @@ static const char *const cells[4] = {
 
 /* Is module (x, y) dark, counting the quiet zone in the coordinates? */
 static int
-dark(const QRcode *q, int x, int y)
+dark(const struct qr *q, int x, int y)
 {
 	x -= QUIET;
 	y -= QUIET;
 	if (x < 0 || y < 0 || x >= q->width || y >= q->width)
 		return 0;
-	return q->data[y * q->width + x] & 1;
+	return q->m[y * q->width + x];
 }
 
 static void
-draw(FILE *fp, const QRcode *q)
+draw(FILE *fp, const struct qr *q)
 {
 	int size = q->width + 2 * QUIET, x, y;
 
@@ -50,25 +71,107 @@ draw(FILE *fp, const QRcode *q)
 	}
 }
 
+static int
+write_all(int fd, const unsigned char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = write(fd, p, n)) == -1 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* The child: the width in one byte (0: none), then the modules. */
+static void __attribute__((noreturn))
+child(const char *url, int fd)
+{
+	sigset_t all;
+	QRcode *q;
+	unsigned char w = 0;
+	int i, n = 0;
+
+	/* the menu's handlers are the parent's business */
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	q = QRcode_encodeString(url, 0, QR_ECLEVEL_L, QR_MODE_8, 1);
+	if (q != NULL && q->width > 0 && q->width <= WIDTH_MAX) {
+		w = (unsigned char)q->width;
+		n = q->width * q->width;
+		for (i = 0; i < n; i++)
+			q->data[i] &= 1;
+	}
+	if (write_all(fd, &w, 1) == -1 ||
+	    (n > 0 && write_all(fd, q->data, (size_t)n) == -1))
+		_exit(1);
+	/* no exit(): the parent's stdio buffers are not the child's to flush */
+	_exit(0);
+}
+
+static int
+read_all(int fd, unsigned char *p, size_t n)
+{
+	ssize_t r;
+
+	while (n > 0) {
+		if ((r = read(fd, p, n)) == -1 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+/* The modules of url, made by a child; -1 when there are none. */
+static int
+encode(const char *url, struct qr *q)
+{
+	unsigned char w;
+	int fds[2], rc = -1;
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) == -1)
+		return -1;
+	if ((pid = fork()) == 0) {
+		close(fds[0]);
+		child(url, fds[1]);
+	}
+	close(fds[1]);
+	if (pid != -1 && read_all(fds[0], &w, 1) == 0 && w > 0) {
+		q->width = w;
+		rc = read_all(fds[0], q->m, (size_t)w * w);
+	}
+	close(fds[0]);
+	while (pid != -1 && waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+		continue;
+	return rc;
+}
+
 int
 qr_print(FILE *fp, const char *url, int cols, char *why, size_t whylen)
 {
-	QRcode *q;
+	struct qr *q;
 	int size, rc = 0;
 
-	q = QRcode_encodeString(url, 0, QR_ECLEVEL_L, QR_MODE_8, 1);
-	if (q == NULL) {
+	if ((q = calloc(1, sizeof(*q))) == NULL || encode(url, q) == -1)
+		rc = -1;
+	if (rc == -1)
 		vg_seterr(why, whylen, _(M_QR_FAILED));
-		return -1;
-	}
-	size = q->width + 2 * QUIET;
-	if (size > cols) {
+	else if ((size = q->width + 2 * QUIET) > cols) {
 		vg_seterr(why, whylen, _(M_QR_NARROW), cols, size);
 		rc = -1;
 	} else
 		draw(fp, q);
 	/* the modules spell the URL, a secret until it expires */
-	vg_wipe(q->data, (size_t)q->width * (size_t)q->width);
-	QRcode_free(q);
+	if (q != NULL)
+		vg_wipe(q, sizeof(*q));
+	free(q);
 	return rc;
 }

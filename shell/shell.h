@@ -115,6 +115,14 @@ const char *i18n_ngettext(const char *, const char *, unsigned long)
 locale_t i18n_use(void);
 void	i18n_restore(locale_t);
 
+/*
+ * output.c: stdout's buffer is the shell's own, so the URLs that pass
+ * through it can be wiped (output_wipe, after a flush: show_url's, and
+ * main's last).
+ */
+void	output_init(void);
+void	output_wipe(void);
+
 /* env.c */
 void	env_sanitise(struct shell *);
 void	env_free(struct shell_env *);

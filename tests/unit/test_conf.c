@@ -1161,6 +1161,82 @@ test_access_key_refused(void **state)
 	assert_null(secret);
 }
 
+/*
+ * The key file's own reader (lib/conf_key.c) takes the language
+ * libconfuse took: quotes of both kinds, escapes, bare words, comments,
+ * a later key replacing an earlier one, CR LF.
+ */
+static const struct {
+	const char	*text;
+	const char	*id;
+	const char	*secret;
+} key_ok[] = {
+	{ "access_key_id = \"A1\"\naccess_key_secret = \"s\"\n", "A1", "s" },
+	{ "access_key_id='A1' access_key_secret='it\\'s'", "A1", "it's" },
+	{ "\"access_key_id\" = A1.b\r\naccess_key_secret = x/y:z~\r\n",
+	    "A1.b", "x/y:z~" },
+	{ "# key\n// the id\naccess_key_id = \"A1\" /* old: A0 */\n"
+	    "access_key_secret = \"\\x41\\102\\\"\\\\\"\n", "A1",
+	    "AB\"\\" },
+	{ "access_key_id = \"A0\"\naccess_key_id = \"A1\"\n"
+	    "access_key_secret = 'a\\b'\n", "A1", "a\\b" },
+	{ "access_key_id\n=\n\"A1\"\naccess_key_secret = \"s\\\n3\"", "A1",
+	    "s3" },
+	{ "access_key_id = *\"A1\"\naccess_key_secret = \"s\"\n/* end", "A1",
+	    "s" },
+};
+
+/* Syntax errors at their line, comments counted as the lines they are. */
+static const struct {
+	const char	*text;
+	int		 line;
+} key_bad[] = {
+	{ "# one\n# two\nregion = \"x\"\n", 3 },
+	{ "/*\n\n*/ access_key_id += \"a\"\n", 3 },
+	{ "access_key_id = # no value\n\"a\"\n", 1 },
+	{ "access_key_id \"a\"\n", 1 },
+	{ "access_key_id = \"a\\18\"\n", 1 },
+	{ "access_key_id = \"\\400\"\n", 1 },
+	{ "access_key_id = \"a\"\naccess_key_secret = 'b\n\n", 4 },
+	{ "access_key_id = \"a\"\naccess_key_secret = \"b\n", 3 },
+	{ "access_key_id = \"a\"\n}\n", 2 },
+	{ "access_key_id = {\"a\"}\n", 1 },
+};
+
+static void
+test_access_key_language(void **state)
+{
+	struct fx *fx = *state;
+	char *id, *secret;
+	size_t i;
+
+	for (i = 0; i < sizeof(key_ok) / sizeof(key_ok[0]); i++) {
+		assert_int_equal(load_key(fx, key_ok[i].text, 0640, &id,
+		    &secret), 0);
+		assert_string_equal(id, key_ok[i].id);
+		assert_string_equal(secret, key_ok[i].secret);
+		vg_freestr(id);
+		vg_freestr(secret);
+	}
+	for (i = 0; i < sizeof(key_bad) / sizeof(key_bad[0]); i++) {
+		assert_int_equal(load_key(fx, key_bad[i].text, 0640, &id,
+		    &secret), -1);
+		assert_null(id);
+		expect_diag(fx, key_bad[i].line, "syntax error (details "
+		    "withheld: the file holds a secret)");
+	}
+	/* refused before the parse, as in vncgate.conf */
+	assert_int_equal(load_key(fx, "access_key_id = \"A1\"\n"
+	    "access_key_secret = \"${HOME}\"\n", 0640, &id, &secret), -1);
+	expect_diag(fx, 2, "${...} (environment substitution) is not "
+	    "allowed");
+	assert_int_equal(load_key(fx, "access_key_id = \"A1\"\n"
+	    "access_key_secret = \"a\\0b\"\n", 0640, &id, &secret), 0);
+	assert_string_equal(secret, "a");
+	vg_freestr(id);
+	vg_freestr(secret);
+}
+
 int
 main(void)
 {
@@ -1196,6 +1272,7 @@ main(void)
 		T(test_example_config),
 		T(test_access_key_ok),
 		T(test_access_key_refused),
+		T(test_access_key_language),
 	};
 #undef T
 
