@@ -27,7 +27,6 @@
 #define M_CANCELLED	N_("cancelled")
 #define M_BAD_TEXT	N_("the text may not hold control characters")
 #define M_UNKNOWN	N_("unknown command \"%s\"; try \"help\"")
-#define M_NARGS_ONE	N_("\"%s\" takes one TARGET; try \"help\"")
 #define M_NARGS_TICKET	N_("\"%s\" takes one TARGET and maybe a ticket; " \
 			"try \"help\"")
 #define M_NARGS_NONE	N_("\"%s\" takes no argument; try \"help\"")
@@ -230,8 +229,9 @@ dispatch(struct shell *sh, char **words, int n)
 		warnx(_(M_UNKNOWN), words[0]);
 		return EXIT_USAGE;
 	}
+	/* the table's other words take no argument (ARG_REST: prefixed) */
 	if (n - 1 != c->nargs) {
-		warnx(c->nargs ? _(M_NARGS_ONE) : _(M_NARGS_NONE), c->name);
+		warnx(_(M_NARGS_NONE), c->name);
 		return EXIT_USAGE;
 	}
 	return c->run(sh, n > 1 ? words[1] : NULL);
