@@ -12,6 +12,7 @@
 #include <regex.h>
 #include <stddef.h>
 
+#include "conf_ticket.h"
 #include "conf_value.h"
 #include "diag.h"
 #include "inventory.h"
@@ -69,7 +70,8 @@ struct vg_conf {
 	struct {
 		enum vg_ticket_mode mode;
 		char		*pattern;	/* "" = any ticket of the set */
-		regex_t		 re;		/* ^(pattern)$, compiled at load */
+		regex_t		 re;		/* ^(pattern)$, compiled at load:
+						   conf_ticket_check's */
 		int		 have_re;
 	} ticket;
 
@@ -98,31 +100,5 @@ int	conf_load_access_key(const char *path, const struct secfile_policy *,
 /* "authpriv" -> LOG_AUTHPRIV; -1 when unknown. */
 int	conf_facility(const char *name);
 
-/*
- * Tickets (DESIGN 1.11, conf_ticket.c): why a console was opened.  A
- * ticket is 1 to VG_TICKET_MAX characters of A-Z a-z 0-9 and
- * VG_TICKET_SET, and matches ticket.pattern as a whole when one is set.
- */
-#define VG_TICKET_MAX	32
-#define VG_TICKET_SET	"._:/-"
-
-/* What is wrong with a ticket, in the order the checks run. */
-enum vg_ticket_problem {
-	VG_TICKET_FINE,
-	VG_TICKET_EMPTY,
-	VG_TICKET_LONG,		/* over VG_TICKET_MAX */
-	VG_TICKET_CHARS,	/* a byte outside the set */
-	VG_TICKET_NO_MATCH,	/* the pattern does not match it whole */
-};
-
-/*
- * pattern, anchored as ^(pattern)$, into *re (REG_EXTENDED | REG_NOSUB);
- * the pattern must also compile alone, so a stray ")" cannot close the
- * anchoring group early.  -1 with regcomp's words in err.
- */
-int	conf_ticket_compile(const char *pattern, regex_t *re, char *err,
-	    size_t errlen);
-enum vg_ticket_problem conf_ticket_check(const struct vg_conf *,
-	    const char *ticket);
 
 #endif

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf.h"
+#include "conf_ticket.h"
 #include "util.h"
 
 static void
@@ -61,7 +61,7 @@ conf_ticket_compile(const char *pattern, regex_t *re, char *err,
 }
 
 enum vg_ticket_problem
-conf_ticket_check(const struct vg_conf *conf, const char *ticket)
+conf_ticket_check(const regex_t *re, const char *ticket)
 {
 	if (ticket == NULL || ticket[0] == '\0')
 		return VG_TICKET_EMPTY;
@@ -69,8 +69,7 @@ conf_ticket_check(const struct vg_conf *conf, const char *ticket)
 		return VG_TICKET_LONG;
 	if (!vg_alnum_ok(ticket, VG_TICKET_SET, VG_TICKET_MAX))
 		return VG_TICKET_CHARS;
-	if (conf->ticket.have_re &&
-	    regexec(&conf->ticket.re, ticket, 0, NULL, 0) != 0)
+	if (re != NULL && regexec(re, ticket, 0, NULL, 0) != 0)
 		return VG_TICKET_NO_MATCH;
 	return VG_TICKET_FINE;
 }

@@ -87,7 +87,8 @@ problem(const struct shell *sh, const char *ticket, char *why, size_t whylen)
 {
 	char rule[4 * 256 + 64];
 
-	switch (conf_ticket_check(&sh->conf, ticket)) {
+	switch (conf_ticket_check(sh->conf.ticket.have_re ?
+	    &sh->conf.ticket.re : NULL, ticket)) {
 	case VG_TICKET_FINE:
 		return pair_problem(sh, ticket, why, whylen);
 	case VG_TICKET_EMPTY:
