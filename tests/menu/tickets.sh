@@ -91,13 +91,20 @@ check "Ctrl-C at the ticket: says cancelled" last_has tkreq cancelled
 check "Ctrl-C at the ticket: no cloud call" ecs_calls "$ecs0"
 check "Ctrl-C at the ticket: the menu stays" alive tkreq
 
+# glass NAME TICKET ANSWER: choose win-1 (2), give TICKET when asked,
+# answer the break-glass question with ANSWER, wait for the prompt
+glass() {
+	asked=$(count "$1" "$ASK_REQ")
+	yeses=$(count "$1" "$YES_Q")
+	n=$(prompts "$1")
+	tm send-keys -t "$1" 2 Enter
+	answer "$1" "$ASK_REQ" $((asked + 1)) "$2"
+	answer "$1" "$YES_Q" $((yeses + 1)) "$3"
+	wait_until 15 more_prompts "$1" "$n"
+}
+
 # break-glass, confirmed: the ticket, the warning, "yes"
-asked=$(count tkreq "$ASK_REQ")
-n=$(prompts tkreq)
-tm send-keys -t tkreq 2 Enter
-answer tkreq "$ASK_REQ" $((asked + 1)) "INC-7"
-answer tkreq "$YES_Q" 1 "yes"
-wait_until 15 more_prompts tkreq "$n"
+glass tkreq INC-7 yes
 check "break-glass: the warning says emergency access and alerted" \
     last_has tkreq 'win-1 is emergency access (break-glass rule "oncall"): the auditors are alerted now'
 check "break-glass: \"yes\", then the URL" shows_url tkreq $WIN true
@@ -109,12 +116,7 @@ check "break-glass: the issue is an alert (<81>)" \
 
 # break-glass, refused: anything but "yes"
 ecs0=$(mock_count ecs)
-asked=$(count tkreq "$ASK_REQ")
-n=$(prompts tkreq)
-tm send-keys -t tkreq 2 Enter
-answer tkreq "$ASK_REQ" $((asked + 1)) "INC-8"
-answer tkreq "$YES_Q" 2 "y"
-wait_until 15 more_prompts tkreq "$n"
+glass tkreq INC-8 y
 check "break-glass refused: says nothing was opened" \
     last_has tkreq "not confirmed: nothing was opened"
 check "break-glass refused: no URL" last_lacks tkreq vncUrl

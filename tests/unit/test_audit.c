@@ -664,8 +664,8 @@ check_datagram(int rfd, const char *pri, const char *line)
 }
 
 static void
-emit_one(struct audit_syslog *sl, const char *event, int want,
-    char *err, size_t errlen)
+emit_kv(struct audit_syslog *sl, const char *event, const char *key,
+    const char *value, int want, char *err, size_t errlen)
 {
 	struct audit_log log;
 	struct audit_sink s;
@@ -679,10 +679,17 @@ emit_one(struct audit_syslog *sl, const char *event, int want,
 	log.who.uid = 1001;
 	log.who.pid = 4242;
 	audit_rec_init(&rec, event);
-	assert_int_equal(audit_set(&rec, "name", "web 1\n"), 0);
+	assert_int_equal(audit_set(&rec, key, value), 0);
 	err[0] = '\0';
 	assert_int_equal(audit_emit(&log, &rec, err, errlen), want);
 	audit_rec_free(&rec);
+}
+
+static void
+emit_one(struct audit_syslog *sl, const char *event, int want,
+    char *err, size_t errlen)
+{
+	emit_kv(sl, event, "name", "web 1\n", want, err, errlen);
 }
 
 #define SYSLOG_LINE(ev)	"event=" ev " user=alice uid=1001 rhost=\"\" " \
@@ -738,9 +745,6 @@ test_syslog_breakglass_alert(void **state)
 {
 	char dir[] = "/tmp/test_audit.XXXXXX", path[128], err[VG_ERRLEN];
 	struct audit_syslog sl;
-	struct audit_log log;
-	struct audit_sink s;
-	struct audit_rec rec;
 	int rfd;
 
 	(void)state;
@@ -749,16 +753,7 @@ test_syslog_breakglass_alert(void **state)
 	rfd = bind_receiver(path);
 	assert_int_equal(audit_syslog_open(&sl, path, LOG_AUTHPRIV, err,
 	    sizeof(err)), 0);
-	audit_log_init(&log);
-	audit_syslog_sink(&sl, &s);
-	assert_int_equal(audit_log_add_sink(&log, &s), 0);
-	vg_strlcpy(log.who.user, "alice", sizeof(log.who.user));
-	log.who.uid = 1001;
-	log.who.pid = 4242;
-	audit_rec_init(&rec, "issue");
-	assert_int_equal(audit_set(&rec, "breakglass", "oncall"), 0);
-	assert_int_equal(audit_emit(&log, &rec, err, sizeof(err)), 0);
-	audit_rec_free(&rec);
+	emit_kv(&sl, "issue", "breakglass", "oncall", 0, err, sizeof(err));
 	check_datagram(rfd, "<81>", "event=issue user=alice uid=1001 "
 	    "rhost=\"\" rport=\"\" tty=\"\" pid=4242 breakglass=oncall");
 	audit_syslog_close(&sl);
