@@ -70,8 +70,8 @@ struct vg_conf {
 	struct {
 		enum vg_ticket_mode mode;
 		char		*pattern;	/* "" = any ticket of the set */
-		regex_t		 re;		/* ^(pattern)$, compiled at load:
-						   conf_ticket_check's */
+		/* ^(pattern)$ compiled at load, for conf_ticket_check */
+		regex_t		 re;
 		int		 have_re;
 	} ticket;
 

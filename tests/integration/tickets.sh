@@ -146,8 +146,9 @@ ecs0=$(mock_count ecs)
 tconf static required '[A-Z]+-[0-9]+'
 vg "url web-1"
 check "ticket required, none: exit 2" [ "$RC" -eq 2 ]
-check "ticket required, none: one sentence saying so" \
-    err_is "a ticket is required: give it after the target, as in \"url web-1 INC-1234\""
+M_NEEDED='a ticket is required: give it after the target, as in '
+M_NEEDED="$M_NEEDED\"url web-1 INC-1234\""
+check "ticket required, none: one sentence saying so" err_is "$M_NEEDED"
 check "ticket required, none: a deny record (reason=no-ticket)" \
     has_record deny "reason=no-ticket" 'rule=""' 'ticket=""'
 check "ticket required, none: the deny is a notice (<85>)" \
@@ -192,8 +193,10 @@ tconf static off
 ecs0=$(mock_count ecs)
 vg "url win-1"
 check "break-glass without a ticket (mode off): exit 2" [ "$RC" -eq 2 ]
+M_WARN='win-1 is emergency access (break-glass rule "oncall"): the auditors '
+M_WARN="${M_WARN}are alerted now"
 check "break-glass without a ticket: the warning names the rule" \
-    err_has 'win-1 is emergency access (break-glass rule "oncall"): the auditors are alerted now'
+    err_has "$M_WARN"
 check "break-glass without a ticket: says a ticket is required" \
     err_has "a ticket is required"
 check "break-glass without a ticket: a deny with breakglass=oncall" \
@@ -269,8 +272,11 @@ sts0=$(mock_count sts)
 T65=$(ticket_of $((ME_ROOM + 1)))
 vg "url web-1 $T65"
 check "ram_role_arn: a pair of 65 characters: exit 2" [ "$RC" -eq 2 ]
+M_PAIR="with your user name, this ticket makes the cloud's session name "
+M_PAIR="${M_PAIR}longer than 64 characters: give one of at most $ME_ROOM "
+M_PAIR="${M_PAIR}characters (':' and '/' count as three)"
 check "ram_role_arn: a pair of 65 characters: the room left, in a sentence" \
-    err_is "with your user name, this ticket makes the cloud's session name longer than 64 characters: give one of at most $ME_ROOM characters (':' and '/' count as three)"
+    err_is "$M_PAIR"
 check "ram_role_arn: a pair of 65 characters: no AssumeRole" \
     sts_since "$sts0"
 check "ram_role_arn: a pair of 65 characters: deny reason=bad-ticket" \

@@ -105,8 +105,10 @@ glass() {
 
 # break-glass, confirmed: the ticket, the warning, "yes"
 glass tkreq INC-7 yes
+M_WARN='win-1 is emergency access (break-glass rule "oncall"): the auditors '
+M_WARN="${M_WARN}are alerted now"
 check "break-glass: the warning says emergency access and alerted" \
-    last_has tkreq 'win-1 is emergency access (break-glass rule "oncall"): the auditors are alerted now'
+    last_has tkreq "$M_WARN"
 check "break-glass: \"yes\", then the URL" shows_url tkreq $WIN true
 check "break-glass: the issue record names the rule and the ticket" \
     record issue "$TK_PID" "name=win-1" "rule=oncall" "ticket=INC-7" \
@@ -141,8 +143,9 @@ n=$(prompts tkoff)
 tm send-keys -t tkoff 2 Enter
 answer tkoff "$ASK_REQ" 1 ""
 wait_until 10 shown_n tkoff "$ASK_REQ" 2
+RULE_SET="at most 32 letters, digits, '.', '_', ':', '/' or '-'"
 check "off, break-glass: a ticket is asked for all the same" \
-    has tkoff "${ASK_REQ}at most 32 letters, digits, '.', '_', ':', '/' or '-'): "
+    has tkoff "${ASK_REQ}${RULE_SET}): "
 check "off, break-glass: an empty answer is not a ticket" \
     has tkoff "a ticket is required here"
 answer tkoff "$ASK_REQ" 2 "OPS:1/2"

@@ -1084,15 +1084,15 @@ test_static(void **state)
 	const struct vg_creds *cr, *again;
 
 	f->conf.creds.provider = VG_CRED_STATIC;
-	assert_int_equal(creds_get(&f->ctx, WHO("alice"), &web1, time(NULL), &cr,
-	    &f->err), 0);
+	assert_int_equal(creds_get(&f->ctx, WHO("alice"), &web1, time(NULL),
+	    &cr, &f->err), 0);
 	assert_string_equal(cr->id, MOCK_KEY_ID);
 	assert_string_equal(cr->secret, MOCK_SECRET);
 	assert_null(cr->token);
 	assert_int_equal((long long)cr->expiration, 0);
 	/* expiration 0: good for ever, read once */
-	assert_int_equal(creds_get(&f->ctx, WHO("bob"), &web2, time(NULL) + 86400,
-	    &again, &f->err), 0);
+	assert_int_equal(creds_get(&f->ctx, WHO("bob"), &web2,
+	    time(NULL) + 86400, &again, &f->err), 0);
 	assert_ptr_equal(again, cr);
 	creds_clear(&f->ctx);
 	assert_int_equal(f->ctx.have, 0);
