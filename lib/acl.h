@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * acl.conf (DESIGN 1.6): allow and deny rules, default deny, a matching
- * deny wins.  acl_load.c reads the file, acl_match.c decides, and
- * acl_request.c builds the request the same way for every caller.
+ * acl.conf (DESIGN 1.6, 1.12): allow, deny and breakglass rules, default
+ * deny, a matching deny wins, and break-glass grants what nothing else
+ * does unless a final deny matches.  acl_load.c reads the file,
+ * acl_match.c decides, and acl_request.c builds the request the same way
+ * for every caller.
  */
 #ifndef VG_ACL_H
 #define VG_ACL_H
@@ -17,7 +19,12 @@
 
 struct vg_acl;			/* opaque: rules indexed for acl_decide */
 
-enum acl_decision { ACL_DENY = 0, ACL_ALLOW = 1 };
+/*
+ * ACL_BREAKGLASS: granted only by a breakglass rule, as emergency access
+ * (DESIGN 1.12): the shell warns, wants a ticket and alerts the
+ * auditors; pam_vncgate lets the login in and says so.
+ */
+enum acl_decision { ACL_DENY = 0, ACL_ALLOW = 1, ACL_BREAKGLASS = 2 };
 
 struct acl_request {
 	const char		 *user;
@@ -34,10 +41,15 @@ int	acl_load(const char *path, const struct secfile_policy *,
 void	acl_free(struct vg_acl *);
 
 /*
- * Decide one request.  rule gets the name of the deciding rule: the
- * matching deny, else the first matching allow, else "no-match".
- * An unknown address fails closed: an allow that sets `from` does not
- * match it, a deny that sets `from` does.
+ * Decide one request, the one decision every caller uses.  In order:
+ *   - a matching deny with `final = true`: ACL_DENY, that rule;
+ *   - no matching deny and a matching allow: ACL_ALLOW, the first allow;
+ *   - a matching breakglass rule (nothing granted it, or a deny without
+ *     final blocked it): ACL_BREAKGLASS, the first breakglass rule;
+ *   - else ACL_DENY, the first matching deny, or "no-match".
+ * rule gets the deciding rule's name.  An unknown address fails closed:
+ * an allow or breakglass rule that sets `from` does not match it, a deny
+ * that sets `from` does.
  */
 enum acl_decision acl_decide(const struct vg_acl *,
 	    const struct acl_request *, char *rule, size_t rulelen);
@@ -58,10 +70,12 @@ enum acl_decision acl_query_decide(const struct acl_query *,
 void	acl_query_free(struct acl_query *);
 
 /*
- * Some instance of the inventory allowed for the request (whose inst is
- * ignored): the PAM account gate.  rule: the allow that let the first
- * allowed instance in; else the deny that blocked the last instance an
- * allow reached; else "no-match".
+ * Some instance of the inventory reached by the request (whose inst is
+ * ignored): the PAM account gate.  ACL_ALLOW with the allow that let the
+ * first allowed instance in; else ACL_BREAKGLASS with the breakglass
+ * rule of the first instance only break-glass reaches; else ACL_DENY
+ * with the deny that blocked the last instance an allow reached (or a
+ * breakglass rule, for a final deny), or "no-match".
  */
 enum acl_decision acl_decide_any(const struct vg_acl *,
 	    const struct vg_inventory *, const struct acl_request *,

@@ -19,6 +19,18 @@
 #define NOMATCH		"no-match"
 
 enum acl_key { K_USERS, K_GROUPS, K_INSTANCES, K_FROM, K_HOURS, NKEYS };
+
+/*
+ * The kinds of rule, each decided in its own list (acl_match.c): a deny
+ * with `final = true` is a kind of its own, since break-glass passes the
+ * other denies but never it (DESIGN 1.12).
+ */
+enum acl_kind { KIND_ALLOW, KIND_DENY, KIND_FINAL, KIND_GLASS, NKINDS };
+
+struct acl_list {
+	const struct acl_rule	**v;	/* file order */
+	size_t			  n;
+};
 #define KEYBIT(k)	(1u << (k))
 
 struct acl_strv {
@@ -40,7 +52,9 @@ struct acl_span {		/* one `hours` entry */
 
 struct acl_rule {
 	char		 name[MAXVAL + 1];
-	int		 deny;
+	enum acl_kind	 kind;
+	int		 deny;		/* it refuses (KIND_DENY, KIND_FINAL);
+					   allow and breakglass grant */
 	int		 line;
 	unsigned	 set;		/* KEYBIT(key) for each key it sets */
 	int		 anyuser;	/* users holds "*" */
@@ -69,10 +83,7 @@ struct acl_who {
 struct vg_acl {
 	struct acl_rule	 *rules;	/* file order */
 	size_t		  nrules;
-	const struct acl_rule **allow;	/* file order within each kind */
-	size_t		  nallow;
-	const struct acl_rule **deny;
-	size_t		  ndeny;
+	struct acl_list	  kind[NKINDS];	/* the rules of each kind */
 	struct acl_who	  users;	/* by the names in `users` */
 	struct acl_who	  groups;	/* by the names in `groups` */
 	size_t		 *open;		/* rules for anyone */

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * acl.conf (DESIGN 1.6): read with libconfuse into plain rules, then
- * decided without it (acl_match.c).  Default deny; a matching deny wins.
+ * acl.conf (DESIGN 1.6, 1.12): read with libconfuse into plain rules,
+ * then decided without it (acl_match.c).  Default deny; a matching deny
+ * wins; breakglass rules grant emergency access unless a deny with
+ * `final = true` matches.
  *
  * Parsing validates every value where libconfuse hands it over (a parse
  * callback per value, a validate callback per rule) and keeps going, so
@@ -39,6 +41,7 @@ struct parse {
 	int		 rawline;	/* a line prescan found fault with */
 	enum conf_find rawfind;	/* the worst on it */
 	struct acl_rule	 cur;		/* the rule being read */
+	int		 final;		/* its `final`: 0, 1; -1 unset */
 	struct acl_rule	*rules;
 	size_t		 nrules;
 	struct vg_index names;	/* of rules */
@@ -127,6 +130,54 @@ on_value(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 	return 0;
 }
 
+/*
+ * `final` (a deny that break-glass does not pass) is a deny's word only:
+ * on an allow or a breakglass rule it would mean nothing, and an admin
+ * who wrote it there meant something.  Called where it stands.
+ */
+static int
+on_final(cfg_t *cfg, cfg_opt_t *opt)
+{
+	struct parse *p = ctx_of(cfg);
+	char q[SHOWN];
+
+	if (p == NULL)
+		return -1;
+	if (strcmp(cfg->name, "deny") != 0)
+		perr(p, cfg->line, "final is valid only in deny rules, not in "
+		    "%s rule \"%s\"", cfg->name, acl_shown(cfg_title(cfg), q));
+	else if (p->final != -1)
+		perr(p, cfg->line, "final is set twice in rule \"%s\"",
+		    acl_shown(cfg_title(cfg), q));
+	p->final = cfg_opt_getnbool(opt, 0) == cfg_true;
+	return 0;
+}
+
+/* The kind of a rule, by the word that opened it. */
+static const struct {
+	const char	*word;
+	enum acl_kind	 kind;
+	int		 deny;
+} kinds[] = {
+	{ "allow",	KIND_ALLOW,	0 },
+	{ "deny",	KIND_DENY,	1 },
+	{ "breakglass",	KIND_GLASS,	0 },
+};
+
+static void
+set_kind(struct acl_rule *r, const char *word, int final)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(kinds[i].word, word) == 0) {
+			r->kind = kinds[i].kind;
+			r->deny = kinds[i].deny;
+		}
+	if (r->kind == KIND_DENY && final == 1)
+		r->kind = KIND_FINAL;
+}
+
 static const char *
 rule_name(const void *arg, size_t i)
 {
@@ -180,11 +231,12 @@ on_rule(cfg_t *cfg, cfg_opt_t *opt)
 	}
 	p->rules = nr;
 	vg_strlcpy(p->cur.name, name, sizeof(p->cur.name));
-	p->cur.deny = strcmp(opt->name, "deny") == 0;
+	set_kind(&p->cur, opt->name, p->final);
 	p->cur.line = cfg->line;
 	acl_rule_done(&p->cur);
 	p->rules[p->nrules++] = p->cur;
 	memset(&p->cur, 0, sizeof(p->cur));
+	p->final = -1;
 	if (vg_index_add(&p->names, p->nrules - 1) == -1) {
 		perr(p, cfg->line, "out of memory");
 		return -1;
@@ -252,29 +304,36 @@ parse_file(struct parse *p, FILE *f)
 {
 	cfg_opt_t ctx = { .name = CONF_CTX_KEY, .type = CFGT_PTR,
 	    .simple_value.ptr = &p->self };
-	cfg_opt_t rule[NKEYS + 2];
+	cfg_opt_t rule[NKEYS + 3];
 	/* no "include" function here: an include is an unknown key */
 	cfg_opt_t root[] = {
 		CFG_SEC("allow", rule, RULEF),
 		CFG_SEC("deny", rule, RULEF),
+		CFG_SEC("breakglass", rule, RULEF),
 		ctx,
 		CFG_END()
 	};
+	char path[32];
 	cfg_t *cfg;
+	size_t i;
 	int k;
 
 	for (k = 0; k < NKEYS; k++)
 		rule[k] = (cfg_opt_t)CFG_STR_LIST_CB(acl_key_name(k), 0,
 		    CFGF_NODEFAULT, on_value);
-	rule[NKEYS] = ctx;
-	rule[NKEYS + 1] = (cfg_opt_t)CFG_END();
+	rule[NKEYS] = (cfg_opt_t)CFG_BOOL("final", cfg_false, CFGF_NONE);
+	rule[NKEYS + 1] = ctx;
+	rule[NKEYS + 2] = (cfg_opt_t)CFG_END();
 	if ((cfg = cfg_init(root, CFGF_NONE)) == NULL) {
 		perr(p, 0, "out of memory");
 		return;
 	}
 	cfg_set_error_function(cfg, on_error);
-	cfg_set_validate_func(cfg, "allow", on_rule);
-	cfg_set_validate_func(cfg, "deny", on_rule);
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		cfg_set_validate_func(cfg, kinds[i].word, on_rule);
+		snprintf(path, sizeof(path), "%s|final", kinds[i].word);
+		cfg_set_validate_func(cfg, path, on_final);
+	}
 	if (cfg_parse_fp(cfg, f) != CFG_SUCCESS && p->errors == 0)
 		perr(p, 0, "cannot be parsed");
 	cfg_free(cfg);
@@ -284,27 +343,27 @@ parse_file(struct parse *p, FILE *f)
 static struct vg_acl *
 build(struct parse *p)
 {
+	struct acl_list *l;
 	struct vg_acl *acl;
 	size_t i;
+	int k;
 
-	if ((acl = calloc(1, sizeof(*acl))) == NULL ||
-	    (acl->allow = calloc(p->nrules + 1, sizeof(*acl->allow))) == NULL ||
-	    (acl->deny = calloc(p->nrules + 1, sizeof(*acl->deny))) == NULL) {
-		if (acl != NULL)
-			free(acl->allow);
-		free(acl);
+	if ((acl = calloc(1, sizeof(*acl))) == NULL)
 		return NULL;
-	}
 	acl->rules = p->rules;
 	acl->nrules = p->nrules;
-	for (i = 0; i < acl->nrules; i++) {
-		if (acl->rules[i].deny)
-			acl->deny[acl->ndeny++] = &acl->rules[i];
-		else
-			acl->allow[acl->nallow++] = &acl->rules[i];
-	}
 	p->rules = NULL;
 	p->nrules = 0;
+	for (k = 0; k < NKINDS; k++)
+		if ((acl->kind[k].v = calloc(acl->nrules + 1,
+		    sizeof(*acl->kind[k].v))) == NULL) {
+			acl_free(acl);
+			return NULL;
+		}
+	for (i = 0; i < acl->nrules; i++) {
+		l = &acl->kind[acl->rules[i].kind];
+		l->v[l->n++] = &acl->rules[i];
+	}
 	if (acl_index_build(acl) == -1) {
 		acl_free(acl);
 		return NULL;
@@ -335,6 +394,7 @@ acl_load(const char *path, const struct secfile_policy *pol,
 	*aclp = NULL;
 	memset(&p, 0, sizeof(p));
 	p.self = &p;
+	p.final = -1;
 	vg_index_init(&p.names, rule_name, &p);
 	p.path = path;
 	p.diags = diags;
@@ -358,11 +418,13 @@ acl_load(const char *path, const struct secfile_policy *pol,
 void
 acl_free(struct vg_acl *acl)
 {
+	int k;
+
 	if (acl == NULL)
 		return;
 	acl_index_free(acl);
 	free_rules(acl->rules, acl->nrules);
-	free(acl->allow);
-	free(acl->deny);
+	for (k = 0; k < NKINDS; k++)
+		free(acl->kind[k].v);
 	free(acl);
 }

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Deciding requests against the rules that acl_load.c read (DESIGN 1.6):
- * default deny, a matching deny wins, else the first matching allow.
- * Users and groups, from and hours are checked before the instance, so a
- * query made once for many instances only tries instance keys each time.
- * A query finds the rules for its user and groups through an index built
- * at load, not by reading every rule: with 100,000 rules, the rules of
- * one operator are a few.  acl_decide reads every rule: the definition
- * the indexed queries are tested against.
+ * Deciding requests against the rules that acl_load.c read (DESIGN 1.6,
+ * 1.12): default deny, a matching deny wins over an allow, break-glass
+ * grants what nothing else does (or what a deny without final blocks),
+ * and a final deny wins over everything.  Users and groups, from and
+ * hours are checked before the instance, so a query made once for many
+ * instances only tries instance keys each time.  A query finds the rules
+ * for its user and groups through an index built at load, not by reading
+ * every rule: with 100,000 rules, the rules of one operator are a few.
+ * acl_decide reads every rule: the definition the indexed queries are
+ * tested against.
  */
 #include <fnmatch.h>
 #include <stdlib.h>
@@ -32,10 +34,7 @@ struct req {
  */
 struct acl_query {
 	struct req		  req;
-	const struct acl_rule	**allow;
-	size_t			  nallow;
-	const struct acl_rule	**deny;
-	size_t			  ndeny;
+	struct acl_list		  kind[NKINDS];
 	int			  filtered;
 };
 
@@ -175,10 +174,12 @@ fixed_match(const struct acl_rule *r, const struct req *q)
 	    from_match(r, q);
 }
 
+/* The first rule of kind k that matches the request on in, or NULL. */
 static const struct acl_rule *
-first(const struct acl_query *q, const struct acl_rule *const *v, size_t n,
+first(const struct acl_query *q, enum acl_kind k, size_t n,
     const struct vg_instance *in)
 {
+	const struct acl_rule *const *v = q->kind[k].v;
 	size_t i;
 
 	for (i = 0; i < n; i++)
@@ -187,6 +188,9 @@ first(const struct acl_query *q, const struct acl_rule *const *v, size_t n,
 			return v[i];
 	return NULL;
 }
+
+/* first() over the whole list of kind k */
+#define FIRST(q, k, in)	first((q), (k), (q)->kind[k].n, (in))
 
 static void
 prep(struct req *q, const struct acl_request *r)
@@ -207,16 +211,26 @@ verdict(enum acl_decision d, const char *name, char *rule, size_t rulelen)
 	return d;
 }
 
+/*
+ * The decision of acl.h: a final deny, then a deny or an allow, then
+ * break-glass, which passes a deny without final and grants what no
+ * allow does, then the deny that blocked, or none.
+ */
 static enum acl_decision
 query_decide(const struct acl_query *q, const struct vg_instance *in,
     char *rule, size_t rulelen)
 {
-	const struct acl_rule *r;
+	const struct acl_rule *r, *d;
 
-	if ((r = first(q, q->deny, q->ndeny, in)) != NULL)
+	if ((r = FIRST(q, KIND_FINAL, in)) != NULL)
 		return verdict(ACL_DENY, r->name, rule, rulelen);
-	if ((r = first(q, q->allow, q->nallow, in)) != NULL)
+	d = first(q, KIND_DENY, q->kind[KIND_DENY].n, in);
+	if (d == NULL && (r = FIRST(q, KIND_ALLOW, in)) != NULL)
 		return verdict(ACL_ALLOW, r->name, rule, rulelen);
+	if ((r = FIRST(q, KIND_GLASS, in)) != NULL)
+		return verdict(ACL_BREAKGLASS, r->name, rule, rulelen);
+	if (d != NULL)
+		return verdict(ACL_DENY, d->name, rule, rulelen);
 	return verdict(ACL_DENY, NOMATCH, rule, rulelen);
 }
 
@@ -229,10 +243,7 @@ view(struct acl_query *q, const struct vg_acl *acl,
 	prep(&q->req, req);
 	if (acl == NULL)
 		return;
-	q->allow = acl->allow;
-	q->nallow = acl->nallow;
-	q->deny = acl->deny;
-	q->ndeny = acl->ndeny;
+	memcpy(q->kind, acl->kind, sizeof(q->kind));
 }
 
 enum acl_decision
@@ -429,10 +440,24 @@ candidates(const struct vg_acl *acl, const struct req *q, size_t *n)
 /* ------------------------------------------------------------------ */
 /* queries */
 
+/* Room for n rules in each of the query's lists; -1 when out of memory. */
+static int
+query_lists(struct acl_query *q, size_t n)
+{
+	int k;
+
+	for (k = 0; k < NKINDS; k++)
+		if ((q->kind[k].v = calloc(n + 1, sizeof(*q->kind[k].v))) ==
+		    NULL)
+			return -1;
+	return 0;
+}
+
 struct acl_query *
 acl_query_new(const struct vg_acl *acl, const struct acl_request *req)
 {
 	const struct acl_rule *r;
+	struct acl_list *l;
 	struct acl_query *q;
 	size_t i, n = 0, *c = NULL;
 
@@ -440,8 +465,7 @@ acl_query_new(const struct vg_acl *acl, const struct acl_request *req)
 		return NULL;
 	prep(&q->req, req);
 	if ((c = candidates(acl, &q->req, &n)) == NULL ||
-	    (q->allow = calloc(n + 1, sizeof(*q->allow))) == NULL ||
-	    (q->deny = calloc(n + 1, sizeof(*q->deny))) == NULL) {
+	    query_lists(q, n) == -1) {
 		free(c);
 		acl_query_free(q);
 		return NULL;
@@ -452,10 +476,8 @@ acl_query_new(const struct vg_acl *acl, const struct acl_request *req)
 		if (!hours_match(r, req->wday, req->minute) ||
 		    !from_match(r, &q->req))
 			continue;
-		if (r->deny)
-			q->deny[q->ndeny++] = r;
-		else
-			q->allow[q->nallow++] = r;
+		l = &q->kind[r->kind];
+		l->v[l->n++] = r;
 	}
 	free(c);
 	q->req.groups = NULL;
@@ -474,28 +496,47 @@ acl_query_decide(const struct acl_query *q, const struct vg_instance *in,
 void
 acl_query_free(struct acl_query *q)
 {
+	int k;
+
 	if (q == NULL)
 		return;
-	free(q->allow);
-	free(q->deny);
+	for (k = 0; k < NKINDS; k++)
+		free(q->kind[k].v);
 	free(q);
 }
 
-/* First allowed instance; else the deny that blocked the last candidate. */
+/*
+ * First allowed instance; else the first that only break-glass reaches;
+ * else the deny that blocked the last instance an allow reached (or a
+ * breakglass rule, when the deny was final).  The granting rules are
+ * tried first, so an instance no allow and no breakglass rule reaches
+ * costs no deny at all.
+ */
 static enum acl_decision
 any_of(const struct acl_query *q, const struct vg_inventory *inv, char *rule,
     size_t rulelen)
 {
-	const struct acl_rule *a, *d, *blocked = NULL;
+	const struct acl_rule *a, *d, *g, *blocked = NULL, *glass = NULL;
+	const struct vg_instance *in;
 	size_t i;
 
-	for (i = 0; q->nallow > 0 && i < inv->n; i++) {
-		if ((a = first(q, q->allow, q->nallow, &inv->inst[i])) == NULL)
+	for (i = 0; i < inv->n; i++) {
+		in = &inv->inst[i];
+		a = FIRST(q, KIND_ALLOW, in);
+		g = glass == NULL ? FIRST(q, KIND_GLASS, in) : NULL;
+		if (a == NULL && g == NULL)
 			continue;
-		if ((d = first(q, q->deny, q->ndeny, &inv->inst[i])) == NULL)
+		if ((d = FIRST(q, KIND_FINAL, in)) != NULL) {
+			blocked = d;
+			continue;
+		}
+		if ((d = FIRST(q, KIND_DENY, in)) == NULL && a != NULL)
 			return verdict(ACL_ALLOW, a->name, rule, rulelen);
-		blocked = d;
+		blocked = a != NULL ? d : blocked;
+		glass = g != NULL ? g : glass;
 	}
+	if (glass != NULL)
+		return verdict(ACL_BREAKGLASS, glass->name, rule, rulelen);
 	return verdict(ACL_DENY, blocked != NULL ? blocked->name : NOMATCH,
 	    rule, rulelen);
 }

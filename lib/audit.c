@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "audit.h"
 #include "util.h"
@@ -173,6 +174,57 @@ audit_get(const struct audit_rec *rec, const char *key)
 
 	kv = find(rec, key);
 	return kv != NULL ? kv->value : NULL;
+}
+
+/*
+ * The severity of each record on syslog (DESIGN 1.7), the first row that
+ * fits.  An issue of break-glass, or the deny of a refused one, is an
+ * alert: the shipped rsyslog snippet sends severity alert to an action
+ * of its own (a file, mail, a webhook), so the auditors learn of
+ * emergency access when it happens, not at the next review.  Refusals
+ * and failures are notices; the rest is information.
+ */
+enum sev_test { SEV_ALWAYS, SEV_SET, SEV_NOT_OK };
+
+static const struct {
+	const char	*event;		/* NULL: any event */
+	const char	*key;		/* the key SEV_SET, SEV_NOT_OK read */
+	enum sev_test	 test;
+	int		 severity;
+} severities[] = {
+	{ "issue",	"breakglass",	SEV_SET,	LOG_ALERT },
+	{ "deny",	"breakglass",	SEV_SET,	LOG_ALERT },
+	{ "deny",	NULL,		SEV_ALWAYS,	LOG_NOTICE },
+	{ "rate_limited", NULL,		SEV_ALWAYS,	LOG_NOTICE },
+	{ "config_error", NULL,		SEV_ALWAYS,	LOG_NOTICE },
+	{ NULL,		"result",	SEV_NOT_OK,	LOG_NOTICE },
+};
+
+static int
+sev_fits(const struct audit_rec *rec, size_t i)
+{
+	const char *v;
+
+	if (severities[i].event != NULL &&
+	    strcmp(severities[i].event, rec->event) != 0)
+		return 0;
+	if (severities[i].test == SEV_ALWAYS)
+		return 1;
+	v = audit_get(rec, severities[i].key);
+	if (severities[i].test == SEV_SET)
+		return v != NULL && v[0] != '\0';
+	return v != NULL && strcmp(v, "ok") != 0;
+}
+
+int
+audit_severity(const struct audit_rec *rec)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(severities) / sizeof(severities[0]); i++)
+		if (sev_fits(rec, i))
+			return severities[i].severity;
+	return LOG_INFO;
 }
 
 /* Anything outside 0x21..0x7e, and the bytes that would confuse a parse. */

@@ -47,6 +47,12 @@ int	audit_setf(struct audit_rec *, const char *key, const char *fmt, ...)
 void	audit_rec_free(struct audit_rec *);
 /* The value of key, or NULL. */
 const char *audit_get(const struct audit_rec *, const char *key);
+/*
+ * The record's syslog severity (DESIGN 1.7): LOG_ALERT for an issue or
+ * deny with a non-empty breakglass, LOG_NOTICE for deny, rate_limited,
+ * config_error and any result other than ok, LOG_INFO otherwise.
+ */
+int	audit_severity(const struct audit_rec *);
 
 /* Append one value, quoted and escaped when it needs to be. */
 int	audit_escape(struct vg_buf *, const char *value);

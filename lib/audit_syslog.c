@@ -188,9 +188,8 @@ syslog_emit(void *ctx, const struct audit_rec *rec, const char *line,
 	struct vg_buf m;
 	int rc = 0;
 
-	(void)rec;
 	buf_init(&m);
-	if (header(&m, sl->facility | LOG_INFO) == -1 ||
+	if (header(&m, sl->facility | audit_severity(rec)) == -1 ||
 	    buf_adds(&m, line) == -1) {
 		buf_free(&m);
 		vg_seterr(err, errlen, "syslog at %s did not take the record: "

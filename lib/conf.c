@@ -80,6 +80,12 @@ new_conf_cfg(struct conf_ctx *c)
 		CONF_CTX_OPT(c),
 		CFG_END()
 	};
+	cfg_opt_t ticket[] = {
+		CFG_STR("mode", "off", CFGF_NONE),
+		CFG_STR("pattern", "", CFGF_NONE),
+		CONF_CTX_OPT(c),
+		CFG_END()
+	};
 	cfg_opt_t inst[] = {
 		CFG_STR("id", NULL, CFGF_NODEFAULT),
 		CFG_STR("region", "", CFGF_NONE),
@@ -102,6 +108,7 @@ new_conf_cfg(struct conf_ctx *c)
 		CFG_SEC("credentials", creds, CFGF_NONE),
 		CFG_SEC("audit", audit, CFGF_NONE),
 		CFG_SEC("limits", limits, CFGF_NONE),
+		CFG_SEC("ticket", ticket, CFGF_NONE),
 		CFG_SEC("instance", inst, CFGF_MULTI | CFGF_TITLE),
 		CONF_CTX_OPT(c),
 		CFG_END()
@@ -135,6 +142,7 @@ static const struct {
 	{ "credentials|role_arn", offsetof(struct vg_conf, creds.role_arn) },
 	{ "audit|file",		offsetof(struct vg_conf, audit.file) },
 	{ "limits|state_dir",	offsetof(struct vg_conf, limits.state_dir) },
+	{ "ticket|pattern",	offsetof(struct vg_conf, ticket.pattern) },
 };
 
 static const struct {
@@ -183,6 +191,8 @@ copy_scalars(cfg_t *cfg, struct vg_conf *conf)
 	conf->audit.facility = conf_value_choose("facility",
 	    cfg_getstr(cfg, "audit|facility"));
 	conf->audit.required = cfg_getbool(cfg, "audit|required") == cfg_true;
+	conf->ticket.mode = conf_value_choose("mode",
+	    cfg_getstr(cfg, "ticket|mode"));
 	if (*conf->api.sts_endpoint == '\0') {
 		free(conf->api.sts_endpoint);
 		if ((conf->api.sts_endpoint = strdup(STS_DEFAULT)) == NULL)
@@ -282,6 +292,26 @@ load_ca(struct conf_ctx *c, const struct secfile_policy *pol,
 		    "certificate", conf->api.ca_file);
 }
 
+/*
+ * ticket.pattern, compiled once here so that no ticket is ever checked
+ * against a pattern that was not (DESIGN 1.11): one that does not
+ * compile is a problem at its line.
+ */
+static void
+load_ticket(struct conf_ctx *c, struct vg_conf *conf)
+{
+	char err[VG_ERRLEN];
+
+	if (conf->ticket.pattern[0] == '\0')
+		return;
+	if (conf_ticket_compile(conf->ticket.pattern, &conf->ticket.re, err,
+	    sizeof(err)) == -1)
+		conf_note(c, c->pattern_line, "ticket.pattern is not a POSIX "
+		    "extended regular expression: %s", err);
+	else
+		conf->ticket.have_re = 1;
+}
+
 /* ------------------------------------------------------------------ */
 /* the interface */
 
@@ -313,6 +343,8 @@ conf_load(const char *path, const struct secfile_policy *pol,
 		conf_note(&c, 0, "out of memory");
 	cfg_free(cfg);
 	if (rc == 0 && c.nerr == 0)
+		load_ticket(&c, conf);
+	if (rc == 0 && c.nerr == 0)
 		load_zone(&c, pol, conf);
 	/* the caller's size cap: a CA bundle is no inventory */
 	if (rc == 0 && c.nerr == 0)
@@ -338,6 +370,8 @@ conf_free(struct vg_conf *conf)
 	free(conf->api.vnc_hosts);
 	inventory_free(&conf->inv);
 	tz_free(&conf->tz);
+	if (conf->ticket.have_re)
+		regfree(&conf->ticket.re);
 	free(conf->path);
 	memset(conf, 0, sizeof(*conf));
 }

@@ -9,8 +9,10 @@
 #ifndef VG_CONF_H
 #define VG_CONF_H
 
+#include <regex.h>
 #include <stddef.h>
 
+#include "conf_ticket.h"
 #include "conf_value.h"
 #include "diag.h"
 #include "inventory.h"
@@ -72,6 +74,14 @@ struct vg_conf {
 		char	*state_dir;
 	} limits;
 
+	struct {
+		enum vg_ticket_mode mode;
+		char		*pattern;	/* "" = any ticket of the set */
+		/* ^(pattern)$ compiled at load, for conf_ticket_check */
+		regex_t		 re;
+		int		 have_re;
+	} ticket;
+
 	struct vg_inventory inv;	/* the instance blocks */
 };
 
@@ -98,5 +108,6 @@ int	conf_load_access_key(const char *path, const struct secfile_policy *,
 
 /* "authpriv" -> LOG_AUTHPRIV; -1 when unknown. */
 int	conf_facility(const char *name);
+
 
 #endif

@@ -34,6 +34,7 @@ struct conf_ctx {
 	struct vg_inventory *inv;	/* the instance blocks read so far */
 	int		 tz_line;	/* `timezone`'s line, or 0 */
 	int		 ca_line;	/* `ca_file`'s line, or 0 */
+	int		 pattern_line;	/* `ticket.pattern`'s line, or 0 */
 };
 
 /* A problem at line of c->path (0: of the whole file); counted in nerr. */

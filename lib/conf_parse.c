@@ -191,6 +191,17 @@ check_ca_file(cfg_t *cfg, cfg_opt_t *opt)
 	return check_str(cfg, opt);
 }
 
+/* The pattern is compiled after the parse (conf.c): its line goes here. */
+static int
+check_pattern(cfg_t *cfg, cfg_opt_t *opt)
+{
+	struct conf_ctx *c = ctx_of(cfg);
+
+	if (c != NULL)
+		c->pattern_line = cfg->line;
+	return check_str(cfg, opt);
+}
+
 /*
  * An ID may name one instance only: the ACL and the menu match by ID.
  * The blocks before this one are in the inventory; a block that repeats
@@ -277,6 +288,7 @@ static const struct secrule {
 	{ "credentials",	check_creds },
 	{ "audit",		NULL },
 	{ "limits",		NULL },
+	{ "ticket",		NULL },
 };
 
 static int
@@ -383,10 +395,12 @@ static const struct {
 	{ "credentials|metadata_token",	check_choice },
 	{ "audit|facility",		check_choice },
 	{ "instance|os",		check_choice },
+	{ "ticket|mode",		check_choice },
 	{ "api",			check_section },
 	{ "credentials",		check_section },
 	{ "audit",			check_section },
 	{ "limits",			check_section },
+	{ "ticket",			check_section },
 	{ "instance",			check_instance },
 	/* replaces check_str (registered first): the line of the zone */
 	{ "timezone",			check_timezone },
@@ -394,6 +408,8 @@ static const struct {
 	{ "api|ca_file",		check_ca_file },
 	/* replaces check_str (registered first): also no duplicate IDs */
 	{ "instance|id",		check_id },
+	/* replaces check_str (registered first): the line of the pattern */
+	{ "ticket|pattern",		check_pattern },
 };
 
 static void

@@ -212,6 +212,30 @@ bad_secret(const char *s)
 	    "must be 1-256 printable characters without spaces";
 }
 
+/*
+ * ticket.pattern: compiled at load (conf_ticket.c), which reports what
+ * regcomp says.  Here only what no pattern needs: control bytes, a
+ * length past any sane rule, and back-references, which POSIX ERE does
+ * not have and which the anchoring group ^(...)$ would renumber.
+ */
+static const char *
+bad_pattern(const char *s)
+{
+	const char *p;
+
+	if (strlen(s) > 256)
+		return "must be at most 256 characters";
+	for (p = s; *p != '\0'; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return "must not contain control characters";
+		if (*p == '\\' && p[1] >= '1' && p[1] <= '9')
+			return "must not hold a back-reference (\\1 to \\9)";
+		if (*p == '\\' && p[1] != '\0')
+			p++;
+	}
+	return NULL;
+}
+
 /* ------------------------------------------------------------------ */
 /* string keys */
 
@@ -230,6 +254,7 @@ static const struct conf_str_rule strrules[] = {
 	{ "credentials|access_key_file", bad_abspath, 0, 0 },
 	{ "credentials|role_arn", bad_role_arn,	1, 0 },
 	{ "audit|file",		bad_abspath,	1, 0 },
+	{ "ticket|pattern",	bad_pattern,	1, 0 },
 	{ "limits|state_dir",	bad_abspath,	0, 0 },
 	{ "instance|id",	inventory_bad_id, 0, 0 },
 	{ "instance|region",	bad_region,	1, 0 },
@@ -338,6 +363,9 @@ static const struct choice {
 	{ "provider",	"static",	VG_CRED_STATIC },
 	{ "metadata_token", "required",	VG_MDTOKEN_REQUIRED },
 	{ "metadata_token", "optional",	VG_MDTOKEN_OPTIONAL },
+	{ "mode",	"off",		VG_TICKET_OFF },
+	{ "mode",	"optional",	VG_TICKET_OPTIONAL },
+	{ "mode",	"required",	VG_TICKET_REQUIRED },
 	{ "os",		"linux",	0 },
 	{ "os",		"windows",	1 },
 	{ "facility",	"auth",		LOG_AUTH },

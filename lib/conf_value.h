@@ -19,6 +19,7 @@ enum vg_output	 { VG_OUT_AUTO, VG_OUT_URL, VG_OUT_QR, VG_OUT_BOTH };
 enum vg_sigver	 { VG_SIG_V3, VG_SIG_V1 };
 enum vg_provider { VG_CRED_ECS_RAM_ROLE, VG_CRED_RAM_ROLE_ARN, VG_CRED_STATIC };
 enum vg_mdtoken	 { VG_MDTOKEN_REQUIRED, VG_MDTOKEN_OPTIONAL };
+enum vg_ticket_mode { VG_TICKET_OFF, VG_TICKET_OPTIONAL, VG_TICKET_REQUIRED };
 
 /* The rule for a string key, named "[section|]key" as libconfuse does. */
 struct conf_str_rule {

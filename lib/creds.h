@@ -28,7 +28,8 @@ struct vg_creds {
 	char	 scope[65];		/* the instance ID a session policy
 					   limits them to; "" = none */
 	char	 session[65];		/* the RoleSessionName they
-					   were issued to; "" = none */
+					   were issued to (operator and
+					   ticket); "" = none */
 };
 
 struct creds_ctx {
@@ -42,15 +43,22 @@ struct creds_ctx {
 void	creds_init(struct creds_ctx *, const struct vg_conf *,
 	    struct http_client *, const struct secfile_policy *);
 
+/* Who credentials are for: the operator, and why (the ticket, or NULL). */
+struct creds_who {
+	const char	*user;
+	const char	*ticket;
+};
+
 /*
- * Credentials good for user to call DescribeInstanceVncUrl on inst at
+ * Credentials good for who to call DescribeInstanceVncUrl on inst at
  * time now.  *out points into the context (valid until the next call or
  * creds_clear).  The cache is reused while more than
  * CREDS_REFRESH_MARGIN seconds are left and, for ram_role_arn, for the
- * same RoleSessionName and (with session_policy) the same instance.
- * On failure err holds the code, the operator's sentence and the details.
+ * same RoleSessionName (operator and ticket) and (with session_policy)
+ * the same instance.  On failure err holds the code, the operator's
+ * sentence and the details.
  */
-int	creds_get(struct creds_ctx *, const char *user,
+int	creds_get(struct creds_ctx *, const struct creds_who *,
 	    const struct vg_instance *inst, time_t now,
 	    const struct vg_creds **out, struct vg_cloud_err *);
 /* Wipe and forget the cached credentials. */
@@ -64,7 +72,22 @@ void	creds_wipe(struct vg_creds *);
  * Fails when the result would exceed 64 characters.
  */
 int	creds_session_name(const char *user, char *out, size_t outlen);
-/* Back from a RoleSessionName to the user name (for auditors, tests). */
+/*
+ * With a ticket (NULL or "": none, as creds_session_name): the user's
+ * name encoded, unpadded, then "@@", which encoding never produces, then
+ * the ticket encoded the same way (DESIGN 1.11).  Fails when the pair
+ * would exceed 64 characters: the caller refuses the ticket.
+ */
+int	creds_session_name_ticket(const char *user, const char *ticket,
+	    char *out, size_t outlen);
+/*
+ * Back from a RoleSessionName to the user name and the ticket ("" when
+ * none), for auditors reading ActionTrail and for tests: only a name
+ * that creds_session_name_ticket gives is read, anything else is -1.
+ */
+int	creds_session_read(const char *name, char *user, size_t ulen,
+	    char *ticket, size_t tlen);
+/* The user name of a RoleSessionName without a ticket. */
 int	creds_session_name_decode(const char *name, char *out, size_t outlen);
 
 /*

@@ -29,13 +29,13 @@
 /* static: the access key itself, no token, no expiry */
 
 static int
-static_fetch(struct creds_ctx *c, const char *user,
+static_fetch(struct creds_ctx *c, const struct creds_who *who,
     const struct vg_instance *inst, struct vg_creds *out,
     struct vg_cloud_err *err)
 {
 	char *id;
 
-	(void)user;
+	(void)who;
 	(void)inst;
 	if (creds_load_key(c, &id, &out->secret, err) == -1)
 		return -1;
@@ -52,22 +52,22 @@ static_fetch(struct creds_ctx *c, const char *user,
 /* Any credentials of the provider serve any operator and instance. */
 static int
 fits_anyone(const struct creds_ctx *c, const struct vg_creds *cr,
-    const char *user, const struct vg_instance *inst)
+    const struct creds_who *who, const struct vg_instance *inst)
 {
 	(void)c;
 	(void)cr;
-	(void)user;
+	(void)who;
 	(void)inst;
 	return 1;
 }
 
 static const struct provider {
-	int	(*fetch)(struct creds_ctx *, const char *,
+	int	(*fetch)(struct creds_ctx *, const struct creds_who *,
 		    const struct vg_instance *, struct vg_creds *,
 		    struct vg_cloud_err *);
-	/* may the cached credentials serve user on inst? */
+	/* may the cached credentials serve who on inst? */
 	int	(*fits)(const struct creds_ctx *, const struct vg_creds *,
-		    const char *user, const struct vg_instance *);
+		    const struct creds_who *, const struct vg_instance *);
 } providers[] = {
 	[VG_CRED_ECS_RAM_ROLE] = { creds_imds_fetch, fits_anyone },
 	[VG_CRED_RAM_ROLE_ARN] = { creds_sts_fetch, creds_sts_fits },
@@ -92,19 +92,19 @@ creds_clear(struct creds_ctx *c)
 	c->have = 0;
 }
 
-/* Good for user on inst at now, with the margin? */
+/* Good for who on inst at now, with the margin? */
 static int
 cache_ok(const struct creds_ctx *c, const struct provider *pv,
-    const char *user, const struct vg_instance *inst, time_t now)
+    const struct creds_who *who, const struct vg_instance *inst, time_t now)
 {
 	if (!c->have || (c->cache.expiration != 0 &&
 	    c->cache.expiration - now <= CREDS_REFRESH_MARGIN))
 		return 0;
-	return pv->fits(c, &c->cache, user, inst);
+	return pv->fits(c, &c->cache, who, inst);
 }
 
 int
-creds_get(struct creds_ctx *c, const char *user,
+creds_get(struct creds_ctx *c, const struct creds_who *who,
     const struct vg_instance *inst, time_t now, const struct vg_creds **out,
     struct vg_cloud_err *err)
 {
@@ -121,12 +121,12 @@ creds_get(struct creds_ctx *c, const char *user,
 		return -1;
 	}
 	pv = &providers[p];
-	if (cache_ok(c, pv, user, inst, now)) {
+	if (cache_ok(c, pv, who, inst, now)) {
 		*out = &c->cache;
 		return 0;
 	}
 	memset(&fresh, 0, sizeof(fresh));
-	if (pv->fetch(c, user, inst, &fresh, err) == -1) {
+	if (pv->fetch(c, who, inst, &fresh, err) == -1) {
 		creds_wipe(&fresh);
 		return -1;
 	}

@@ -203,7 +203,7 @@ imds_creds(struct imds *m, const char *role, struct vg_creds *out)
 }
 
 int
-creds_imds_fetch(struct creds_ctx *c, const char *user,
+creds_imds_fetch(struct creds_ctx *c, const struct creds_who *who,
     const struct vg_instance *inst, struct vg_creds *out,
     struct vg_cloud_err *err)
 {
@@ -212,7 +212,7 @@ creds_imds_fetch(struct creds_ctx *c, const char *user,
 	long total = c->conf->api.timeout;
 	int rc = -1;
 
-	(void)user;
+	(void)who;
 	(void)inst;
 	memset(&m, 0, sizeof(m));
 	m.c = c;

@@ -22,15 +22,15 @@
 #define UNAVAILABLE	"CredentialsUnavailable"
 
 /* The providers: creds_imds.c (ecs_ram_role), creds_sts.c (ram_role_arn) */
-int	creds_imds_fetch(struct creds_ctx *, const char *user,
+int	creds_imds_fetch(struct creds_ctx *, const struct creds_who *,
 	    const struct vg_instance *, struct vg_creds *,
 	    struct vg_cloud_err *);
-int	creds_sts_fetch(struct creds_ctx *, const char *user,
+int	creds_sts_fetch(struct creds_ctx *, const struct creds_who *,
 	    const struct vg_instance *, struct vg_creds *,
 	    struct vg_cloud_err *);
-/* May cached ram_role_arn credentials serve user on inst? */
+/* May cached ram_role_arn credentials serve who on inst? */
 int	creds_sts_fits(const struct creds_ctx *, const struct vg_creds *,
-	    const char *user, const struct vg_instance *);
+	    const struct creds_who *, const struct vg_instance *);
 
 /* creds_parse.c */
 

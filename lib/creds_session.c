@@ -18,23 +18,41 @@
  * RoleSessionName: the auditors' reference.
  *
  * ActionTrail records the RoleSessionName with every call made with the
- * credentials, so it names the operator.  STS takes 2..64 characters of
- * [A-Za-z0-9.@_-]; user names may hold anything, so the mapping must be
- * lossless and unambiguous:
+ * credentials (principalId <roleId>:<session>, userName
+ * <role>:<session>), so it names the operator, and the ticket that says
+ * why (DESIGN 1.11).  STS takes 2..64 characters of [A-Za-z0-9.@_-];
+ * user names may hold anything and tickets hold ':' and '/', so the
+ * mapping must be lossless and unambiguous:
  *
- *   encode  every byte of the user name in [A-Za-z0-9._-] is kept; any
- *           other byte B becomes "@" and two upper-case hex digits of B.
- *           A result of one character gets a lone "@" appended (STS wants
- *           at least two).  An empty name, or a result longer than 64
- *           characters, is refused: truncating would merge two users.
- *   decode  "@XX" is the byte 0xXX; a lone "@" is allowed only as the
- *           second and last character.  Only what encode produces is
- *           accepted ("@41" for "A", lower-case hex, "@00" are refused),
- *           so every session name stands for exactly one user.
+ *   encode  every byte in [A-Za-z0-9._-] is kept; any other byte B
+ *           becomes "@" and two upper-case hex digits of B.
+ *   name    the user name, encoded.  A result of one character gets a
+ *           lone "@" appended (STS wants at least two).
+ *   pair    with a ticket: the user name encoded (never padded: the
+ *           pair is long enough), then the separator "@@", then the
+ *           ticket encoded the same way.
+ *   decode  "@XX" is the byte 0xXX; only what encode produces is
+ *           accepted ("@41" for "A", lower-case hex, "@00" are
+ *           refused), so every session name stands for exactly one
+ *           user and ticket.
+ *
+ * Why "@@" cannot be misread: an encoded part holds "@" only as the
+ * start of "@XX", with X a hex digit, never "@" then "@", and it never
+ * ends in "@" (the padding exists only without a ticket, and a padded
+ * name has no separator after it).  So the first "@@" of a name is the
+ * separator: it cannot start inside the user's part, nor straddle its
+ * end.  A name without "@@" has no ticket.  An empty name or ticket, or
+ * a result longer than 64 characters, is refused: truncating would
+ * merge two users, or two tickets.
  *
  *   alice -> alice        a -> a@           svc_backup -> svc_backup
  *   bob@corp -> bob@40corp                  josé (UTF-8) -> jos@C3@A9
+ *   alice, INC-1234 -> alice@@INC-1234      a, OPS:7/b -> a@@OPS@3A7@2Fb
+ *   bob@corp, CHG/9 -> bob@40corp@@CHG@2F9
  */
+
+#define SESSION_MAX	64
+#define SEPARATOR	"@@"
 
 static int
 keep_byte(unsigned char c)
@@ -42,35 +60,65 @@ keep_byte(unsigned char c)
 	return c != '\0' && strchr(NAME_SET, c) != NULL;
 }
 
-int
-creds_session_name(const char *user, char *out, size_t outlen)
+/*
+ * s encoded into out from *n on; -1 when it would pass SESSION_MAX
+ * characters or outlen.  out is terminated at *n.
+ */
+static int
+encode(const char *s, char *out, size_t outlen, size_t *n)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *p;
-	size_t n = 0, need;
+	size_t need;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		need = keep_byte(*p) ? 1 : 3;
+		if (*n + need > SESSION_MAX || *n + need >= outlen)
+			return -1;
+		if (need == 1)
+			out[(*n)++] = (char)*p;
+		else {
+			out[(*n)++] = '@';
+			out[(*n)++] = hex[*p >> 4];
+			out[(*n)++] = hex[*p & 15];
+		}
+	}
+	out[*n] = '\0';
+	return 0;
+}
+
+int
+creds_session_name(const char *user, char *out, size_t outlen)
+{
+	return creds_session_name_ticket(user, NULL, out, outlen);
+}
+
+int
+creds_session_name_ticket(const char *user, const char *ticket, char *out,
+    size_t outlen)
+{
+	size_t n = 0;
 
 	if (outlen > 0)
 		out[0] = '\0';
-	if (user == NULL || *user == '\0' || outlen < 3)
-		return -1;
-	for (p = (const unsigned char *)user; *p != '\0'; p++) {
-		need = keep_byte(*p) ? 1 : 3;
-		if (n + need > 64 || n + need >= outlen) {
-			out[0] = '\0';
-			return -1;
-		}
-		if (need == 1)
-			out[n++] = (char)*p;
-		else {
-			out[n++] = '@';
-			out[n++] = hex[*p >> 4];
-			out[n++] = hex[*p & 15];
-		}
-	}
-	if (n == 1)
-		out[n++] = '@';
+	if (user == NULL || *user == '\0' || outlen < 3 ||
+	    encode(user, out, outlen, &n) == -1)
+		goto bad;
+	if (ticket != NULL && *ticket != '\0') {
+		if (n + 2 > SESSION_MAX || n + 2 >= outlen)
+			goto bad;
+		memcpy(out + n, SEPARATOR, 2);
+		n += 2;
+		if (encode(ticket, out, outlen, &n) == -1)
+			goto bad;
+	} else if (n == 1)
+		out[n++] = '@';	/* the padding: no ticket, one character */
 	out[n] = '\0';
 	return 0;
+bad:
+	if (outlen > 0)
+		out[0] = '\0';
+	return -1;
 }
 
 /* Upper case only: lower case is not what encode gives. */
@@ -84,8 +132,14 @@ hexval(char c)
 	return -1;
 }
 
+/*
+ * len bytes of an encoded part into out; pad: a lone "@" may follow a
+ * single character (a name without a ticket).  The caller checks that
+ * encoding the result again gives the same bytes.
+ */
 static int
-decode_bytes(const char *name, size_t len, char *out, size_t outlen)
+decode_bytes(const char *name, size_t len, int pad, char *out,
+    size_t outlen)
 {
 	size_t i = 0, n = 0;
 	int hi, lo;
@@ -99,7 +153,7 @@ decode_bytes(const char *name, size_t len, char *out, size_t outlen)
 			out[n++] = name[i++];
 			continue;
 		}
-		if (i == 1 && len == 2) {	/* the padding */
+		if (pad && i == 1 && len == 2) {	/* the padding */
 			i++;
 			continue;
 		}
@@ -113,29 +167,62 @@ decode_bytes(const char *name, size_t len, char *out, size_t outlen)
 		i += 3;
 	}
 	out[n] = '\0';
-	return 0;
+	return len > 0 ? 0 : -1;
 }
 
 int
 creds_session_name_decode(const char *name, char *out, size_t outlen)
 {
-	char again[65];
+	char ticket[SESSION_MAX + 1];
+
+	if (creds_session_read(name, out, outlen, ticket,
+	    sizeof(ticket)) == -1 || ticket[0] != '\0') {
+		if (outlen > 0) {
+			vg_wipe(out, outlen);
+			out[0] = '\0';
+		}
+		return -1;
+	}
+	return 0;
+}
+
+/* Split name at its first separator; the ticket part is "" when none. */
+static int
+read_parts(const char *name, size_t len, char *user, size_t ulen,
+    char *ticket, size_t tlen)
+{
+	const char *sep = strstr(name, SEPARATOR);
+	size_t ul = sep != NULL ? (size_t)(sep - name) : len;
+
+	ticket[0] = '\0';
+	if (decode_bytes(name, ul, sep == NULL, user, ulen) == -1)
+		return -1;
+	return sep == NULL ? 0 : decode_bytes(sep + 2, len - ul - 2, 0,
+	    ticket, tlen);
+}
+
+int
+creds_session_read(const char *name, char *user, size_t ulen, char *ticket,
+    size_t tlen)
+{
+	char again[SESSION_MAX + 1];
 	size_t len;
 
-	if (outlen == 0)
+	if (ulen == 0 || tlen == 0)
 		return -1;
-	out[0] = '\0';
-	if (name == NULL || (len = strlen(name)) < 2 || len > 64 ||
-	    decode_bytes(name, len, out, outlen) == -1)
+	user[0] = ticket[0] = '\0';
+	if (name == NULL || (len = strlen(name)) < 2 || len > SESSION_MAX ||
+	    read_parts(name, len, user, ulen, ticket, tlen) == -1)
 		goto bad;
-	/* a second spelling of one user would defeat the audit trail */
-	if (creds_session_name(out, again, sizeof(again)) == -1 ||
-	    strcmp(again, name) != 0)
+	/* a second spelling of one user or ticket would defeat the trail */
+	if (creds_session_name_ticket(user, ticket, again, sizeof(again)) ==
+	    -1 || strcmp(again, name) != 0)
 		goto bad;
 	return 0;
 bad:
-	vg_wipe(out, outlen);
-	out[0] = '\0';
+	vg_wipe(user, ulen);
+	vg_wipe(ticket, tlen);
+	user[0] = ticket[0] = '\0';
 	return -1;
 }
 

@@ -45,13 +45,15 @@ sts_free(struct sts *s)
 }
 
 static int
-sts_prepare(struct creds_ctx *c, const char *user,
+sts_prepare(struct creds_ctx *c, const struct creds_who *who,
     const struct vg_instance *inst, struct sts *s, struct vg_cloud_err *err)
 {
 	const struct vg_conf *cf = c->conf;
 	char why[VG_ERRLEN];
 
-	if (creds_session_name(user, s->session, sizeof(s->session)) == -1) {
+	/* the shell refused a ticket too long for the pair before this */
+	if (creds_session_name_ticket(who->user, who->ticket, s->session,
+	    sizeof(s->session)) == -1) {
 		cloud_err_fail(err, UNAVAILABLE, N_("your user name does not "
 		    "fit in an STS session name; tell your admin"),
 		    "RoleSessionName: cannot map the user name");
@@ -197,7 +199,7 @@ sts_call(struct creds_ctx *c, const struct sts *s, struct http_response *resp,
 }
 
 int
-creds_sts_fetch(struct creds_ctx *c, const char *user,
+creds_sts_fetch(struct creds_ctx *c, const struct creds_who *who,
     const struct vg_instance *inst, struct vg_creds *out,
     struct vg_cloud_err *err)
 {
@@ -206,7 +208,7 @@ creds_sts_fetch(struct creds_ctx *c, const char *user,
 	int rc = -1;
 
 	memset(&s, 0, sizeof(s));
-	if (sts_prepare(c, user, inst, &s, err) == -1) {
+	if (sts_prepare(c, who, inst, &s, err) == -1) {
 		sts_free(&s);
 		return -1;
 	}
@@ -225,17 +227,18 @@ creds_sts_fetch(struct creds_ctx *c, const char *user,
 }
 
 /*
- * The cache serves user on inst only when issued to the same session
- * name (ActionTrail must name the operator who holds them) and, with
- * session_policy, for that instance.
+ * The cache serves who on inst only when issued to the same session
+ * name (ActionTrail must name the operator who holds them, and the
+ * ticket they gave) and, with session_policy, for that instance.
  */
 int
 creds_sts_fits(const struct creds_ctx *c, const struct vg_creds *cr,
-    const char *user, const struct vg_instance *inst)
+    const struct creds_who *who, const struct vg_instance *inst)
 {
 	char session[65];
 
-	if (creds_session_name(user, session, sizeof(session)) == -1 ||
+	if (creds_session_name_ticket(who->user, who->ticket, session,
+	    sizeof(session)) == -1 ||
 	    strcmp(session, cr->session) != 0)
 		return 0;
 	return !c->conf->creds.session_policy ||

@@ -3,6 +3,12 @@
  * The account gate (DESIGN 1.9): the user passes only when the ACL
  * (DESIGN 1.6) lets them reach some instance now from PAM_RHOST, or,
  * when the shell names one instance in VNCGATE_INSTANCE, that instance.
+ * Break-glass counts (DESIGN 1.12): an on-call operator whom only a
+ * breakglass rule reaches must get in on the night it is needed.  The
+ * rule is left on the PAM handle (PVG_BREAKGLASS_KEY), and the session
+ * stage, which sshd runs on the same handle in the same process after
+ * the account stage, names it in session_start: the auditors see such a
+ * login as it opens, not only when a console is issued.
  *
  * VNCGATE_INSTANCE only narrows the question: an instance allowed
  * implies some instance allowed, so a value planted in the PAM
@@ -13,6 +19,7 @@
 
 #include <arpa/inet.h>
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -65,6 +72,29 @@ target(struct pvg *g, const struct vg_instance **inst)
 	return PAM_PERM_DENIED;
 }
 
+static void
+drop_rule(pam_handle_t *ph, void *data, int status)
+{
+	(void)ph;
+	(void)status;
+	free(data);
+}
+
+/*
+ * The break-glass rule on the handle for the session stage, or none: a
+ * later account check on the same handle replaces what an earlier one
+ * left.  Out of memory is no reason to refuse the login it lets in.
+ */
+static void
+note_breakglass(struct pvg *g, enum acl_decision d, const char *rule)
+{
+	char *keep = d == ACL_BREAKGLASS ? strdup(rule) : NULL;
+
+	if (pam_set_data(g->ph, PVG_BREAKGLASS_KEY, keep, drop_rule) !=
+	    PAM_SUCCESS)
+		free(keep);
+}
+
 /* The decision for the request; the instance is NULL for "any". */
 static int
 decide(struct pvg *g, const struct acl_request *req)
@@ -80,9 +110,16 @@ decide(struct pvg *g, const struct acl_request *req)
 		d = acl_decide_any(g->acl, &g->conf.inv, req, rule,
 		    sizeof(rule));
 	what = inst != NULL ? inst->name : "any instance";
+	note_breakglass(g, d, rule);
 	if (d == ACL_ALLOW) {
 		pvg_log(g, LOG_DEBUG, "%s from %s may reach %s: allow %s",
 		    req->user, from, what, rule);
+		return PAM_SUCCESS;
+	}
+	if (d == ACL_BREAKGLASS) {
+		pvg_log(g, LOG_NOTICE, "%s from %s may reach %s only as "
+		    "emergency access: breakglass %s", req->user, from, what,
+		    rule);
 		return PAM_SUCCESS;
 	}
 	pvg_log(g, LOG_NOTICE, "%s from %s may not reach %s: deny %s",

@@ -20,6 +20,8 @@
 #include "conf.h"
 
 #define PVG_SYSLOG_PATH	"/dev/log"
+/* pam_set_data: the rule of a login only break-glass let in (account.c) */
+#define PVG_BREAKGLASS_KEY "pam_vncgate_breakglass"
 
 /* The module arguments; the strings point into PAM's argv. */
 struct pvg_args {

@@ -156,9 +156,29 @@ sinks_close(struct sinks *s)
 		audit_file_close(&s->af);
 }
 
-/* Send one record to the sinks; -1 when a sink did not take it. */
+/*
+ * The break-glass rule the account stage left on this handle (account.c),
+ * or "": sshd runs both stages on one handle in its monitor.  A stack
+ * without pam_vncgate in account, or another program, leaves none.
+ */
+static const char *
+breakglass_rule(struct pvg *g)
+{
+	const void *rule = NULL;
+
+	if (pam_get_data(g->ph, PVG_BREAKGLASS_KEY, &rule) != PAM_SUCCESS ||
+	    rule == NULL)
+		return "";
+	return rule;
+}
+
+/*
+ * Send one record to the sinks; -1 when a sink did not take it.
+ * breakglass: the key of session_start (NULL: none, session_end).
+ */
 static int
-record(struct pvg *g, const char *event, const char *sid, const char *user)
+record(struct pvg *g, const char *event, const char *sid, const char *user,
+    const char *breakglass)
 {
 	const char *service = pvg_item(g, PAM_SERVICE);
 	struct audit_rec rec;
@@ -170,7 +190,9 @@ record(struct pvg *g, const char *event, const char *sid, const char *user)
 	sinks_open(g, &s);
 	if (who_fill(g, user, &s.log.who, &rec) == -1 ||
 	    audit_set(&rec, "session", sid) == -1 ||
-	    audit_set(&rec, "service", service != NULL ? service : "") == -1) {
+	    audit_set(&rec, "service", service != NULL ? service : "") == -1 ||
+	    (breakglass != NULL &&
+	    audit_set(&rec, "breakglass", breakglass) == -1)) {
 		vg_seterr(err, sizeof(err), "out of memory");
 		rc = -1;
 	} else
@@ -256,7 +278,8 @@ pvg_session_open(struct pvg *g)
 	}
 	pvg_log(g, LOG_DEBUG, "session %s opened for %s", sid, user);
 	file = session_file(g, sid, user);
-	rc = recorded(g, record(g, "session_start", sid, user));
+	rc = recorded(g, record(g, "session_start", sid, user,
+	    breakglass_rule(g)));
 	return rc == PAM_SUCCESS && file == -1 ? PAM_SESSION_ERR : rc;
 }
 
@@ -286,5 +309,5 @@ pvg_session_close(struct pvg *g)
 	    sizeof(err)) == -1)
 		pvg_log(g, LOG_ERR, "the record of session %s for %s was not "
 		    "removed: %s", (const char *)sid, user, err);
-	return recorded(g, record(g, "session_end", sid, user));
+	return recorded(g, record(g, "session_end", sid, user, NULL));
 }

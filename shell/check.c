@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * -t and -t -C (DESIGN 1.3), after sshd -t / -T -C and doas -C: check the
- * files without touching the network, or explain one decision.
+ * files without touching the network, or explain one decision: allow
+ * RULE, breakglass RULE (exit 0: granted, as emergency access) or deny
+ * RULE / deny no-match (exit 3).
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -71,6 +73,16 @@ explain_parse(const char *spec, struct explain *ex)
 	return ex->user[0] != '\0' && ex->instance[0] != '\0' ? 0 : -1;
 }
 
+/* What -C prints for each decision, and its exit code. */
+static const struct {
+	const char	*word;
+	int		 rc;
+} decisions[] = {
+	[ACL_DENY] =		{ "deny",	EXIT_DENIED },
+	[ACL_ALLOW] =		{ "allow",	EXIT_OK },
+	[ACL_BREAKGLASS] =	{ "breakglass",	EXIT_OK },
+};
+
 /*
  * at= is local time in the config's zone already: it is read as an
  * instant in UTC, and the request builder is given no zone for it.
@@ -122,11 +134,8 @@ explain_run(struct shell *sh, const struct explain *ex)
 	}
 	d = acl_decide(sh->acl, &req, rule, sizeof(rule));
 	acl_groups_free(groups);
-	if (d == ACL_ALLOW)
-		printf("allow %s\n", rule);
-	else
-		printf("deny %s\n", rule);
-	return d == ACL_ALLOW ? EXIT_OK : EXIT_DENIED;
+	printf("%s %s\n", decisions[d].word, rule);
+	return decisions[d].rc;
 }
 
 /* The access key must be there and closed to others when it is used. */

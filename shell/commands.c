@@ -27,7 +27,8 @@
 #define M_CANCELLED	N_("cancelled")
 #define M_BAD_TEXT	N_("the text may not hold control characters")
 #define M_UNKNOWN	N_("unknown command \"%s\"; try \"help\"")
-#define M_NARGS_ONE	N_("\"%s\" takes one TARGET; try \"help\"")
+#define M_NARGS_TICKET	N_("\"%s\" takes one TARGET and maybe a ticket; " \
+			"try \"help\"")
 #define M_NARGS_NONE	N_("\"%s\" takes no argument; try \"help\"")
 #define M_NO_WORD	N_("\"%s\" is neither a command nor an instance; " \
 			"try \"help\"")
@@ -41,9 +42,9 @@ static int cmd_version(struct shell *, const char *);
 static const struct command commands[] = {
 	{ "list", 0, 0, cmd_list, "list",
 	    N_("the instances you may open") },
-	{ "url", 1, 0, cmd_url, N_("url TARGET"),
+	{ "url", ARG_TICKET, 0, cmd_url, N_("url TARGET [TICKET]"),
 	    N_("print the console URL of TARGET") },
-	{ "qr", 1, 0, cmd_qr, N_("qr TARGET"),
+	{ "qr", ARG_TICKET, 0, cmd_qr, N_("qr TARGET [TICKET]"),
 	    N_("the QR code of TARGET's console URL, then the URL") },
 	{ "help", 0, 0, command_help, "help", N_("this text") },
 	{ "version", 0, 0, cmd_version, "version",
@@ -76,7 +77,8 @@ cmd_list(struct shell *sh, const char *arg)
  * be a password typed ahead.
  */
 int
-command_issue(struct shell *sh, const char *typed, enum show_how how)
+command_issue(struct shell *sh, const char *typed, const char *ticket,
+    enum show_how how)
 {
 	const struct vg_instance *inst = NULL;
 	const char *target = typed;
@@ -90,7 +92,7 @@ command_issue(struct shell *sh, const char *typed, enum show_how how)
 		    typed);
 		return EXIT_USAGE;
 	}
-	rc = issue_obtain(sh, target, inst, how, &url);
+	rc = issue_obtain(sh, target, ticket, inst, how, &url);
 	if (sh->ui->cancelled(sh)) {
 		if (rc != EXIT_RUNTIME)
 			warnx(_(M_CANCELLED));
@@ -103,16 +105,28 @@ command_issue(struct shell *sh, const char *typed, enum show_how how)
 	return rc;
 }
 
+/* arg is "TARGET" or "TARGET TICKET" (ARG_TICKET, dispatch). */
 static int
-cmd_url(struct shell *sh, const char *target)
+issue_words(struct shell *sh, const char *arg, enum show_how how)
 {
-	return command_issue(sh, target, SHOW_URL_LINE);
+	char buf[CMD_MAX + 1], *ticket;
+
+	vg_strlcpy(buf, arg, sizeof(buf));
+	if ((ticket = strchr(buf, ' ')) != NULL)
+		*ticket++ = '\0';
+	return command_issue(sh, buf, ticket, how);
 }
 
 static int
-cmd_qr(struct shell *sh, const char *target)
+cmd_url(struct shell *sh, const char *arg)
 {
-	return command_issue(sh, target, SHOW_QR);
+	return issue_words(sh, arg, SHOW_URL_LINE);
+}
+
+static int
+cmd_qr(struct shell *sh, const char *arg)
+{
+	return issue_words(sh, arg, SHOW_QR);
 }
 
 /* One help line; the usage padded in cells, as a translation may be CJK. */
@@ -182,19 +196,57 @@ lookup(const struct shell *sh, const char *name)
 	return c != NULL ? c : find(sh->ui->words, sh->ui->nwords, name);
 }
 
+/* The words before a ticket keep the command charset (parse.c). */
+static int
+plain_words(char **words, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!command_word_plain(words[i])) {
+			warnx("%s", command_bad_chars());
+			return 0;
+		}
+	return 1;
+}
+
+/* TARGET [TICKET]: the target plain, the ticket checked by issue.c. */
+static int
+run_ticketed(struct shell *sh, const struct command *c, char **words, int n)
+{
+	char arg[CMD_MAX + 1];
+
+	if (n != 2 && n != 3) {
+		warnx(_(M_NARGS_TICKET), c->name);
+		return EXIT_USAGE;
+	}
+	if (!plain_words(words, 2))
+		return EXIT_USAGE;
+	snprintf(arg, sizeof(arg), "%s%s%s", words[1], n == 3 ? " " : "",
+	    n == 3 ? words[2] : "");
+	return c->run(sh, arg);
+}
+
 static int
 dispatch(struct shell *sh, char **words, int n)
 {
 	const struct command *c = lookup(sh, words[0]);
 
-	if (c == NULL && n == 1)
-		return command_issue(sh, words[0], SHOW_TARGET);
+	if (c != NULL && c->nargs == ARG_TICKET)
+		return run_ticketed(sh, c, words, n);
+	/* a bare TARGET, maybe with a ticket: "web-1 INC-1234" */
+	if (c == NULL && n <= 2)
+		return plain_words(words, 1) ? command_issue(sh, words[0],
+		    n == 2 ? words[1] : NULL, SHOW_TARGET) : EXIT_USAGE;
+	if (!plain_words(words, n))
+		return EXIT_USAGE;
 	if (c == NULL) {
 		warnx(_(M_UNKNOWN), words[0]);
 		return EXIT_USAGE;
 	}
+	/* the table's other words take no argument (ARG_REST: prefixed) */
 	if (n - 1 != c->nargs) {
-		warnx(c->nargs ? _(M_NARGS_ONE) : _(M_NARGS_NONE), c->name);
+		warnx(_(M_NARGS_NONE), c->name);
 		return EXIT_USAGE;
 	}
 	return c->run(sh, n > 1 ? words[1] : NULL);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * One issuance (DESIGN 2.2 steps 2-7): the decision with its step-up,
- * the rate limit, credentials, the signed call, the console URL and the
- * audit record.  The UI resolved the target before (struct ui); the
- * caller shows the URL, and only once this returned EXIT_OK.
+ * One issuance (DESIGN 2.2 steps 2-7): the ticket, the decision with its
+ * step-up and, for break-glass, its warning and confirmation, the rate
+ * limit, credentials, the signed call, the console URL and the audit
+ * record.  The UI resolved the target before (struct ui); the caller
+ * shows the URL, and only once this returned EXIT_OK.
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "ecs.h"
 #include "ratelimit.h"
 #include "shell.h"
+#include "term.h"
 #include "util.h"
 
 #define URL_HASH_HEX	16
@@ -35,12 +37,21 @@
 			"URL is shown; tell your admin")
 #define M_NO_TIME	N_("the bastion cannot tell the local time, so the " \
 			"access rules cannot be applied; tell your admin")
+/* TRANSLATORS: name, rule; the auditors get an alert (DESIGN 1.12) */
+#define M_BREAKGLASS	N_("WARNING: %s is emergency access (break-glass " \
+			"rule \"%s\"): the auditors are alerted now, with " \
+			"your name and your ticket")
+#define M_NOT_CONFIRMED	N_("not confirmed: nothing was opened")
 
 /* Everything one issuance decides, for its audit record. */
 struct issuance {
 	const struct vg_instance	*inst;
 	char				 target[65];
 	char				 rule[65];
+	char				 ticket[CMD_MAX + 1];	/* or the
+						   one refused */
+	char				 breakglass[65];	/* the rule, or
+						   "" */
 	char				 id[17];
 	long long			 start_ms;
 };
@@ -53,8 +64,21 @@ set_instance(struct audit_rec *rec, const struct issuance *is)
 	audit_set(rec, "region", is->inst ? is->inst->region : "");
 }
 
+/* Why (DESIGN 1.11, 1.12), on deny, rate_limited and issue: "" for none. */
 static void
-deny_record(struct shell *sh, const struct issuance *is, const char *reason)
+set_why(struct audit_rec *rec, const struct issuance *is)
+{
+	audit_set(rec, "ticket", is->ticket);
+	audit_set(rec, "breakglass", is->breakglass);
+}
+
+/*
+ * A refusal, recorded; with breakglass set the record is an alert
+ * (lib/audit.c): break-glass refused is news for the auditors too.
+ */
+static int
+deny_record(struct shell *sh, const struct issuance *is, const char *reason,
+    int rc)
 {
 	struct audit_rec rec;
 
@@ -62,14 +86,16 @@ deny_record(struct shell *sh, const struct issuance *is, const char *reason)
 	set_instance(&rec, is);
 	audit_set(&rec, "reason", reason);
 	audit_set(&rec, "rule", is->rule);
+	set_why(&rec, is);
 	log_emit(sh, &rec);
 	audit_rec_free(&rec);
+	return rc;
 }
 
 static int
 deny(struct shell *sh, const struct issuance *is, const char *reason)
 {
-	deny_record(sh, is, reason);
+	deny_record(sh, is, reason, EXIT_DENIED);
 	/* the sentence does not say which: the rules stay private */
 	warnx(_(M_DENIED), is->target);
 	return EXIT_DENIED;
@@ -89,7 +115,7 @@ issue_request(struct shell *sh, const struct vg_instance *inst,
 	memset(&is, 0, sizeof(is));
 	is.inst = inst;
 	vg_strlcpy(is.rule, "no-match", sizeof(is.rule));
-	deny_record(sh, &is, "time");
+	deny_record(sh, &is, "time", EXIT_DENIED);
 	warnx(_(M_NO_TIME));
 	return EXIT_DENIED;
 }
@@ -104,6 +130,7 @@ record_issue(struct shell *sh, const struct issuance *is, const char *result,
 	audit_rec_init(&rec, "issue");
 	set_instance(&rec, is);
 	audit_set(&rec, "rule", is->rule);
+	set_why(&rec, is);
 	audit_set(&rec, "result", result);
 	audit_set(&rec, "request_id", request_id);
 	audit_set(&rec, "issuance", is->id);
@@ -157,11 +184,12 @@ client(struct shell *sh, char *err, size_t errlen)
 	return 0;
 }
 
-/* inst NULL: a run refused before any instance was named. */
+/* is NULL: a run refused before any instance was named. */
 static int
-limited(struct shell *sh, const struct vg_instance *inst,
+limited(struct shell *sh, const struct issuance *is,
     const struct rl_verdict *v, int record)
 {
+	const struct vg_instance *inst = is != NULL ? is->inst : NULL;
 	struct audit_rec rec;
 	/* rounded up: "try again in 0 seconds" would be refused again */
 	long long secs = (v->retry_after_ms + 999) / 1000;
@@ -170,6 +198,8 @@ limited(struct shell *sh, const struct vg_instance *inst,
 	audit_set(&rec, "instance", inst != NULL ? inst->id : "");
 	audit_set(&rec, "name", inst != NULL ? inst->name : "");
 	audit_set(&rec, "scope", v->scope == RL_USER ? "user" : "instance");
+	if (is != NULL)
+		set_why(&rec, is);
 	if (record)
 		log_emit(sh, &rec);
 	audit_rec_free(&rec);
@@ -212,7 +242,7 @@ rate_limit(struct shell *sh, const struct issuance *is)
 	if (r == RL_OK)
 		return EXIT_OK;
 	if (r == RL_LIMITED)
-		return limited(sh, is->inst, &v, 1);
+		return limited(sh, is, &v, 1);
 	record_issue(sh, is, "RateLimitUnavailable", "", "", err);
 	warnx(_(M_NO_LIMITS));
 	return EXIT_RUNTIME;
@@ -256,6 +286,7 @@ static int
 obtain(struct shell *sh, struct issuance *is, char **url,
     struct ecs_result *res, struct vg_cloud_err *ce)
 {
+	const struct creds_who who = { sh->user, is->ticket };
 	const struct vg_creds *cr;
 	char err[VG_ERRLEN];
 
@@ -263,8 +294,7 @@ obtain(struct shell *sh, struct issuance *is, char **url,
 		vg_strlcpy(ce->code, "InternalError", sizeof(ce->code));
 		return -1;
 	}
-	if (creds_get(&sh->creds, sh->user, is->inst, time(NULL), &cr,
-	    ce) == -1)
+	if (creds_get(&sh->creds, &who, is->inst, time(NULL), &cr, ce) == -1)
 		return -1;
 	if (ecs_describe_vnc_url(sh->http, &sh->conf, cr, is->inst, res,
 	    ce) == -1)
@@ -295,32 +325,85 @@ record_ok(struct shell *sh, struct issuance *is, const char *url,
 }
 
 /*
- * The step-up and the ACL (DESIGN 2.2 steps 2-3); stepup.c says where
- * PAM is due.  With reauth = login one command steps up first, knowing
- * no instance.  With reauth = issuance our own decision comes first, so
- * a refusal is recorded as a deny, and only then does PAM learn the
- * instance (VNCGATE_INSTANCE for pam_vncgate).
+ * The ticket (DESIGN 1.11): the one typed, or the UI's; required decides
+ * whether there must be one.  A refusal is a deny record (reason
+ * no-ticket, or bad-ticket with what was refused) and exit 2.
  */
 static int
-decide(struct shell *sh, struct issuance *is, enum show_how how)
+take_ticket(struct shell *sh, struct issuance *is, const char *typed,
+    int required)
 {
-	struct acl_request req;
+	int bad, rc;
+
+	rc = ticket_take(sh, typed, required, is->ticket, sizeof(is->ticket),
+	    &bad);
+	if (rc == EXIT_OK)
+		return EXIT_OK;
+	if (!bad)
+		is->ticket[0] = '\0';
+	return deny_record(sh, is, bad ? "bad-ticket" : "no-ticket", rc);
+}
+
+/*
+ * Break-glass (DESIGN 1.12): the warning, a ticket whatever ticket.mode
+ * says, and the UI's confirmation.  From here on every record of this
+ * issuance names the rule, and a refusal is an alert too.
+ */
+static int
+breakglass(struct shell *sh, struct issuance *is)
+{
+	char name[4 * 64 + 1], rule[4 * 64 + 1];
 	int rc;
 
+	vg_strlcpy(is->breakglass, is->rule, sizeof(is->breakglass));
+	term_clean(is->inst->name, name, sizeof(name));
+	term_clean(is->rule, rule, sizeof(rule));
+	warnx(_(M_BREAKGLASS), name, rule);
+	if (is->ticket[0] == '\0' &&
+	    (rc = take_ticket(sh, is, NULL, 1)) != EXIT_OK)
+		return rc;
+	if (sh->ui->confirm(sh, is->inst, is->rule))
+		return EXIT_OK;
+	warnx(_(M_NOT_CONFIRMED));
+	return deny_record(sh, is, "breakglass-refused", EXIT_DENIED);
+}
+
+/*
+ * The ticket, the step-up and the ACL (DESIGN 2.2 steps 2-3); stepup.c
+ * says where PAM is due.  The ticket comes first, before any PAM prompt
+ * and any cloud call (DESIGN 1.11).  With reauth = login one command
+ * steps up next, knowing no instance.  With reauth = issuance our own
+ * decision comes first, so a refusal is recorded as a deny, and only
+ * then does PAM learn the instance (VNCGATE_INSTANCE for pam_vncgate).
+ */
+static int
+decide(struct shell *sh, struct issuance *is, const char *ticket,
+    enum show_how how)
+{
+	struct acl_request req;
+	enum acl_decision d;
+	int rc;
+
+	/* refused for its ticket, before any decision: rule "" */
+	if ((rc = take_ticket(sh, is, ticket, sh->conf.ticket.mode ==
+	    VG_TICKET_REQUIRED)) != EXIT_OK)
+		return rc;
 	vg_strlcpy(is->rule, "no-match", sizeof(is->rule));
 	if ((rc = stepup_at(sh, STEPUP_TARGET, NULL)) != EXIT_OK)
 		return rc;
 	if ((rc = issue_request(sh, is->inst, &req)) != EXIT_OK)
 		return rc;
-	if (acl_decide(sh->acl, &req, is->rule, sizeof(is->rule)) !=
-	    ACL_ALLOW)
+	d = acl_decide(sh->acl, &req, is->rule, sizeof(is->rule));
+	if (d == ACL_DENY)
 		return deny(sh, is, "acl");
+	if (d == ACL_BREAKGLASS && (rc = breakglass(sh, is)) != EXIT_OK)
+		return rc;
 	sh->ui->allowed(sh, is->inst, is->rule, how);
 	return stepup_at(sh, STEPUP_ISSUANCE, is->inst);
 }
 
 int
-issue_obtain(struct shell *sh, const char *target,
+issue_obtain(struct shell *sh, const char *target, const char *ticket,
     const struct vg_instance *inst, enum show_how how, char **out)
 {
 	struct issuance is;
@@ -337,7 +420,7 @@ issue_obtain(struct shell *sh, const char *target,
 	cloud_err_clear(&ce);
 	vg_strlcpy(is.target, target, sizeof(is.target));
 	is.inst = inst;
-	if ((rc = decide(sh, &is, how)) != EXIT_OK)
+	if ((rc = decide(sh, &is, ticket, how)) != EXIT_OK)
 		return rc;
 	is.start_ms = vg_now_ms();
 	/* a short random ID that ties the issue record to what follows */

@@ -406,7 +406,8 @@ word_reissue(struct shell *sh, const char *arg)
 		return EXIT_USAGE;
 	}
 	vg_strlcpy(target, m->last, sizeof(target));
-	return command_issue(sh, target, m->last_how);
+	/* a new issuance: its ticket is asked for again */
+	return command_issue(sh, target, NULL, m->last_how);
 }
 
 static int
@@ -446,6 +447,8 @@ menu_run(struct shell *sh)
 		.help_note = M_MENU_NOTE,
 		.list = menu_list,
 		.resolve = menu_resolve,
+		.ticket = menu_ticket,
+		.confirm = menu_confirm,
 		.allowed = menu_allowed,
 		.cancelled = interrupted,
 		.shown = menu_shown,

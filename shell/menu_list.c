@@ -91,9 +91,10 @@ permitted(struct shell *sh, struct menu *m)
 		warnx(_(M_OOM));
 		return EXIT_RUNTIME;
 	}
+	/* break-glass too: choosing one warns and asks (menu_ask.c) */
 	for (i = 0; i < sh->conf.inv.n; i++)
 		if (acl_query_decide(q, &sh->conf.inv.inst[i], rule,
-		    sizeof(rule)) == ACL_ALLOW)
+		    sizeof(rule)) != ACL_DENY)
 			m->shown[m->nshown++] = i;
 	acl_query_free(q);
 	return EXIT_OK;

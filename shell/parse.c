@@ -4,7 +4,10 @@
  * do (commands.c), so a fuzzer can reach it alone: at most CMD_MAX bytes
  * of a fixed character set, split on spaces, no word starting with '-'.
  * Only what passes here reaches the command table, and nothing ever
- * reaches a shell.
+ * reaches a shell.  A ticket (DESIGN 1.11) may also hold ':' and '/'
+ * (INC:42, CHG/7): they pass here, and the command table lets them
+ * through only in a ticket's place (command_word_plain), so a target or
+ * a command word keeps the narrow set.
  */
 #include <string.h>
 
@@ -12,7 +15,8 @@
 #include "util.h"
 
 #define CMD_SET		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
-			"0123456789._- "
+			"0123456789._- :/"
+#define TICKET_ONLY	":/"
 
 /* Sentences the operator sees, in one place for the translators. */
 #define M_TOO_LONG	N_("the command is too long (at most %d characters)")
@@ -21,6 +25,18 @@
 #define M_NO_COMMAND	N_("no command given; try \"help\"")
 #define M_TOO_MANY	N_("too many words; try \"help\"")
 #define M_DASH		N_("arguments may not start with '-'; try \"help\"")
+
+int
+command_word_plain(const char *w)
+{
+	return strpbrk(w, TICKET_ONLY) == NULL;
+}
+
+const char *
+command_bad_chars(void)
+{
+	return _(M_BAD_CHARS);
+}
 
 /* Split line in place on spaces; -1 when there are more than max. */
 static int

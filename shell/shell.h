@@ -40,7 +40,8 @@ enum {
 };
 
 #define CMD_MAX		256	/* longest command line accepted */
-#define CMD_WORDS	2	/* most words in a command line */
+#define CMD_WORDS	3	/* most words in a command line:
+				   url TARGET TICKET */
 
 /* What the environment told us, read once and validated (env.c). */
 struct shell_env {
@@ -177,10 +178,15 @@ int	stepup_run(struct shell *, const struct vg_instance *);
  * parse.c: a command line as words (DESIGN 1.3): at most CMD_MAX bytes
  * of the command character set, split on spaces, none starting with
  * '-'.  line is split in place; returns 1..maxwords, or -1 with one
- * sentence for the operator in err.
+ * sentence for the operator in err.  ':' and '/' pass here for tickets
+ * (DESIGN 1.11); every word but a ticket must be command_word_plain.
  */
 int	command_parse(char *line, char **words, int maxwords, char *err,
 	    size_t errlen);
+/* 1 when w holds no byte that only a ticket may hold (':', '/'). */
+int	command_word_plain(const char *w);
+/* The sentence for a word that is not plain (the command charset). */
+const char *command_bad_chars(void);
 
 /*
  * output.c: how a URL reaches the operator.  SHOW_URL_LINE: the URL line
@@ -198,6 +204,8 @@ int	tty_columns(int fd);
  * its own (the menu's l, r, q, ?, /TEXT) in the same shape.
  */
 #define ARG_REST	-1	/* the name is a prefix, the rest is text */
+#define ARG_TICKET	-2	/* TARGET, then optionally a ticket (DESIGN
+				   1.11): arg is "TARGET" or "TARGET TICKET" */
 struct command {
 	const char	*name;
 	int		 nargs;		/* 0, 1 or ARG_REST */
@@ -209,8 +217,12 @@ struct command {
 	const char	*help;		/* both N_(): translated when shown */
 };
 int	command_run(struct shell *, const char *line);
-/* target as typed, then the decision, the URL and how it is shown. */
-int	command_issue(struct shell *, const char *target, enum show_how);
+/*
+ * target as typed, with the ticket typed after it (NULL: none), then the
+ * decision, the URL and how it is shown.
+ */
+int	command_issue(struct shell *, const char *target, const char *ticket,
+	    enum show_how);
 /* The help text: the commands, then the UI's own words. */
 int	command_help(struct shell *, const char *arg);
 
@@ -244,6 +256,21 @@ struct ui {
 	 */
 	int	(*resolve)(struct shell *, const char *typed,
 		    const struct vg_instance **inst, const char **target);
+	/*
+	 * the ticket (DESIGN 1.11) when the command gave none or a bad
+	 * one: why is the sentence against the last one tried (NULL: none
+	 * was), required whether one must be given.  EXIT_OK with the
+	 * ticket in buf ("" for none, only when !required); else EXIT_USAGE,
+	 * the operator told why.
+	 */
+	int	(*ticket)(struct shell *, const char *why, int required,
+		    char *buf, size_t len);
+	/*
+	 * break-glass (DESIGN 1.12): the warning is shown and the ticket
+	 * taken; 1 when the operator confirms the emergency access
+	 */
+	int	(*confirm)(struct shell *, const struct vg_instance *,
+		    const char *rule);
 	/* the ACL allowed inst by rule: before the step-up and the call */
 	void	(*allowed)(struct shell *, const struct vg_instance *,
 		    const char *rule, enum show_how);
@@ -261,11 +288,11 @@ int	list_instances(struct shell *, const char *filter);
 
 /*
  * issue.c: one issuance of target, which the UI resolved to inst (never
- * NULL: command_issue refused an unknown target before).  On EXIT_OK
- * *url is the console URL, already recorded; the caller shows it and
- * wipes it with vg_freestr.
+ * NULL: command_issue refused an unknown target before), with the ticket
+ * typed after it (NULL: none).  On EXIT_OK *url is the console URL,
+ * already recorded; the caller shows it and wipes it with vg_freestr.
  */
-int	issue_obtain(struct shell *, const char *target,
+int	issue_obtain(struct shell *, const char *target, const char *ticket,
 	    const struct vg_instance *inst, enum show_how how, char **url);
 /*
  * The ACL request for the operator: now, from the source address
@@ -282,6 +309,18 @@ int	issue_request(struct shell *, const struct vg_instance *,
  * code, the sentence said.
  */
 int	issue_unreached(struct shell *);
+
+/*
+ * ticket.c: tickets (DESIGN 1.11).  ticket_take checks typed (NULL:
+ * none) and asks the UI while it has no good one and one is required,
+ * or ticket.mode is not off: EXIT_OK with the ticket in out ("" none);
+ * else EXIT_USAGE, and *bad says whether the last one tried was bad
+ * (out then holds it, for the record).
+ */
+int	ticket_take(struct shell *, const char *typed, int required,
+	    char *out, size_t outlen, int *bad);
+/* The rule a ticket follows, for a prompt: the pattern or the charset. */
+void	ticket_rule(const struct shell *, char *out, size_t outlen);
 
 /*
  * qr.c: url as a QR code (ECC level L, a 2-module quiet zone) in
@@ -348,5 +387,11 @@ int	menu_resolve(struct shell *, const char *typed,
 void	menu_allowed(struct shell *, const struct vg_instance *,
 	    const char *rule, enum show_how);
 void	menu_shown(struct shell *);
+
+/* menu_ask.c: the menu's questions, the ticket and break-glass's "yes" */
+int	menu_ticket(struct shell *, const char *why, int required, char *buf,
+	    size_t len);
+int	menu_confirm(struct shell *, const struct vg_instance *,
+	    const char *rule);
 
 #endif

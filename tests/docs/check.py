@@ -232,12 +232,13 @@ def check_acl():
         return
     secs = sections(src)
     keys = grep(["lib/acl_value.c"], r'\[K_\w+\]\s*=\s*\{\s*"(\w+)"')
-    contract = ["users", "groups", "instances", "from", "hours"]
+    contract = ["users", "groups", "instances", "from", "hours", "final"]
     have = tag_heads(section_of(secs, "KEYS"))
     missing = [k for k in sorted(set(keys + contract)) if k not in have]
-    missing += [k for k in ("allow", "deny") if k not in bold_words(src)]
-    report("vncgate-acl.5 describes every ACL key (%d) and allow/deny"
-           % len(set(keys + contract)), missing)
+    missing += [k for k in ("allow", "deny", "breakglass")
+                if k not in bold_words(src)]
+    report("vncgate-acl.5 describes every ACL key (%d) and allow/deny/"
+           "breakglass" % len(set(keys + contract)), missing)
 
 
 # ----------------------------------------------------------------------
@@ -250,10 +251,10 @@ EVENTS = {
     "shell_start": "session mode reason",
     "shell_end": "session mode reason",
     "auth": "result service",
-    "deny": "instance name region reason rule",
-    "rate_limited": "instance name scope",
-    "issue": "instance name region rule result request_id issuance "
-             "url_sha256 latency_ms",
+    "deny": "instance name region reason rule ticket breakglass",
+    "rate_limited": "instance name scope ticket breakglass",
+    "issue": "instance name region rule ticket breakglass result "
+             "request_id issuance url_sha256 latency_ms",
     "config_error": "file line reason",
     "audit_repair": "cut_bytes cut_sha256",
 }

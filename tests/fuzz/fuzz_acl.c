@@ -51,8 +51,9 @@ agree(const struct vg_acl *acl, const struct acl_request *base)
 		req.inst = &insts[i];
 		d = acl_decide(acl, &req, r1, sizeof(r1));
 		FZ_CHECK(r1[0] != '\0');
-		if (d == ACL_ALLOW)
-			any = ACL_ALLOW;
+		/* any instance allowed; else any only break-glass reaches */
+		if (d == ACL_ALLOW || (d == ACL_BREAKGLASS && any == ACL_DENY))
+			any = d;
 		if (q == NULL)
 			continue;
 		dq = acl_query_decide(q, &insts[i], r2, sizeof(r2));

@@ -6,7 +6,8 @@
  * trusts: 1..maxwords words, each non-empty, of the command character
  * set, none starting with '-' (CVE-2017-8386), from a line of at most
  * CMD_MAX bytes.  A plain oracle says which lines are acceptable, so a
- * refusal of a good line fails too.
+ * refusal of a good line fails too.  ':' and '/' pass for tickets
+ * (DESIGN 1.11), and command_word_plain tells exactly those words apart.
  */
 #include <string.h>
 
@@ -14,7 +15,7 @@
 #include "fuzz.h"
 
 #define WORD_SET	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
-			"0123456789._-"
+			"0123456789._-:/"
 
 /* The words the grammar should find, or -1 when it should refuse. */
 static int
@@ -52,6 +53,8 @@ check_words(const char *line, char *copy, char **words, int n)
 		FZ_CHECK(wl > 0);
 		FZ_CHECK(words[i][0] != '-');
 		FZ_CHECK(strspn(words[i], WORD_SET) == wl);
+		FZ_CHECK(command_word_plain(words[i]) ==
+		    (strcspn(words[i], ":/") == wl));
 		/* in place, in order, and the line's own bytes */
 		FZ_CHECK(words[i] >= copy && words[i] + wl <= copy + len);
 		FZ_CHECK(i == 0 || words[i] > words[i - 1]);

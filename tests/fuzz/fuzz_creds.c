@@ -4,7 +4,10 @@
  * creds_parse_sts (AssumeRole) on the same bytes, and creds_parse_time on
  * them as a string.  Accepted credentials are printable and expire;
  * refused ones leave nothing behind, and the sentence never quotes a
- * secret from the answer.
+ * secret from the answer.  The RoleSessionName (DESIGN 1.11) on the same
+ * string: a name that reads back is the one spelling of its user and
+ * ticket, and a user and ticket (split at the first newline) that map
+ * read back exactly.
  */
 #include <jansson.h>
 #include <string.h>
@@ -68,6 +71,30 @@ check_time(const char *s)
 	FZ_CHECK(strncmp(back, s, 19) == 0);
 }
 
+static void
+check_session(char *s)
+{
+	char name[65], again[65], user[256], ticket[256], *nl;
+
+	if (creds_session_read(s, user, sizeof(user), ticket,
+	    sizeof(ticket)) == 0) {
+		FZ_CHECK(creds_session_name_ticket(user, ticket, again,
+		    sizeof(again)) == 0);
+		FZ_CHECK(strcmp(again, s) == 0);
+	}
+	if ((nl = strchr(s, '\n')) != NULL)
+		*nl++ = '\0';
+	if (creds_session_name_ticket(s, nl, name, sizeof(name)) == -1)
+		return;
+	FZ_CHECK(strlen(name) >= 2 && strlen(name) <= 64);
+	FZ_CHECK(strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrst"
+	    "uvwxyz0123456789.@_-") == strlen(name));
+	FZ_CHECK(creds_session_read(name, user, sizeof(user), ticket,
+	    sizeof(ticket)) == 0);
+	FZ_CHECK(strcmp(user, s) == 0);
+	FZ_CHECK(strcmp(ticket, nl != NULL ? nl : "") == 0);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -88,6 +115,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_decref(root);
 	s = fz_string(data, size);
 	check_time(s);
+	check_session(s);
 	free(s);
 	return 0;
 }

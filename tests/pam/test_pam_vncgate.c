@@ -113,6 +113,22 @@ static const char acl_text[] =
 	"}\n"
 	"deny \"never-secret\" {\n"
 	"  instances = {\"secret-*\"}\n"
+	"}\n"
+	/* break-glass (DESIGN 1.12): frank only through it */
+	"deny \"never-win\" {\n"
+	"  instances = {\"win-*\"}\n"
+	"  final = true\n"
+	"}\n"
+	"breakglass \"emergency\" {\n"
+	"  users = {\"frank\"}\n"
+	"  instances = {\"secret-*\", \"win-*\"}\n"
+	"}\n";
+
+/* The user running the test reached only by break-glass. */
+static const char acl_glass[] =
+	"breakglass \"emergency\" {\n"
+	"  users = {\"%s\"}\n"
+	"  instances = {\"web-*\"}\n"
 	"}\n";
 
 /*
@@ -186,6 +202,7 @@ put_acls(void)
 	put("acl-gw.conf", 0664, acl_text, fx.mygroup);
 	put("acl-owner.conf", 0644, acl_text, fx.mygroup);
 	put("acl-bad.conf", 0644, "allow \"x\" {\n  colour = \"red\"\n}\n");
+	put("acl-glass.conf", 0644, acl_glass, fx.me);
 	snprintf(link, sizeof(link), "%s/acl-link.conf", fx.dir);
 	snprintf(target, sizeof(target), "%s/acl.conf", fx.dir);
 	assert_int_equal(symlink(target, link), 0);
@@ -197,6 +214,7 @@ put_confs(void)
 	char path[PATH_MAX];
 
 	put_conf("good.conf", "acl.conf", "", 0644);
+	put_conf("glass.conf", "acl-glass.conf", "", 0644);
 	put_conf("noacl.conf", "nosuch-acl.conf", "", 0644);
 	put_conf("gw.conf", "acl-gw.conf", "", 0644);
 	put_conf("link.conf", "acl-link.conf", "", 0644);
@@ -257,6 +275,7 @@ put_services(void)
 	char args[1024];
 
 	put_std_service("vg-good", "good.conf", "");
+	put_std_service("vg-glass", "glass.conf", "");
 	put_std_service("vg-debug", "good.conf", " debug");
 	put_std_service("vg-badarg", "good.conf", " bogus=1");
 	put_std_service("vg-noconf", "nosuch.conf", "");
@@ -554,6 +573,17 @@ static const struct acase acases[] = {
 	    "10.1.2.3", "", PAM_PERM_DENIED, 1, NULL },
 	{ "VNCGATE_INSTANCE: from still applies to the instance", "vg-good",
 	    "carol", "192.0.2.7", "web-1", PAM_PERM_DENIED, 1, NULL },
+	/* (pam_wrapper prints only errors: the notices are not checked) */
+	{ "break-glass: a login only break-glass reaches passes",
+	    "vg-good", "frank", "10.1.2.3", NULL, PAM_SUCCESS, 1, NULL },
+	{ "break-glass: VNCGATE_INSTANCE it reaches past a deny passes",
+	    "vg-good", "frank", "10.1.2.3", "secret-1", PAM_SUCCESS, 1, NULL },
+	{ "break-glass: VNCGATE_INSTANCE behind a final deny is denied",
+	    "vg-good", "frank", "10.1.2.3", "win-1", PAM_PERM_DENIED, 1,
+	    NULL },
+	{ "break-glass: VNCGATE_INSTANCE it does not reach is denied",
+	    "vg-good", "frank", "10.1.2.3", "web-1", PAM_PERM_DENIED, 1,
+	    NULL },
 	{ "arguments: debug is accepted", "vg-debug", "alice", "10.1.2.3",
 	    NULL, PAM_SUCCESS, 1, NULL },
 	{ "arguments: an unknown argument is a service error, named in the "
@@ -669,8 +699,9 @@ want_record(char *out, size_t outlen, const char *event, const char *sid,
 {
 	snprintf(out, outlen, "<86>%%s vncgate[%ld]: event=%s user=%s "
 	    "uid=%lu rhost=10.1.2.3 rport=%s tty=/dev/pts/7 pid=%ld "
-	    "session=%s service=vg-good", (long)getpid(), event, fx.me,
-	    (unsigned long)getuid(), rport, (long)getpid(), sid);
+	    "session=%s service=vg-good%s", (long)getpid(), event, fx.me,
+	    (unsigned long)getuid(), rport, (long)getpid(), sid,
+	    strcmp(event, "session_start") == 0 ? " breakglass=\"\"" : "");
 }
 
 /*
@@ -745,6 +776,41 @@ test_session_records(void **state)
 	expect_record(lines[1], want);
 	/* closed: its session record is gone */
 	assert_int_equal(access(sess_path("state", sid), F_OK), -1);
+}
+
+/*
+ * A login that only break-glass let in: the account stage leaves the rule
+ * on the handle, and session_start names it (breakglass=RULE), as sshd
+ * runs both stages on one handle.
+ */
+static void
+test_session_breakglass(void **state)
+{
+	struct call c = { "vg-glass", NULL, "10.1.2.3", "/dev/pts/7",
+	    { NULL } };
+	struct pam_testcase tc[] = {
+		pam_test(PAMTEST_ACCOUNT, PAM_SUCCESS),
+		pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
+		pam_test(PAMTEST_CLOSE_SESSION, PAM_SUCCESS),
+	};
+	char lines[MAXLINES][LINEMAX], v[LINEMAX];
+
+	(void)state;
+	if (need_root())
+		skip();
+	c.user = fx.me;
+	records(lines, MAXLINES);
+	run(&c, tc, NELEM(tc));
+	expect_rc(&tc[0], "pam_acct_mgmt");
+	expect_rc(&tc[1], "pam_open_session");
+	assert_int_equal(records(lines, MAXLINES), 2);
+	assert_non_null(strstr(lines[0], " event=session_start "));
+	value_of(lines[0], "breakglass", v, sizeof(v));
+	assert_string_equal(v, "emergency");
+	/* session_start is not an alert: the issuance will be */
+	assert_int_equal(strncmp(lines[0], "<86>", 4), 0);
+	assert_non_null(strstr(lines[1], " event=session_end "));
+	assert_null(strstr(lines[1], " breakglass="));
 }
 
 /* No SSH_CONNECTION: rport is empty; and every session has its own ID. */
@@ -1185,6 +1251,8 @@ static const struct CMUnitTest fixed[] = {
 	    test_session_records),
 	NAMED("session: each session its own ID; no SSH_CONNECTION, no rport",
 	    test_session_ids_differ),
+	NAMED("session: a login only break-glass let in says so in "
+	    "session_start", test_session_breakglass),
 	NAMED("session: records go to the chained audit file too",
 	    test_session_audit_file),
 	NAMED("session: the session record is written at open, root's, "

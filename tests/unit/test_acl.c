@@ -82,6 +82,37 @@ static const char main_acl[] =
     "  users = {\"kim\"}\n"
     "  from  = {\"192.0.2.128/25\", \"10.16.0.0/12\", "
     "\"2001:db8:8000::/33\"}\n"
+    "}\n"
+    /* break-glass (DESIGN 1.12), for olga, pete, sam and group sre */
+    "allow \"db1-ops\" {\n"
+    "  users     = {\"olga\"}\n"
+    "  instances = {\"db-1\"}\n"
+    "}\n"
+    "deny \"never-pay\" {\n"
+    "  groups    = {\"sre\"}\n"
+    "  instances = {\"tag:team=pay\"}\n"
+    "  final     = true\n"
+    "}\n"
+    "deny \"db2-weekend\" {\n"
+    "  groups    = {\"sre\"}\n"
+    "  instances = {\"db-2\"}\n"
+    "  hours     = {\"Sat-Sun 00:00-24:00\"}\n"
+    "  final     = yes\n"
+    "}\n"
+    "deny \"not-final\" {\n"
+    "  users     = {\"sam\"}\n"
+    "  instances = {\"db-2\"}\n"
+    "  final     = false\n"
+    "}\n"
+    "breakglass \"oncall\" {\n"
+    "  groups    = {\"sre\"}\n"
+    "  instances = {\"tag:env=prod\", \"tag:team=pay\", \"db-2\"}\n"
+    "}\n"
+    "breakglass \"sam-office\" {\n"
+    "  users     = {\"sam\"}\n"
+    "  instances = {\"db-1\", \"db-2\"}\n"
+    "  from      = {\"10.0.0.0/8\"}\n"
+    "  hours     = {\"Mon-Fri 08:00-20:00\"}\n"
     "}\n";
 
 static char *web_tags[] = { "env=prod", "team=web" };
@@ -122,7 +153,8 @@ inst(const char *name)
 static const char *
 word(enum acl_decision d)
 {
-	return d == ACL_ALLOW ? "allow" : "deny";
+	return d == ACL_ALLOW ? "allow" : d == ACL_BREAKGLASS ? "breakglass" :
+	    "deny";
 }
 
 static struct vg_acl *
@@ -253,6 +285,39 @@ static const struct dcase dcases[] = {
 	    NULL, NOON, ACL_DENY, "no-match" },
 	{ "no instance: an allow naming instances may reach one", "zed",
 	    { NULL }, NULL, NULL, AT(WED, 3, 0), ACL_ALLOW, "anyone-web" },
+	/* break-glass (DESIGN 1.6, 1.12); db-1 is env=prod */
+	{ "breakglass: an allow wins over it", "olga", { "sre" }, "db-1",
+	    NULL, NOON, ACL_ALLOW, "db1-ops" },
+	{ "breakglass: none without its group", "olga", { NULL }, "db-1",
+	    NULL, AT(WED, 3, 0), ACL_DENY, "prod-at-night" },
+	{ "breakglass: grants what no allow does", "pete", { "sre" },
+	    "db-1", NULL, NOON, ACL_BREAKGLASS, "oncall" },
+	{ "breakglass: passes a deny without final", "pete", { "sre" },
+	    "db-1", NULL, AT(WED, 3, 0), ACL_BREAKGLASS, "oncall" },
+	{ "breakglass: passes the deny that blocked an allow", "olga",
+	    { "sre" }, "db-1", NULL, AT(WED, 3, 0), ACL_BREAKGLASS,
+	    "oncall" },
+	{ "breakglass: a final deny wins", "pete", { "sre" }, "pay-1", NULL,
+	    NOON, ACL_DENY, "never-pay" },
+	{ "breakglass: a final deny in its hours wins", "pete", { "sre" },
+	    "db-2", NULL, AT(SAT, 12, 0), ACL_DENY, "db2-weekend" },
+	{ "breakglass: a final deny out of its hours does not", "pete",
+	    { "sre" }, "db-2", NULL, NOON, ACL_BREAKGLASS, "oncall" },
+	{ "breakglass: final = false is a plain deny", "sam", { NULL },
+	    "db-2", "10.1.2.3", NOON, ACL_BREAKGLASS, "sam-office" },
+	{ "breakglass: its from and hours match", "sam", { NULL }, "db-1",
+	    "10.1.2.3", NOON, ACL_BREAKGLASS, "sam-office" },
+	{ "breakglass: from another address", "sam", { NULL }, "db-1",
+	    "192.0.2.1", NOON, ACL_DENY, "no-match" },
+	{ "breakglass: an unknown address fails closed", "sam", { NULL },
+	    "db-1", NULL, NOON, ACL_DENY, "no-match" },
+	{ "breakglass: out of its hours", "sam", { NULL }, "db-1",
+	    "10.1.2.3", AT(WED, 21, 0), ACL_DENY, "no-match" },
+	{ "breakglass: out of its hours, the deny named", "sam", { NULL },
+	    "db-1", "10.1.2.3", AT(WED, 3, 0), ACL_DENY, "prod-at-night" },
+	{ "breakglass: out of its hours, the plain deny named", "sam",
+	    { NULL }, "db-2", "10.1.2.3", AT(SAT, 12, 0), ACL_DENY,
+	    "not-final" },
 };
 
 static void
@@ -357,6 +422,17 @@ static const struct anycase anycases[] = {
 	    "no-match" },
 	{ "any: tag reaches the last instance", "erin", NULL, 1, NINV - 1,
 	    NOON, ACL_ALLOW, "by-tag" },
+	/* without web-1, which anyone-web opens to all */
+	{ "any: only break-glass reaches", "pete", "sre", 1, NINV - 1, NOON,
+	    ACL_BREAKGLASS, "oncall" },
+	{ "any: an allow first, break-glass aside", "olga", "sre", 1,
+	    NINV - 1, NOON, ACL_ALLOW, "db1-ops" },
+	{ "any: break-glass passes the night's deny", "olga", "sre", 1,
+	    NINV - 1, AT(WED, 3, 0), ACL_BREAKGLASS, "oncall" },
+	{ "any: a final deny on the only instance", "pete", "sre", 3, 1,
+	    NOON, ACL_DENY, "never-pay" },
+	{ "any: break-glass with from, the address unknown", "sam", NULL, 1,
+	    NINV - 1, NOON, ACL_DENY, "no-match" },
 };
 
 static void
@@ -492,6 +568,25 @@ static const struct pcase pcases[] = {
 	    "deny \"a\" {\n  users = {\"x\"}\n}\nallow \"b\" {\n"
 	    "  users = {\"*\"}\n# instances = {\"web-*\"}", 4,
 	    "this \"{\" is never closed: the file ends before its \"}\"" },
+	{ "final in an allow rule",
+	    "allow \"a\" {\n  users = {\"x\"}\n  final = true\n}\n", 3,
+	    "final is valid only in deny rules, not in allow rule \"a\"" },
+	{ "final in a breakglass rule",
+	    "breakglass \"g\" {\n  users = {\"x\"}\n  final = false\n}\n",
+	    3, "final is valid only in deny rules, not in breakglass rule "
+	    "\"g\"" },
+	{ "final set twice",
+	    "deny \"d\" {\n  users = {\"x\"}\n  final = true\n"
+	    "  final = true\n}\n", 4, "final is set twice in rule \"d\"" },
+	{ "empty breakglass rule",
+	    "breakglass \"g\" {\n}\n", 2,
+	    "rule \"g\" sets no key: it would match every request" },
+	{ "a deny with only final matches everything",
+	    "deny \"d\" {\n  final = true\n}\n", 3,
+	    "rule \"d\" sets no key: it would match every request" },
+	{ "duplicate rule name, allow and breakglass",
+	    "allow \"a\" {\n  users = {\"x\"}\n}\nbreakglass \"a\" {\n"
+	    "  users = {\"y\"}\n}\n", 6, "duplicate rule name \"a\"" },
 	{ "control characters are not echoed",
 	    "allow \"a\" {\n  users = {\"\\033[2J\"}\n}\n", 2,
 	    "users: \"?[2J\" is not \"*\" or a user name of [A-Za-z0-9._@-] "

@@ -664,8 +664,8 @@ check_datagram(int rfd, const char *pri, const char *line)
 }
 
 static void
-emit_one(struct audit_syslog *sl, const char *event, int want,
-    char *err, size_t errlen)
+emit_kv(struct audit_syslog *sl, const char *event, const char *key,
+    const char *value, int want, char *err, size_t errlen)
 {
 	struct audit_log log;
 	struct audit_sink s;
@@ -679,14 +679,65 @@ emit_one(struct audit_syslog *sl, const char *event, int want,
 	log.who.uid = 1001;
 	log.who.pid = 4242;
 	audit_rec_init(&rec, event);
-	assert_int_equal(audit_set(&rec, "name", "web 1\n"), 0);
+	assert_int_equal(audit_set(&rec, key, value), 0);
 	err[0] = '\0';
 	assert_int_equal(audit_emit(&log, &rec, err, errlen), want);
 	audit_rec_free(&rec);
 }
 
+static void
+emit_one(struct audit_syslog *sl, const char *event, int want,
+    char *err, size_t errlen)
+{
+	emit_kv(sl, event, "name", "web 1\n", want, err, errlen);
+}
+
 #define SYSLOG_LINE(ev)	"event=" ev " user=alice uid=1001 rhost=\"\" " \
 	"rport=\"\" tty=\"\" pid=4242 name=\"web 1\\n\""
+
+/* The severity of each kind of record (DESIGN 1.7, 1.12). */
+static const struct {
+	const char	*event;
+	const char	*key;		/* NULL: none set */
+	const char	*value;
+	int		 severity;
+} sevcases[] = {
+	{ "issue",	"breakglass",	"oncall",	LOG_ALERT },
+	{ "deny",	"breakglass",	"oncall",	LOG_ALERT },
+	{ "issue",	"breakglass",	"",		LOG_INFO },
+	{ "issue",	"result",	"ok",		LOG_INFO },
+	{ "issue",	"result",	"Throttling",	LOG_NOTICE },
+	{ "deny",	"breakglass",	"",		LOG_NOTICE },
+	{ "deny",	NULL,		NULL,		LOG_NOTICE },
+	{ "rate_limited", "breakglass",	"oncall",	LOG_NOTICE },
+	{ "config_error", NULL,		NULL,		LOG_NOTICE },
+	{ "auth",	"result",	"fail",		LOG_NOTICE },
+	{ "auth",	"result",	"ok",		LOG_INFO },
+	{ "session_start", "breakglass", "oncall",	LOG_INFO },
+	{ "shell_end",	NULL,		NULL,		LOG_INFO },
+};
+
+static void
+test_severity_table(void **state)
+{
+	struct audit_rec rec;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(sevcases) / sizeof(sevcases[0]); i++) {
+		audit_rec_init(&rec, sevcases[i].event);
+		if (sevcases[i].key != NULL)
+			assert_int_equal(audit_set(&rec, sevcases[i].key,
+			    sevcases[i].value), 0);
+		if (audit_severity(&rec) != sevcases[i].severity)
+			fail_msg("%s %s=%s: severity %d, want %d",
+			    sevcases[i].event, sevcases[i].key ?
+			    sevcases[i].key : "-", sevcases[i].value ?
+			    sevcases[i].value : "-", audit_severity(&rec),
+			    sevcases[i].severity);
+		audit_rec_free(&rec);
+	}
+}
 
 static void
 test_syslog_sink_end_to_end(void **state)
@@ -704,12 +755,17 @@ test_syslog_sink_end_to_end(void **state)
 	    sizeof(err)), 0);
 	emit_one(&sl, "issue", 0, err, sizeof(err));
 	check_datagram(rfd, "<86>", SYSLOG_LINE("issue"));
+	/* break-glass: authpriv (10) * 8 + alert (1) */
+	emit_kv(&sl, "issue", "breakglass", "oncall", 0, err, sizeof(err));
+	check_datagram(rfd, "<81>", "event=issue user=alice uid=1001 "
+	    "rhost=\"\" rport=\"\" tty=\"\" pid=4242 breakglass=oncall");
 
-	/* the facility is the configured one, not a constant */
+	/* the facility is the configured one, not a constant; a deny is
+	 * a notice: local3 (19) * 8 + 5 */
 	assert_int_equal(audit_syslog_open(&sl2, path, LOG_LOCAL3, err,
 	    sizeof(err)), 0);
 	emit_one(&sl2, "deny", 0, err, sizeof(err));
-	check_datagram(rfd, "<158>", SYSLOG_LINE("deny"));
+	check_datagram(rfd, "<157>", SYSLOG_LINE("deny"));
 	audit_syslog_close(&sl2);
 
 	/* syslog gone: the record is known lost, with a sentence */
@@ -862,6 +918,7 @@ main(void)
 		cmocka_unit_test(test_add_sink_rules),
 		cmocka_unit_test(test_emit_without_sinks_fails),
 		cmocka_unit_test(test_syslog_sink_end_to_end),
+		cmocka_unit_test(test_severity_table),
 		cmocka_unit_test(test_syslog_sends_credentials),
 		cmocka_unit_test(test_syslog_open_missing_fails),
 		cmocka_unit_test(test_sha256_prefix),

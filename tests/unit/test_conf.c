@@ -1044,6 +1044,94 @@ test_vnc_hosts(void **state)
 	assert_string_equal(fx->c.api.vnc_hosts[2], "x");
 }
 
+/* ticket { mode, pattern } (DESIGN 1.11): the section and its checks. */
+static void
+test_ticket_section(void **state)
+{
+	static const struct bad b[] = {
+		{ "ticket {\n mode = \"sometimes\"\n}\n", 2,
+		    "ticket.mode must be off, optional or required "
+		    "(got \"sometimes\")" },
+		{ "ticket {\n pattern = \"[A-Z\"\n}\n", 2,
+		    "ticket.pattern is not a POSIX extended regular "
+		    "expression: Unmatched [, [^, [:, [., or [=" },
+		/* alone it would not compile: never hidden by the anchor */
+		{ "ticket {\n mode = \"required\"\n pattern = \"A)|(.*\"\n"
+		    "}\n", 3, "ticket.pattern is not a POSIX extended "
+		    "regular expression: Unmatched ( or \\(" },
+		{ "ticket {\n pattern = \"(a)\\\\1\"\n}\n", 2,
+		    "ticket.pattern must not hold a back-reference (\\1 to "
+		    "\\9) (got \"(a)\\1\")" },
+		{ "ticket {\n colour = \"red\"\n}\n", 2,
+		    "no such option 'colour'" },
+		{ "ticket {\n mode = \"optional\"\n}\nticket {\n}\n", 5,
+		    "the ticket section appears twice" },
+	};
+	struct fx *fx = *state;
+
+	expect_bad_all(fx, b, NB(b));
+	expect_good(fx, "# nothing\n");
+	assert_int_equal(fx->c.ticket.mode, VG_TICKET_OFF);
+	assert_string_equal(fx->c.ticket.pattern, "");
+	assert_int_equal(fx->c.ticket.have_re, 0);
+	expect_good(fx, "ticket {\n mode = \"required\"\n"
+	    " pattern = \"[A-Z][A-Z0-9]{1,9}-[0-9]{1,8}\"\n}\n");
+	assert_int_equal(fx->c.ticket.mode, VG_TICKET_REQUIRED);
+	assert_int_equal(fx->c.ticket.have_re, 1);
+}
+
+/* The loaded pattern, as the shell passes it. */
+#define RE(fx)	((fx)->c.ticket.have_re ? &(fx)->c.ticket.re : NULL)
+
+/* What a ticket may be: the set, 32 characters, the whole pattern. */
+static void
+test_ticket_check(void **state)
+{
+	static const struct {
+		const char		*ticket;
+		enum vg_ticket_problem	 want;
+	} any[] = {
+		{ "INC-1234", VG_TICKET_FINE },
+		{ "a.b_c:d/e-f", VG_TICKET_FINE },
+		{ "T2345678901234567890123456789012", VG_TICKET_FINE },
+		{ "T23456789012345678901234567890123", VG_TICKET_LONG },
+		{ "", VG_TICKET_EMPTY },
+		{ "INC 1", VG_TICKET_CHARS },
+		{ "INC#1", VG_TICKET_CHARS },
+		{ "inc\n1", VG_TICKET_CHARS },
+		{ "caf\xc3\xa9", VG_TICKET_CHARS },
+	}, pat[] = {
+		{ "INC-1234", VG_TICKET_FINE },
+		{ "CHG9-1", VG_TICKET_FINE },
+		{ "inc-1234", VG_TICKET_NO_MATCH },
+		/* anchored: a match inside is not a match */
+		{ "xINC-1234", VG_TICKET_NO_MATCH },
+		{ "INC-1234y", VG_TICKET_NO_MATCH },
+		{ "INC-1234-5", VG_TICKET_NO_MATCH },
+		{ "I-1", VG_TICKET_NO_MATCH },
+	};
+	struct fx *fx = *state;
+	size_t i;
+
+	expect_good(fx, "ticket {\n mode = \"optional\"\n}\n");
+	for (i = 0; i < NB(any); i++)
+		if (conf_ticket_check(RE(fx), any[i].ticket) != any[i].want)
+			fail_msg("\"%s\": %d, want %d", any[i].ticket,
+			    conf_ticket_check(RE(fx), any[i].ticket),
+			    any[i].want);
+	assert_int_equal(conf_ticket_check(RE(fx), NULL), VG_TICKET_EMPTY);
+	expect_good(fx, "ticket {\n pattern = \"[A-Z][A-Z0-9]{1,9}-"
+	    "[0-9]{1,8}\"\n}\n");
+	for (i = 0; i < NB(pat); i++)
+		if (conf_ticket_check(RE(fx), pat[i].ticket) != pat[i].want)
+			fail_msg("\"%s\": %d, want %d", pat[i].ticket,
+			    conf_ticket_check(RE(fx), pat[i].ticket),
+			    pat[i].want);
+	/* the pattern cannot let in what the set refuses */
+	expect_good(fx, "ticket {\n pattern = \".*\"\n}\n");
+	assert_int_equal(conf_ticket_check(RE(fx), "a b"), VG_TICKET_CHARS);
+}
+
 static void
 test_facility_table(void **state)
 {
@@ -1268,6 +1356,8 @@ main(void)
 		T(test_insecure_file),
 		T(test_ca_file_checked),
 		T(test_vnc_hosts),
+		T(test_ticket_section),
+		T(test_ticket_check),
 		T(test_facility_table),
 		T(test_example_config),
 		T(test_access_key_ok),

@@ -14,6 +14,7 @@
 #include <jansson.h>
 #include <time.h>
 
+#include "conf.h"
 #include "creds.h"
 #include "http.h"
 #include "util.h"
@@ -28,6 +29,8 @@
 			"\"Resource\":\"acs:ecs:cn-hangzhou:1234567890123456:" \
 			"instance/" id "\"}]}"
 #define POLICY1		POLICY(ID1)
+/* who credentials are for: a user without a ticket */
+#define WHO(u)		(&(const struct creds_who){ (u), NULL })
 
 static const struct vg_instance web1 = { "web-1", ID1, "cn-hangzhou", 0,
     "", NULL, 0 };
@@ -76,7 +79,8 @@ test_session_name_mapping(void **state)
 static void
 test_session_name_limit(void **state)
 {
-	char user[80], enc[65], small[4];
+	/* larger than 65: the limit must be the rule's, not the buffer's */
+	char user[80], enc[128], small[4];
 
 	(void)state;
 	memset(user, 'x', 64);
@@ -120,6 +124,194 @@ test_session_name_decode_rejects(void **state)
 	}
 	/* an output buffer too small is refused, never cut */
 	assert_int_equal(creds_session_name_decode("alice", out, 5), -1);
+}
+
+/* RoleSessionName with a ticket (DESIGN 1.11) ---------------------------- */
+
+static const struct {
+	const char *user;
+	const char *ticket;
+	const char *name;
+} pairs[] = {
+	{ "alice", "INC-1234", "alice@@INC-1234" },
+	{ "a", "OPS:7/b", "a@@OPS@3A7@2Fb" },		/* no padding */
+	{ "bob@corp", "CHG/9", "bob@40corp@@CHG@2F9" },
+	{ "x@@y", "t", "x@40@40y@@t" },			/* "@@" in a name */
+	{ "a--b", "c--d", "a--b@@c--d" },
+	{ "@", ":", "@40@@@3A" },			/* "@" on both sides */
+	{ "alice", "", "alice" },			/* no ticket */
+	{ "a", NULL, "a@" },
+};
+
+/* user and ticket into a session name, and exactly back */
+static void
+check_pair(const char *user, const char *ticket, const char *want)
+{
+	char enc[128], u[256], t[256];
+
+	assert_int_equal(creds_session_name_ticket(user, ticket, enc,
+	    sizeof(enc)), 0);
+	if (want != NULL)
+		assert_string_equal(enc, want);
+	assert_int_equal(creds_session_read(enc, u, sizeof(u), t, sizeof(t)),
+	    0);
+	assert_string_equal(u, user);
+	assert_string_equal(t, ticket != NULL ? ticket : "");
+}
+
+static void
+test_session_pair_mapping(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
+		check_pair(pairs[i].user, pairs[i].ticket, pairs[i].name);
+}
+
+/* What encoding costs, counted apart from lib/creds_session.c. */
+static size_t
+cost(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		n += strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX"
+		    "YZ0123456789._-", *s) != NULL ? 1 : 3;
+	return n;
+}
+
+/*
+ * Every byte 0x01..0xff in the user name, alone, first, last and beside
+ * "@" and "-", with tickets of every ticket character: each pair reads
+ * back to itself, and no two pairs give one session name.
+ */
+static void
+test_session_pair_every_byte(void **state)
+{
+	static const char tset[] = "AZaz09._:/-";
+	static const char *const shapes[] = { "%c", "%cx", "x%c", "@%c@",
+	    "-%c-", "%c%c" };
+	char user[8], ticket[4], enc[65], plain[65];
+	size_t k, j;
+	int b;
+
+	(void)state;
+	for (b = 1; b < 256; b++)
+		for (k = 0; k < sizeof(shapes) / sizeof(shapes[0]); k++) {
+			snprintf(user, sizeof(user), shapes[k], b, b);
+			for (j = 0; tset[j] != '\0'; j++) {
+				snprintf(ticket, sizeof(ticket), "%c%c",
+				    tset[j], b == 'q' ? ':' : 'T');
+				check_pair(user, ticket, NULL);
+			}
+			/* the pair is never the plain name of another */
+			assert_int_equal(creds_session_name_ticket(user, "T",
+			    enc, sizeof(enc)), 0);
+			assert_non_null(strstr(enc, "@@"));
+			assert_int_equal(creds_session_name(user, plain,
+			    sizeof(plain)), 0);
+			assert_null(strstr(plain, "@@"));
+		}
+}
+
+/* Random users (any byte) and tickets: read back, or refused at 65+. */
+static void
+test_session_pair_random(void **state)
+{
+	static const char tset[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+	    "qrstuvwxyz0123456789._:/-";
+	char user[40], ticket[VG_TICKET_MAX + 1], enc[128];
+	unsigned int seed = 20261127;
+	size_t ul, tl, i;
+	int i2, rc;
+
+	(void)state;
+	for (i2 = 0; i2 < 20000; i2++) {
+		ul = 1 + rand_r(&seed) % 30;
+		tl = 1 + rand_r(&seed) % VG_TICKET_MAX;
+		for (i = 0; i < ul; i++)
+			user[i] = (char)(1 + rand_r(&seed) % 255);
+		user[ul] = '\0';
+		for (i = 0; i < tl; i++)
+			ticket[i] = tset[rand_r(&seed) % (sizeof(tset) - 1)];
+		ticket[tl] = '\0';
+		rc = creds_session_name_ticket(user, ticket, enc, sizeof(enc));
+		if (cost(user) + 2 + cost(ticket) <= 64) {
+			assert_int_equal(rc, 0);
+			check_pair(user, ticket, NULL);
+		} else {
+			assert_int_equal(rc, -1);
+			assert_string_equal(enc, "");
+		}
+	}
+}
+
+/* 64 characters are kept, 65 refused, not cut: at every split. */
+static void
+test_session_pair_limit(void **state)
+{
+	/* larger than 65: the limit must be the rule's, not the buffer's */
+	char user[64], ticket[64], enc[128], want[160];
+	size_t ul;
+
+	(void)state;
+	for (ul = 1; ul <= 61; ul++) {
+		memset(user, 'u', ul);
+		user[ul] = '\0';
+		memset(ticket, 't', 62 - ul);		/* 64 in all */
+		ticket[62 - ul] = '\0';
+		snprintf(want, sizeof(want), "%s@@%s", user, ticket);
+		check_pair(user, ticket, want);
+		assert_int_equal(strlen(want), 64);
+		ticket[62 - ul] = 't';			/* 65: refused */
+		ticket[63 - ul] = '\0';
+		assert_int_equal(creds_session_name_ticket(user, ticket, enc,
+		    sizeof(enc)), -1);
+		assert_string_equal(enc, "");
+	}
+	/* ':' and '/' count three: 55 + 2 + 7 = 64, one more is 67 */
+	memset(user, 'u', 55);
+	user[55] = '\0';
+	check_pair(user, "A:/", "uuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuu"
+	    "uuuuuuuuuu@@A@3A@2F");
+	assert_int_equal(creds_session_name_ticket(user, "A:/:", enc,
+	    sizeof(enc)), -1);
+	/* a 32-character ticket leaves 30 for the name */
+	memset(user, 'u', 30);
+	user[30] = '\0';
+	check_pair(user, "T2345678901234567890123456789012", NULL);
+	user[30] = 'u';
+	user[31] = '\0';
+	assert_int_equal(creds_session_name_ticket(user,
+	    "T2345678901234567890123456789012", enc, sizeof(enc)), -1);
+}
+
+/* What creds_session_name_ticket never gives is not read. */
+static void
+test_session_read_rejects(void **state)
+{
+	static const char *const bad[] = {
+		"alice@@", "@@INC", "@@", "a@@@@41", "alice@@INC@@x",
+		"a@@@@@3A", "alice@@inc@3a", "a@@x@", "a@@@00", "al ice@@I",
+		"a@@@2f", "alice@@I@41", "a@@@",
+	};
+	char u[128], t[128];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(creds_session_read(bad[i], u, sizeof(u), t,
+		    sizeof(t)), -1);
+		assert_string_equal(u, "");
+		assert_string_equal(t, "");
+	}
+	/* a name with a ticket is not a plain name */
+	assert_int_equal(creds_session_name_decode("alice@@INC-1", u,
+	    sizeof(u)), -1);
+	/* a buffer too small for the ticket is refused, never cut */
+	assert_int_equal(creds_session_read("alice@@INC-1234", u, sizeof(u),
+	    t, 4), -1);
 }
 
 /* Session policy ------------------------------------------------------- */
@@ -599,7 +791,7 @@ expect_fail(struct fx *f, const char *user, const struct vg_instance *inst,
 {
 	const struct vg_creds *cr = (const struct vg_creds *)&cr;
 
-	assert_int_equal(creds_get(&f->ctx, user, inst, time(NULL), &cr,
+	assert_int_equal(creds_get(&f->ctx, WHO(user), inst, time(NULL), &cr,
 	    &f->err), -1);
 	assert_null(cr);
 	assert_string_equal(f->err.code, code);
@@ -616,7 +808,7 @@ expect_sts_creds(struct fx *f, const char *user,
 	const struct vg_creds *cr = NULL;
 	int rc;
 
-	rc = creds_get(&f->ctx, user, inst, now, &cr, &f->err);
+	rc = creds_get(&f->ctx, WHO(user), inst, now, &cr, &f->err);
 	if (rc != 0)
 		print_message("# %s: %s\n", f->err.code, f->err.detail);
 	assert_int_equal(rc, 0);
@@ -647,7 +839,7 @@ test_imds_required_token_flow(void **state)
 	    200);
 	json_decref(last);
 	/* cached: the same credentials, no new request */
-	assert_int_equal(creds_get(&f->ctx, "alice", &web2, time(NULL),
+	assert_int_equal(creds_get(&f->ctx, WHO("alice"), &web2, time(NULL),
 	    &again, &f->err), 0);
 	assert_ptr_equal(again, cr);
 	assert_int_equal(log_count(f, "imds", NULL), 3);
@@ -893,15 +1085,15 @@ test_static(void **state)
 	const struct vg_creds *cr, *again;
 
 	f->conf.creds.provider = VG_CRED_STATIC;
-	assert_int_equal(creds_get(&f->ctx, "alice", &web1, time(NULL), &cr,
-	    &f->err), 0);
+	assert_int_equal(creds_get(&f->ctx, WHO("alice"), &web1, time(NULL),
+	    &cr, &f->err), 0);
 	assert_string_equal(cr->id, MOCK_KEY_ID);
 	assert_string_equal(cr->secret, MOCK_SECRET);
 	assert_null(cr->token);
 	assert_int_equal((long long)cr->expiration, 0);
 	/* expiration 0: good for ever, read once */
-	assert_int_equal(creds_get(&f->ctx, "bob", &web2, time(NULL) + 86400,
-	    &again, &f->err), 0);
+	assert_int_equal(creds_get(&f->ctx, WHO("bob"), &web2,
+	    time(NULL) + 86400, &again, &f->err), 0);
 	assert_ptr_equal(again, cr);
 	creds_clear(&f->ctx);
 	assert_int_equal(f->ctx.have, 0);
@@ -919,6 +1111,11 @@ main(void)
 		cmocka_unit_test(test_session_name_mapping),
 		cmocka_unit_test(test_session_name_limit),
 		cmocka_unit_test(test_session_name_decode_rejects),
+		cmocka_unit_test(test_session_pair_mapping),
+		cmocka_unit_test(test_session_pair_every_byte),
+		cmocka_unit_test(test_session_pair_random),
+		cmocka_unit_test(test_session_pair_limit),
+		cmocka_unit_test(test_session_read_rejects),
 		cmocka_unit_test(test_session_policy_exact),
 		cmocka_unit_test(test_session_policy_refused),
 		cmocka_unit_test(test_parse_time_good),
