@@ -223,7 +223,7 @@ audit_tail_write(int fd, const char *path, const struct audit_tail *t,
 		    "file %.200s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (statefile_write_all(fd, lines->p, lines->len) == 0 &&
+	if (vg_write_all(fd, lines->p, lines->len) == 0 &&
 	    fsync(fd) == 0)
 		return 0;
 	e = errno;

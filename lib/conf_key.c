@@ -87,18 +87,6 @@ is_digit(int ch)
 	return ch >= '0' && ch <= '9';
 }
 
-static int
-hexval(int ch)
-{
-	static const char hex[] = "0123456789abcdef";
-	const char *h;
-
-	if (ch >= 'A' && ch <= 'F')
-		ch += 'a' - 'A';
-	h = ch > 0 ? strchr(hex, ch) : NULL;
-	return h != NULL ? (int)(h - hex) : -1;
-}
-
 /* The letter escapes of a double-quoted string. */
 static const struct {
 	char	 letter;
@@ -137,8 +125,8 @@ dq_hex(struct keyfile *k)
 	int v = 0, n = 0;
 
 	k->p++;
-	while (n < 2 && hexval(peek(k, 0)) >= 0) {
-		v = v * 16 + hexval(peek(k, 0));
+	while (n < 2 && vg_hexval(peek(k, 0)) >= 0) {
+		v = v * 16 + vg_hexval(peek(k, 0));
 		k->p++;
 		n++;
 	}

@@ -169,36 +169,32 @@ check_str(cfg_t *cfg, cfg_opt_t *opt)
 	return 0;
 }
 
-/* The zone is loaded after the parse (conf.c): its problem goes here. */
+/*
+ * Values used only after the parse (conf.c: the zone loaded, the CA
+ * file read, the ticket pattern compiled): their lines are kept here, so
+ * that a problem found then still names its FILE:LINE.
+ */
+static const struct {
+	const char	*key;	/* as keyname() says it */
+	size_t		 off;	/* of the line's int in struct conf_ctx */
+} later_keys[] = {
+	{ "timezone",		offsetof(struct conf_ctx, tz_line) },
+	{ "api.ca_file",	offsetof(struct conf_ctx, ca_line) },
+	{ "ticket.pattern",	offsetof(struct conf_ctx, pattern_line) },
+};
+
 static int
-check_timezone(cfg_t *cfg, cfg_opt_t *opt)
+check_later(cfg_t *cfg, cfg_opt_t *opt)
 {
 	struct conf_ctx *c = ctx_of(cfg);
+	char key[128];
+	size_t i;
 
-	if (c != NULL)
-		c->tz_line = cfg->line;
-	return check_str(cfg, opt);
-}
-
-/* The PEM is read after the parse (conf.c): its problem goes here. */
-static int
-check_ca_file(cfg_t *cfg, cfg_opt_t *opt)
-{
-	struct conf_ctx *c = ctx_of(cfg);
-
-	if (c != NULL)
-		c->ca_line = cfg->line;
-	return check_str(cfg, opt);
-}
-
-/* The pattern is compiled after the parse (conf.c): its line goes here. */
-static int
-check_pattern(cfg_t *cfg, cfg_opt_t *opt)
-{
-	struct conf_ctx *c = ctx_of(cfg);
-
-	if (c != NULL)
-		c->pattern_line = cfg->line;
+	keyname(cfg, opt, key, sizeof(key));
+	for (i = 0; c != NULL &&
+	    i < sizeof(later_keys) / sizeof(later_keys[0]); i++)
+		if (strcmp(key, later_keys[i].key) == 0)
+			*(int *)((char *)c + later_keys[i].off) = cfg->line;
 	return check_str(cfg, opt);
 }
 
@@ -402,14 +398,12 @@ static const struct {
 	{ "limits",			check_section },
 	{ "ticket",			check_section },
 	{ "instance",			check_instance },
-	/* replaces check_str (registered first): the line of the zone */
-	{ "timezone",			check_timezone },
-	/* replaces check_str (registered first): the line of the CA file */
-	{ "api|ca_file",		check_ca_file },
+	/* these replace check_str (registered first): their lines kept */
+	{ "timezone",			check_later },
+	{ "api|ca_file",		check_later },
+	{ "ticket|pattern",		check_later },
 	/* replaces check_str (registered first): also no duplicate IDs */
 	{ "instance|id",		check_id },
-	/* replaces check_str (registered first): the line of the pattern */
-	{ "ticket|pattern",		check_pattern },
 };
 
 static void

@@ -31,18 +31,6 @@ ecs_vnc_url_ok(const char *s)
 	return vg_charset_ok(s, VNC_URL_CHARS, ECS_VNC_URL_MAX);
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Once, as the page does: "%2F" becomes "/", "%252F" becomes "%2F" and
  * stays so.  A '%' without two hex digits, or a byte that decodes to a
@@ -58,7 +46,8 @@ ecs_vnc_url_decode(const char *in, char *out, size_t outlen)
 	for (; *in != '\0'; in++) {
 		c = (unsigned char)*in;
 		if (c == '%') {
-			if ((hi = hexval(in[1])) < 0 || (lo = hexval(in[2])) < 0)
+			if ((hi = vg_hexval(in[1])) < 0 ||
+			    (lo = vg_hexval(in[2])) < 0)
 				goto bad;
 			c = (unsigned char)(hi * 16 + lo);
 			in += 2;

@@ -258,22 +258,6 @@ sessrec_dir_ok(const char *state_dir, uid_t owner, char *err, size_t errlen)
 /* ------------------------------------------------------------------ */
 /* pam_vncgate's side */
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) == -1 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /*
  * The text into a fresh file under the temporary name tmp, mode 0640 in
  * the folder's group (the shell reads through group vncgate), whole.
@@ -290,7 +274,7 @@ write_tmp(int dfd, const char *tmp, uid_t owner, gid_t gid,
 	    O_CLOEXEC, 0600)) == -1)
 		return -1;
 	if (fchown(fd, owner, gid) == -1 || fchmod(fd, 0640) == -1 ||
-	    write_all(fd, text, strlen(text)) == -1)
+	    vg_write_all(fd, text, strlen(text)) == -1)
 		rc = -1;
 	if (close(fd) == -1)
 		rc = -1;
@@ -404,26 +388,6 @@ record_ok(int fd, uid_t owner)
 	    sb.st_nlink == 1 && sb.st_size <= SESSREC_MAX;
 }
 
-/* Up to len bytes (a regular file: no waiting); -1 on an error. */
-static ssize_t
-read_all(int fd, char *buf, size_t len)
-{
-	size_t got = 0;
-	ssize_t n;
-
-	while (got < len) {
-		if ((n = read(fd, buf + got, len - got)) == -1 &&
-		    errno == EINTR)
-			continue;
-		if (n == -1)
-			return -1;
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	return (ssize_t)got;
-}
-
 int
 sessrec_read(const char *state_dir, uid_t owner, const char *sid, uid_t uid,
     struct sessrec *r, char *err, size_t errlen)
@@ -448,7 +412,7 @@ sessrec_read(const char *state_dir, uid_t owner, const char *sid, uid_t uid,
 		return -1;
 	}
 	if (record_ok(fd, owner))
-		n = read_all(fd, buf, sizeof(buf));
+		n = vg_read_full(fd, buf, sizeof(buf));
 	close(fd);
 	if (n < 0 || sessrec_parse(buf, (size_t)n, r) == -1) {
 		vg_seterr(err, errlen, "the record of session %s is not one "

@@ -191,27 +191,6 @@ statefile_open_locked(int dirfd, const char *name, int flags,
 	}
 }
 
-int
-statefile_write_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-	ssize_t w;
-
-	while (len > 0) {
-		w = write(fd, p, len);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			if (w == 0)
-				errno = ENOSPC;
-			return -1;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 /*
  * A name.new left by a writer that died is removed first: O_EXCL then
  * makes a fresh file of our own, never one planted there.  Not synced:
@@ -237,7 +216,7 @@ statefile_replace(int dirfd, const char *name, const void *data,
 	    0)) == -1)
 		return failed(-1, errno, err, errlen, "cannot be rewritten "
 		    "(%s" NEW_SUFFIX ": %s)", name, strerror(errno));
-	if (statefile_write_all(fd, data, len) == -1 ||
+	if (vg_write_all(fd, data, len) == -1 ||
 	    renameat(dirfd, tmp, dirfd, name) == -1) {
 		e = errno;
 		(void)unlinkat(dirfd, tmp, 0);

@@ -54,11 +54,6 @@ int	statefile_open(int dirfd, const char *name, int flags, char *err,
 int	statefile_open_locked(int dirfd, const char *name, int flags,
 	    long long deadline, char *err, size_t errlen);
 
-/*
- * Write all len bytes at fd's offset, again after EINTR and after a
- * short write: 0, or -1 with errno (ENOSPC when nothing more went in).
- */
-int	statefile_write_all(int fd, const void *data, size_t len);
 
 /*
  * Replace name with len bytes of data: written to "name.new" (made

@@ -10,6 +10,7 @@
 #define VG_UTIL_H
 
 #include <stdarg.h>
+#include <sys/types.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -97,9 +98,22 @@ long long vg_epoch_ms(void);
  */
 int	 vg_random_hex(char *out, size_t n);
 
+/* The value of a hex digit of either case, or -1. */
+int	 vg_hexval(int c);
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void	 vg_hex(const unsigned char *in, size_t n, char *out);
 /* Lower-case hex SHA-256 of data (NULL: "", with len 0) into out[65]. */
 void	 vg_sha256_hex(const void *data, size_t len, char out[65]);
+
+/*
+ * Write all len bytes at fd's offset, again after EINTR and after a short
+ * write: 0, or -1 with errno (ENOSPC when nothing more went in).
+ */
+int	 vg_write_all(int fd, const void *data, size_t len);
+/*
+ * Read up to len bytes, again after EINTR, stopping early only at the
+ * end of the file: the count, or -1 with errno.
+ */
+ssize_t	 vg_read_full(int fd, void *buf, size_t len);
 
 #endif

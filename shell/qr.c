@@ -71,22 +71,6 @@ draw(FILE *fp, const struct qr *q)
 	}
 }
 
-static int
-write_all(int fd, const unsigned char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) == -1 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* The child: the width in one byte (0: none), then the modules. */
 static void __attribute__((noreturn))
 child(const char *url, int fd)
@@ -106,27 +90,11 @@ child(const char *url, int fd)
 		for (i = 0; i < n; i++)
 			q->data[i] &= 1;
 	}
-	if (write_all(fd, &w, 1) == -1 ||
-	    (n > 0 && write_all(fd, q->data, (size_t)n) == -1))
+	if (vg_write_all(fd, &w, 1) == -1 ||
+	    (n > 0 && vg_write_all(fd, q->data, (size_t)n) == -1))
 		_exit(1);
 	/* no exit(): the parent's stdio buffers are not the child's to flush */
 	_exit(0);
-}
-
-static int
-read_all(int fd, unsigned char *p, size_t n)
-{
-	ssize_t r;
-
-	while (n > 0) {
-		if ((r = read(fd, p, n)) == -1 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		p += r;
-		n -= (size_t)r;
-	}
-	return 0;
 }
 
 /* The modules of url, made by a child; -1 when there are none. */
@@ -144,9 +112,10 @@ encode(const char *url, struct qr *q)
 		child(url, fds[1]);
 	}
 	close(fds[1]);
-	if (pid != -1 && read_all(fds[0], &w, 1) == 0 && w > 0) {
+	if (pid != -1 && vg_read_full(fds[0], &w, 1) == 1 && w > 0) {
 		q->width = w;
-		rc = read_all(fds[0], q->m, (size_t)w * w);
+		rc = vg_read_full(fds[0], q->m, (size_t)w * w) ==
+		    (ssize_t)w * w ? 0 : -1;
 	}
 	close(fds[0]);
 	while (pid != -1 && waitpid(pid, NULL, 0) == -1 && errno == EINTR)

@@ -136,18 +136,6 @@ expect(const char *cname, const char *field, const char *got,
 	fail_msg("case %s: %s differs from the vector", cname, field);
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* application/x-www-form-urlencoded decoding of s[0..n). */
 static char *
 decode(const char *s, size_t n)
@@ -157,9 +145,10 @@ decode(const char *s, size_t n)
 
 	assert_non_null(d = malloc(n + 1));
 	for (i = 0, p = d; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 &&
-		    hexval(s[i + 2]) >= 0) {
-			*p++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+		if (s[i] == '%' && i + 2 < n && vg_hexval(s[i + 1]) >= 0 &&
+		    vg_hexval(s[i + 2]) >= 0) {
+			*p++ = (char)(vg_hexval(s[i + 1]) * 16 +
+			    vg_hexval(s[i + 2]));
 			i += 2;
 		} else
 			*p++ = s[i] == '+' ? ' ' : s[i];
