@@ -7,15 +7,15 @@
  * PAM prompt and any cloud call, and never trusted to be anything else.
  *
  * The pattern is a POSIX ERE the whole ticket must match.  regexec finds
- * a match anywhere, so "[A-Z]+-[0-9]+" alone would let "x INC-1 y"
- * through (were spaces allowed) or "abcINC-1xyz" (they are not needed):
- * the pattern is compiled as ^(pattern)$.  A pattern with a stray ")"
- * could close that group early ("A)|(.*" would become ^(A)|(.*)$, which
- * matches anything), so the pattern must compile on its own first.
+ * a match anywhere, so "[A-Z]+-[0-9]+" alone would let "abcINC-1xyz"
+ * through.  Wrapping it as ^(pattern)$ is not enough: glibc reads a
+ * stray ")" as a character, so "A)|(B)" compiles and, wrapped, becomes
+ * ^(A)|(B))$, anchored at the start only ("Axyz" passes).  So the
+ * pattern is compiled as written and a ticket passes only when the match
+ * regexec reports (POSIX: the leftmost, and the longest there) starts at
+ * its first byte and ends at its last.
  */
 #include <regex.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "conf_ticket.h"
@@ -34,30 +34,25 @@ int
 conf_ticket_compile(const char *pattern, regex_t *re, char *err,
     size_t errlen)
 {
-	const int flags = REG_EXTENDED | REG_NOSUB;
-	char *anchored;
-	size_t len = strlen(pattern) + 5;
 	int rc;
 
-	/* alone first: a stray ')' must not close the anchoring group */
 	/* a failed regcomp holds nothing to free (POSIX: no regfree) */
-	if ((rc = regcomp(re, pattern, flags)) != 0) {
-		regcomp_err(rc, re, err, errlen);
-		return -1;
-	}
-	regfree(re);
-	if ((anchored = malloc(len)) == NULL) {
-		vg_seterr(err, errlen, "out of memory");
-		return -1;
-	}
-	snprintf(anchored, len, "^(%s)$", pattern);
-	rc = regcomp(re, anchored, flags);
-	free(anchored);
-	if (rc != 0) {
+	if ((rc = regcomp(re, pattern, REG_EXTENDED)) != 0) {
 		regcomp_err(rc, re, err, errlen);
 		return -1;
 	}
 	return 0;
+}
+
+/* The whole ticket, not a part of it (see the top of this file). */
+static int
+whole_match(const regex_t *re, const char *ticket)
+{
+	regmatch_t m;
+
+	if (regexec(re, ticket, 1, &m, 0) != 0)
+		return 0;
+	return m.rm_so == 0 && (size_t)m.rm_eo == strlen(ticket);
 }
 
 enum vg_ticket_problem
@@ -69,7 +64,7 @@ conf_ticket_check(const regex_t *re, const char *ticket)
 		return VG_TICKET_LONG;
 	if (!vg_alnum_ok(ticket, VG_TICKET_SET, VG_TICKET_MAX))
 		return VG_TICKET_CHARS;
-	if (re != NULL && regexec(re, ticket, 0, NULL, 0) != 0)
+	if (re != NULL && !whole_match(re, ticket))
 		return VG_TICKET_NO_MATCH;
 	return VG_TICKET_FINE;
 }

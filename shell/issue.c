@@ -268,8 +268,9 @@ issue_unreached(struct shell *sh)
 
 	if ((rc = issue_request(sh, NULL, &req)) != EXIT_OK)
 		return rc;
+	/* break-glass reaches too: the on-call engineer's runs count once */
 	if (acl_decide_any(sh->acl, &sh->conf.inv, &req, rule,
-	    sizeof(rule)) == ACL_ALLOW)
+	    sizeof(rule)) != ACL_DENY)
 		return EXIT_OK;
 	limit_request(sh, NULL, &rq);
 	r = ratelimit_take_run(&rq, &v, err, sizeof(err));
@@ -327,7 +328,8 @@ record_ok(struct shell *sh, struct issuance *is, const char *url,
 /*
  * The ticket (DESIGN 1.11): the one typed, or the UI's; required decides
  * whether there must be one.  A refusal is a deny record (reason
- * no-ticket, or bad-ticket with what was refused) and exit 2.
+ * no-ticket, or bad-ticket with an empty ticket: what was refused may
+ * be a password) and exit 2.
  */
 static int
 take_ticket(struct shell *sh, struct issuance *is, const char *typed,

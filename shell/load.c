@@ -90,8 +90,18 @@ load_source(struct shell *sh)
 	/* no VNCGATE_SESSION (not through sshd, or no session line) */
 	if (!sh->env.session_given ||
 	    sessrec_read(sh->conf.limits.state_dir, 0, sh->env.session,
-	    getuid(), &r, err, sizeof(err)) == -1)
+	    getuid(), &r, err, sizeof(err)) == -1) {
+		/*
+		 * An ID no record of this uid vouches for is the invoker's
+		 * word: the records from here on get an ID of their own, so
+		 * that nobody can file their runs under another session.
+		 */
+		if (sh->env.session_given &&
+		    vg_random_hex(sh->env.session, 16) == -1)
+			sh->env.session[0] = '\0';
+		sh->env.session_given = 0;
 		return;
+	}
 	vg_strlcpy(sh->env.rhost, r.rhost, sizeof(sh->env.rhost));
 	vg_strlcpy(sh->env.rport, r.rport, sizeof(sh->env.rport));
 }

@@ -315,7 +315,7 @@ int	issue_unreached(struct shell *);
  * none) and asks the UI while it has no good one and one is required,
  * or ticket.mode is not off: EXIT_OK with the ticket in out ("" none);
  * else EXIT_USAGE, and *bad says whether the last one tried was bad
- * (out then holds it, for the record).
+ * (out is then "": a refused ticket may be a password, never recorded).
  */
 int	ticket_take(struct shell *, const char *typed, int required,
 	    char *out, size_t outlen, int *bad);

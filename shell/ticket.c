@@ -128,8 +128,13 @@ ticket_take(struct shell *sh, const char *typed, int required, char *out,
 			return EXIT_OK;
 		}
 		if (cand != NULL) {
-			/* kept for the deny record: what was refused */
-			vg_strlcpy(out, cand, outlen);
+			/*
+			 * Not kept for the record: an operator who took the
+			 * question for the password prompt typed a password
+			 * here, and a refused ticket would carry it into both
+			 * sinks and the collector (DESIGN 1.2).
+			 */
+			vg_strlcpy(out, "", outlen);
 			*bad = 1;
 			w = why;
 		}

@@ -90,6 +90,8 @@ applies: exit 3" rc_is 3
 	    rec_seen deny " user=vgop1 " " rule=blocked-net"
 	check "3: ... 10.1.5.5 is in no record of vgop1" \
 	    new_text_nowhere 10.1.5.5
+	check "3: ... nor vgop3's session ID: vgop1's runs are not filed \
+under it" new_text_nowhere "$SID"
 
 	$PY $LT/pamsession.py vglocal-session vgop3 10.9.4.4 --close \
 	    >"$T/local/sess.out" 2>&1 9<&-

@@ -1127,6 +1127,16 @@ test_ticket_check(void **state)
 			fail_msg("\"%s\": %d, want %d", pat[i].ticket,
 			    conf_ticket_check(RE(fx), pat[i].ticket),
 			    pat[i].want);
+	/* a stray ')' that glibc reads as a character cannot unanchor it */
+	expect_good(fx, "ticket {\n pattern = \"A)|(B)\"\n}\n");
+	assert_int_equal(conf_ticket_check(RE(fx), "Axyz"),
+	    VG_TICKET_NO_MATCH);
+	assert_int_equal(conf_ticket_check(RE(fx), "Bxyz"),
+	    VG_TICKET_NO_MATCH);
+	assert_int_equal(conf_ticket_check(RE(fx), "B"), VG_TICKET_FINE);
+	/* a shorter alternative first: the longest match is the one read */
+	expect_good(fx, "ticket {\n pattern = \"a|ab\"\n}\n");
+	assert_int_equal(conf_ticket_check(RE(fx), "ab"), VG_TICKET_FINE);
 	/* the pattern cannot let in what the set refuses */
 	expect_good(fx, "ticket {\n pattern = \".*\"\n}\n");
 	assert_int_equal(conf_ticket_check(RE(fx), "a b"), VG_TICKET_CHARS);
