@@ -90,8 +90,11 @@ read_proc(pid_t pid, const char *what, char *buf, size_t len)
 	int fd, e;
 
 	snprintf(path, sizeof(path), "/proc/%ld/%s", (long)pid, what);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT)
+			errno = ESRCH;
 		return -1;
+	}
 	n = vg_read_full(fd, buf, len - 1);
 	e = errno;
 	close(fd);
