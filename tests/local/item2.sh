@@ -5,7 +5,10 @@
 # `vncgate-audit show --json FILE | less` held its shared lock while the
 # pager waited.  DESIGN 1.2: each wait for a lock has a deadline
 # (audit.lock_timeout, default 5 s), then the action fails closed with
-# exit 1; 1.9: pam_vncgate never blocks sshd beyond it.
+# exit 1; 1.9: pam_vncgate never blocks sshd beyond it.  And with that
+# alone one user still shut every login out (session required): so at
+# the deadline pam_vncgate, as root, kills a holder that is a stopped
+# setgid shell (not root's, of the group vncgate), and waits once more.
 #
 # The stopped holder is made without a race: locks.py runs the shell
 # under ptrace and stops it (SIGSTOP, as its user may) right after the
@@ -30,6 +33,16 @@ hold_start() {
 	    "$(head -c 200 "$T/local/hold.err")"
 }
 held() { grep -q '^held ' "$T/local/hstate"; }
+# hold_other_group USER: a process that took the lock of the audit
+# file's folder as root, became USER with USER's group only (not
+# vncgate), and stopped: in hstate as hold_start's
+hold_other_group() {
+	rm -f "$T/local/hstate" "$T/local/hrelease"
+	$PY $LT/locks.py drop "$LOGDIR" "$T/local/hstate" "$T/local/hrelease" \
+	    -- "$(uid_of "$1")" "$(gid_of "$1")" 2>"$T/local/hold.err" 9<&- &
+	HP=$!
+	wait_until 20 test -s "$T/local/hstate"
+}
 # hold_argv USER: lsh_argv, or for root the shell itself
 hold_argv() {
 	if [ "$1" = root ]; then
@@ -140,6 +153,17 @@ ${LOCK_DEFAULT}s + 3s (took ${SECS}s)" within $((LOCK_DEFAULT + 3))
 	hold_release
 	check "2: ... continued, it ends its run: the audit file verifies" \
 	    verify_ok
+
+	hold_other_group vgop2
+	check "2: setup: a process of vgop2, not of the group vncgate, is \
+stopped while it holds the lock of the audit file's folder" held
+	pid=$(held_pid)
+	pam_session
+	check "2: ... a session through pam_vncgate is refused (audit.required)" \
+	    grep -qx 'open [1-9][0-9]*' "$T/local/pam.out"
+	check "2: ... the stopped process of another group (pid $pid) was \
+not killed" proc_stopped "$pid"
+	hold_release
 }
 
 item2_window_lock() {
