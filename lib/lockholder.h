@@ -14,7 +14,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define LOCKHOLDER_MAX	8	/* holders looked at: a shared lock may have many */
+/* holders looked at: a shared lock may have many */
+#define LOCKHOLDER_MAX	8
 
 /* One process, from /proc/PID/stat and /proc/PID/status. */
 struct lockholder_proc {

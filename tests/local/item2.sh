@@ -159,8 +159,8 @@ ${LOCK_DEFAULT}s + 3s (took ${SECS}s)" within $((LOCK_DEFAULT + 3))
 stopped while it holds the lock of the audit file's folder" held
 	pid=$(held_pid)
 	pam_session
-	check "2: ... a session through pam_vncgate is refused (audit.required)" \
-	    grep -qx 'open [1-9][0-9]*' "$T/local/pam.out"
+	check "2: ... a session through pam_vncgate is refused \
+(audit.required)" grep -qx 'open [1-9][0-9]*' "$T/local/pam.out"
 	check "2: ... the stopped process of another group (pid $pid) was \
 not killed" proc_stopped "$pid"
 	hold_release
