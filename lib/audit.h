@@ -213,7 +213,9 @@ void	audit_sha256_prefix(const char *s, size_t n, char *out);
  * line with O_APPEND in one write and fsyncs; a file left empty by a
  * rotation continues PATH.1.  Every wait has a deadline
  * (audit.lock_timeout): a writer that a user stopped while it held the
- * lock delays the others that long, then their records fail.
+ * lock delays the others that long, then their records fail, unless
+ * the writer's at_deadline breaks the lock (pam_vncgate, as root, kills
+ * a stopped shell that holds it: DESIGN 1.9).
  */
 #define AUDIT_FILE_LINEMAX	65536	/* a record can never be longer */
 #define AUDIT_FILE_MODE		0660	/* root:vncgate, shell and PAM write */
@@ -230,6 +232,13 @@ struct audit_file_opts {
 	 * rotation under way) is waited for until the deadline.
 	 */
 	int	installed;
+	/*
+	 * Called when a wait for the lock ran out, with the folder's fd
+	 * (whose lock it is): 1 when the caller broke the lock, for one
+	 * more wait of lock_timeout_ms; 0 to give up.  NULL: give up.
+	 */
+	int	(*at_deadline)(void *ctx, int lockfd);
+	void	*ctx;
 };
 
 struct audit_file {
@@ -241,6 +250,8 @@ struct audit_file {
 	long	lock_ms;
 	int	installed;
 	int	stuck;		/* a wait ran out: later ones try once */
+	int	(*at_deadline)(void *ctx, int lockfd);	/* opts' */
+	void	*ctx;
 };
 
 /*

@@ -234,6 +234,10 @@ audit_file_open(struct audit_file *af, const char *path,
 	af->lock_ms = opts != NULL && opts->lock_timeout_ms > 0 ?
 	    opts->lock_timeout_ms : AUDIT_LOCK_TIMEOUT_MS;
 	af->installed = opts != NULL && opts->installed;
+	if (opts != NULL) {
+		af->at_deadline = opts->at_deadline;
+		af->ctx = opts->ctx;
+	}
 	if (gethostname(af->host, sizeof(af->host) - 1) == -1 ||
 	    af->host[0] == '\0')
 		vg_strlcpy(af->host, "unknown", sizeof(af->host));
@@ -388,11 +392,28 @@ deadline_of(const struct audit_file *af)
 	return statefile_deadline(af->stuck ? 0 : af->lock_ms);
 }
 
+/*
+ * The lock by *deadline.  When the wait runs out, at_deadline may break
+ * the lock (pam_vncgate kills a stopped holder): then one more wait,
+ * with a deadline of its own, which *deadline becomes (the file's open
+ * waits until it too).
+ */
 static int
-lock_chain(struct audit_file *af, long long deadline, char *err,
+lock_chain(struct audit_file *af, long long *deadline, char *err,
     size_t errlen)
 {
-	if (statefile_lock(af->dirfd, LOCK_EX, deadline) == 0) {
+	int rc, e;
+
+	rc = statefile_lock(af->dirfd, LOCK_EX, *deadline);
+	if (rc == -1 && (e = errno) == EWOULDBLOCK && af->at_deadline !=
+	    NULL) {
+		if (af->at_deadline(af->ctx, af->dirfd) == 1) {
+			*deadline = statefile_deadline(af->lock_ms);
+			rc = statefile_lock(af->dirfd, LOCK_EX, *deadline);
+		} else
+			errno = e;
+	}
+	if (rc == 0) {
 		af->stuck = 0;
 		return 0;
 	}
@@ -423,7 +444,7 @@ audit_file_append(struct audit_file *af, const struct audit_rec *rec,
 		return -1;
 	}
 	/* every writer takes it, so read-last-then-append is one step */
-	if (lock_chain(af, deadline, err, errlen) == -1)
+	if (lock_chain(af, &deadline, err, errlen) == -1)
 		return -1;
 	if ((fd = open_current(af, deadline, err, errlen)) == -1)
 		rc = -1;

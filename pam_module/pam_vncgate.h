@@ -54,6 +54,13 @@ void	pvg_log(struct pvg *, int prio, const char *fmt, ...)
 /* account.c */
 int	pvg_account(struct pvg *);
 
+/*
+ * lockbreak.c: at the deadline of a wait for the audit file's lock
+ * (audit_file_opts.at_deadline, ctx the struct pvg), kill a holder that
+ * is a stopped shell; 1 when one was killed, for one more wait.
+ */
+int	pvg_lockbreak(void *ctx, int lockfd);
+
 /* session.c */
 int	pvg_session_open(struct pvg *);
 int	pvg_session_close(struct pvg *);

@@ -128,6 +128,9 @@ sinks_open(struct pvg *g, struct sinks *s)
 	struct audit_file_opts o = {
 		.lock_timeout_ms = g->conf.audit.lock_timeout * 1000,
 		.installed = 1,
+		/* a stopped shell must not shut every login out */
+		.at_deadline = pvg_lockbreak,
+		.ctx = g,
 	};
 	struct audit_sink sink;
 	char err[VG_ERRLEN];

@@ -101,6 +101,8 @@ file_open(struct shell *sh)
 	if (!sh->conf_loaded || sh->conf.audit.file == NULL ||
 	    sh->conf.audit.file[0] == '\0' || file_sink(sh) != NULL)
 		return;
+	/* no at_deadline: the shell cannot signal another uid's process */
+	memset(&o, 0, sizeof(o));
 	/* setgid: the file is made at install, never by whoever runs us */
 	o.installed = sh->privileged;
 	o.lock_timeout_ms = sh->conf.audit.lock_timeout * 1000;

@@ -16,6 +16,13 @@ for a lock has a deadline).  Root only.
         writes "never N" (its status).  The "signal at a chosen point"
         of issue 11: no race, whatever the machine's load.
 
+    locks.py drop DIR STATE RELEASE -- UID GID
+        A child takes a write lock (flock) on DIR as root, then becomes
+        UID with the sole group GID (real, effective and saved) and stops
+        itself (SIGSTOP): a stopped holder that is neither root's nor of
+        the folder's group.  STATE and RELEASE as for hold; continued,
+        the child exits 0.
+
     locks.py reader DIR STATE RELEASE -- CMD...
         Run CMD with its stdout a pipe of 4 KiB that nobody reads (a
         pager that waits for its user).  After 1.5 s write
@@ -187,6 +194,32 @@ def hold(folder, state, release, argv):
     return 0
 
 
+def drop(folder, state, release, argv):
+    uid, gid = int(argv[0]), int(argv[1])
+    pid = os.fork()
+    if pid == 0:
+        try:
+            fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            os.setgroups([])
+            os.setresgid(gid, gid, gid)
+            os.setresuid(uid, uid, uid)
+            os.kill(os.getpid(), signal.SIGSTOP)
+            os._exit(0)
+        finally:
+            os._exit(127)
+    _, st = os.waitpid(pid, os.WUNTRACED)
+    if not os.WIFSTOPPED(st):
+        write_state(state, "never %d" % status_of(st))
+        return 1
+    write_state(state, "held %d %s" % (pid, folder))
+    wait_release(release)
+    os.kill(pid, signal.SIGCONT)
+    _, st = os.waitpid(pid, 0)
+    append_state(state, "exit %d" % status_of(st))
+    return 0
+
+
 def locks_in(folder):
     """Locks in /proc/locks on files under folder."""
     want = {(os.major(d), os.minor(d), i) for d, i in inodes(folder)}
@@ -230,11 +263,11 @@ def reader(folder, state, release, argv):
 
 
 def main(argv):
-    if len(argv) < 6 or argv[4] != "--" or argv[0] not in ("hold",
-                                                          "reader"):
+    runs = {"hold": hold, "drop": drop, "reader": reader}
+    if len(argv) < 6 or argv[4] != "--" or argv[0] not in runs:
         sys.stderr.write(__doc__)
         return 2
-    run = hold if argv[0] == "hold" else reader
+    run = runs[argv[0]]
     return run(argv[1], argv[2], argv[3], argv[5:])
 
 

@@ -69,7 +69,7 @@ append(struct audit_file *af, struct audit_chain *c, char *err)
 static void
 open_with(struct audit_file *af, const char *path, long ms, int installed)
 {
-	struct audit_file_opts o = { ms, installed };
+	struct audit_file_opts o = { ms, installed, NULL, NULL };
 	char err[VG_ERRLEN] = "";
 
 	(void)audit_file_open(af, path, &o, err, sizeof(err));
