@@ -279,6 +279,15 @@ vg_argv -S
 : >"$MOCK/requests.log"
 vg "list"
 check "ttl: a fresh cache makes no request" rows_are 0 service=ecs
+vg_argv -t
+check "-t: exit 0 with discovery on" [ "$RC" -eq 0 ]
+check "-t: the discovery settings" grep -qxF "inventory: discover \
+regions=cn-hangzhou tags=vncgate=yes name_tag=(InstanceName) ttl=300 \
+stale_after=86400" "$OUT"
+check "-t: the cache's size and age" grep -qE \
+    '^inventory: cache 1 instances in 1 regions, [0-9]+ s old \(fresh\)$' \
+    "$OUT"
+check "-t: no request to the cloud" rows_are 0 service=ecs
 write_conf static v3
 disc_acl
 disc_conf 'regions = {"cn-hangzhou"}' 'ttl = 1'
