@@ -105,9 +105,11 @@ void	disc_region_free(struct disc_region *);
 void	disc_cache_free(struct disc_cache *);
 
 /*
- * The cache's text into c: the schema, the types, every field through
- * the inventory's checks, counts and sizes bounded, no ID twice.  Any
- * fault refuses the whole text: -1, err says where, c holds nothing.
+ * The cache's text into c (discover_read.c): exactly what
+ * disc_cache_dump writes, every field through the inventory's checks,
+ * counts and sizes bounded, no ID twice.  Any fault refuses the whole
+ * text: -1, err says where, c holds nothing.  The regions' instances
+ * are not indexed (inventory_take): walk them.
  */
 int	disc_cache_parse(const char *text, size_t len, struct disc_cache *c,
 	    char *err, size_t errlen);
