@@ -18,6 +18,7 @@
 #define INVENTORY_ID_MAX	64
 #define INVENTORY_REGION_MAX	32
 #define INVENTORY_DESC_MAX	256
+#define INVENTORY_STATUS_MAX	15	/* Running, Stopped ... */
 
 struct vg_instance {
 	char	  name[INVENTORY_NAME_MAX + 1];
@@ -27,6 +28,9 @@ struct vg_instance {
 	char	 *description;		/* "" when unset */
 	char	**tags;			/* "K=V" strings */
 	size_t	  ntags;
+	/* DESIGN 1.10: the instances of the cloud; "" and 0 otherwise */
+	char	  status[INVENTORY_STATUS_MAX + 1];
+	long long seen;			/* epoch s, last in an answer */
 };
 
 /*
@@ -54,6 +58,15 @@ void	inventory_free(struct vg_inventory *);
  */
 struct vg_instance *inventory_add(struct vg_inventory *,
 	    const struct vg_instance *in, int by_id);
+/*
+ * Append in as it is, with index indexed by name and ID (without, the
+ * lookups below find none of them: for a list only walked, whose
+ * duplicates the caller rules out): its description and tag strings
+ * become the inventory's (the array of tag pointers is copied).  -1
+ * when out of memory: nothing was added and in still owns them.
+ */
+int	inventory_take(struct vg_inventory *, struct vg_instance *in,
+	    int index);
 /* Give back what the doubling growth left unused at the end. */
 void	inventory_trim(struct vg_inventory *);
 
@@ -74,5 +87,7 @@ const char *inventory_bad_name(const char *v);
 const char *inventory_bad_id(const char *v);
 const char *inventory_bad_description(const char *v);
 const char *inventory_bad_tag(const char *v);
+/* A status of the cloud: 1-15 letters. */
+const char *inventory_bad_status(const char *v);
 
 #endif

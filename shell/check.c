@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "discover.h"
 #include "ratelimit.h"
 #include "sessrec.h"
 #include "shell.h"
@@ -201,6 +202,100 @@ check_sessions(struct shell *sh)
 	return -1;
 }
 
+/*
+ * -t -C decides as the shell would: over the instances of the cache
+ * too (DESIGN 1.10), read as it is, without the network.
+ */
+static int
+explain_cached(struct shell *sh, const struct explain *ex)
+{
+	char err[VG_ERRLEN];
+
+	if (discover_apply_cache(&sh->conf, &sh->policy, err, sizeof(err)) ==
+	    -1)
+		printf("inventory: %s: deciding over the config's instances "
+		    "alone\n", err);
+	return explain_run(sh, ex);
+}
+
+/* A list of the config as "a,b,c" (or "{}") on stdout. */
+static void
+print_list(const char *key, char **v, size_t n)
+{
+	size_t i;
+
+	printf(" %s=", key);
+	if (n == 0)
+		printf("{}");
+	for (i = 0; i < n; i++)
+		printf("%s%s", i > 0 ? "," : "", v[i]);
+}
+
+/* The cache as it is now: its age, its size, or why a run will refetch. */
+static void
+print_cache(int dirfd, long ttl)
+{
+	struct disc_cache c;
+	char err[VG_ERRLEN];
+	long long age;
+	size_t i, n = 0;
+	int rc;
+
+	rc = disc_cache_read(dirfd, &c, err, sizeof(err));
+	if (rc == 1) {
+		printf("inventory: no cache yet: the first run lists the "
+		    "cloud\n");
+		return;
+	}
+	if (rc == -1) {
+		printf("inventory: %s: the next run lists the cloud again\n",
+		    err);
+		return;
+	}
+	for (i = 0; i < c.n; i++)
+		n += c.r[i].inv.n;
+	age = (long long)time(NULL) - c.written;
+	printf("inventory: cache %zu instances in %zu regions, %lld s old "
+	    "(%s)\n", n, c.n, age, age < ttl ? "fresh" : "stale: the next "
+	    "run refreshes it");
+	disc_cache_free(&c);
+}
+
+/*
+ * With inventory.discover: the settings, then the cache (DESIGN 1.10),
+ * without the network.  The state folder must be usable: it holds the
+ * cache.
+ */
+static int
+check_inventory(struct shell *sh)
+{
+	const struct vg_conf *cf = &sh->conf;
+	char err[VG_ERRLEN];
+	int fd;
+
+	if (!cf->inventory.discover)
+		return 0;
+	printf("inventory: discover");
+	if (cf->inventory.all_regions)
+		printf(" regions=* (DescribeRegions)");
+	else
+		print_list("regions", cf->inventory.regions,
+		    cf->inventory.nregions);
+	print_list("tags", cf->inventory.tags, cf->inventory.ntags);
+	printf(" name_tag=%s ttl=%ld stale_after=%ld\n",
+	    cf->inventory.name_tag[0] != '\0' ? cf->inventory.name_tag :
+	    "(InstanceName)", cf->inventory.ttl, cf->inventory.stale_after);
+	fd = ratelimit_dir_open(cf->limits.state_dir, &sh->policy, err,
+	    sizeof(err));
+	if (fd == -1) {
+		printf("inventory: the cache's folder: %s\n", err);
+		return -1;
+	}
+	print_cache(fd, cf->inventory.ttl);
+	close(fd);
+	return 0;
+}
+
 int
 check_mode(struct shell *sh, const char *spec)
 {
@@ -215,12 +310,63 @@ check_mode(struct shell *sh, const char *spec)
 	if (load_config(sh, 1) == -1)
 		return EXIT_CONFIG;
 	if (spec != NULL)
-		return explain_run(sh, &ex);
+		return explain_cached(sh, &ex);
 	/* both, so that one run names every problem */
 	rc = check_key(sh);
 	if (check_state(sh) == -1)
 		rc = -1;
 	if (check_sessions(sh) == -1)
 		rc = -1;
+	if (check_inventory(sh) == -1)
+		rc = -1;
 	return rc == 0 ? EXIT_OK : EXIT_CONFIG;
+}
+
+/* -S ------------------------------------------------------------------- */
+
+/* One line per region (region count added removed requests ms result). */
+static void
+sync_report(const struct disc_refresh *d, const struct disc_cache *c)
+{
+	const struct disc_region *r;
+	size_t i, j, count;
+
+	for (i = 0; i < d->n; i++) {
+		r = &d->r[i];
+		for (j = 0, count = 0; j < c->n; j++)
+			if (strcmp(c->r[j].region, r->region) == 0)
+				count = c->r[j].inv.n;
+		printf("%s count=%zu added=%zu removed=%zu requests=%d "
+		    "latency_ms=%lld result=%s\n", r->region, count, r->added,
+		    r->removed, r->requests, r->latency_ms, r->ok ? "ok" :
+		    r->err.code[0] != '\0' ? r->err.code : "error");
+		if (!r->ok && r->err.detail[0] != '\0')
+			warnx("%s: %s", r->region, r->err.detail);
+	}
+	if (d->err.code[0] != '\0')
+		warnx("inventory refresh failed: %s", d->err.detail[0] != '\0' ?
+		    d->err.detail : d->err.code);
+}
+
+/*
+ * -S (DESIGN 1.10): refresh the cache now, a line per region; 1 when a
+ * region failed (the last good cache is kept), 4 when discovery is off.
+ */
+int
+sync_mode(struct shell *sh)
+{
+	int rc;
+
+	sh->mode = "command";
+	log_shell(sh, "shell_start", "sync");
+	if (!sh->conf.inventory.discover) {
+		warnx("inventory.discover is false in %s: nothing to refresh",
+		    sh->config_path);
+		log_shell(sh, "shell_end", "config");
+		return EXIT_CONFIG;
+	}
+	rc = discovery_load(sh, 1, sync_report) == 0 ? EXIT_OK :
+	    EXIT_RUNTIME;
+	log_shell(sh, "shell_end", rc == EXIT_OK ? "ok" : "error");
+	return rc;
 }

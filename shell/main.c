@@ -29,9 +29,11 @@
 #define M_USAGE		N_("usage: %s\n")
 #define M_FORCED_LONG	N_("the command is too long")
 #define USAGE "vncgate-shell [-c COMMAND | -t [-f FILE] " \
-	"[-C user=U,instance=T[,from=ADDR][,at=YYYY-MM-DDTHH:MM]] | -V]"
+	"[-C user=U,instance=T[,from=ADDR][,at=YYYY-MM-DDTHH:MM]] | " \
+	"-S [-f FILE] | -V]"
 
-enum action { ACT_MENU, ACT_COMMAND, ACT_CHECK, ACT_VERSION, ACT_USAGE };
+enum action { ACT_MENU, ACT_COMMAND, ACT_CHECK, ACT_SYNC, ACT_VERSION,
+    ACT_USAGE };
 
 struct args {
 	enum action	 action;
@@ -57,6 +59,13 @@ parse_args(int argc, char **argv, struct args *a)
 	if (argc == 3 && strcmp(argv[1], "-c") == 0) {
 		a->command = argv[2];
 		return a->action = ACT_COMMAND;
+	}
+	if (strcmp(argv[1], "-S") == 0) {
+		if (argc == 2 || (argc == 4 && strcmp(argv[2], "-f") == 0)) {
+			a->file = argc == 4 ? argv[3] : NULL;
+			return a->action = ACT_SYNC;
+		}
+		return a->action = ACT_USAGE;
 	}
 	if (strcmp(argv[1], "-t") != 0)
 		return a->action = ACT_USAGE;
@@ -153,6 +162,10 @@ run(struct shell *sh, const struct args *a)
 	int rc;
 
 	load_source(sh);
+	if (a->action == ACT_SYNC)
+		return sync_mode(sh);
+	/* a refresh that failed leaves the last good cache: go on */
+	(void)discovery_load(sh, 0, NULL);
 	if ((rc = issue_unreached(sh)) != EXIT_OK)
 		return rc;
 	if (a->action == ACT_MENU)
