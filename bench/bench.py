@@ -228,8 +228,9 @@ class World:
         line.samples = [line.first, second]
         t = min(first, second[0])
         runs = max(2, min(want, int(LINE_BUDGET_S / t)))
-        self.notes.append("%s: %d runs, not %d: one takes %s." % (
-            line.what, runs, want, fmt_s(t)))
+        if runs < want:
+            self.notes.append("%s: %d runs, not %d: one takes %s." % (
+                line.what, runs, want, fmt_s(t)))
         return 0, runs - 2
 
     def measure(self, row, what, argv, env, check=None, base=None):
