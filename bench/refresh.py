@@ -123,7 +123,7 @@ def not_built(lines, w):
     return lines
 
 
-# Row 6: one refresh, vncgate and the SDK ----------------------------------
+# Row 6: one refresh, vncgate and the SDK -------------------------------------
 
 def expected_pages(n):
     """A region of n instances: ceil(n/100) pages, an empty one 1."""
@@ -242,7 +242,7 @@ def row_refresh(w, cloud, conf):
     return lines
 
 
-# Row 7: regions in parallel -------------------------------------------------
+# Row 7: regions in parallel --------------------------------------------------
 
 def row_parallel(w, cloud, acl):
     singles = []
@@ -287,7 +287,7 @@ def goal_parallel(three, singles):
                             "three alone: %.2f×" % (three.ratio(), serial))
 
 
-# Row 8: list from the cache ---------------------------------------------------
+# Row 8: list from the cache --------------------------------------------------
 
 def row_list(w, conf, reached, ninst, version):
     vee = Line(8, "baseline: `vncgate-shell -V`")
@@ -317,7 +317,7 @@ def goal_list(lst, rss):
         verdict(rss.rss_only <= 24 * MIB, fmt_mib(rss.rss_only))
 
 
-# The rows ------------------------------------------------------------------------
+# The rows --------------------------------------------------------------------
 
 def placeholders(ninst):
     """The lines of rows 6 to 8 when they cannot run."""
