@@ -19,7 +19,8 @@
 
 /* Signed RPC requests -------------------------------------------------- */
 
-#define CLOUD_PARAMS_MAX	8	/* API parameters per request */
+#define CLOUD_PARAMS_MAX	48	/* API parameters per request:
+				   DescribeInstances sends 20 Tag.N pairs */
 
 /* Where the parameters travel; the signature covers them either way. */
 enum cloud_place {

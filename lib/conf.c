@@ -86,6 +86,18 @@ new_conf_cfg(struct conf_ctx *c)
 		CONF_CTX_OPT(c),
 		CFG_END()
 	};
+	cfg_opt_t inventory[] = {
+		CFG_BOOL("discover", cfg_false, CFGF_NONE),
+		CFG_STR_LIST_CB("regions", "{}", CFGF_NONE,
+		    conf_parse_inv_region),
+		CFG_STR_LIST_CB("tags", "{\"vncgate=yes\"}", CFGF_NONE,
+		    conf_parse_inv_tag),
+		CFG_STR("name_tag", "", CFGF_NONE),
+		CFG_INT("ttl", 300, CFGF_NONE),
+		CFG_INT("stale_after", 86400, CFGF_NONE),
+		CONF_CTX_OPT(c),
+		CFG_END()
+	};
 	cfg_opt_t inst[] = {
 		CFG_STR("id", NULL, CFGF_NODEFAULT),
 		CFG_STR("region", "", CFGF_NONE),
@@ -109,6 +121,7 @@ new_conf_cfg(struct conf_ctx *c)
 		CFG_SEC("audit", audit, CFGF_NONE),
 		CFG_SEC("limits", limits, CFGF_NONE),
 		CFG_SEC("ticket", ticket, CFGF_NONE),
+		CFG_SEC("inventory", inventory, CFGF_NONE),
 		CFG_SEC("instance", inst, CFGF_MULTI | CFGF_TITLE),
 		CONF_CTX_OPT(c),
 		CFG_END()
@@ -143,6 +156,7 @@ static const struct {
 	{ "audit|file",		offsetof(struct vg_conf, audit.file) },
 	{ "limits|state_dir",	offsetof(struct vg_conf, limits.state_dir) },
 	{ "ticket|pattern",	offsetof(struct vg_conf, ticket.pattern) },
+	{ "inventory|name_tag",	offsetof(struct vg_conf, inventory.name_tag) },
 };
 
 static const struct {
@@ -161,6 +175,9 @@ static const struct {
 	{ "limits|instance_per_minute",
 	    offsetof(struct vg_conf, limits.instance_per_minute) },
 	{ "audit|lock_timeout",	offsetof(struct vg_conf, audit.lock_timeout) },
+	{ "inventory|ttl",	offsetof(struct vg_conf, inventory.ttl) },
+	{ "inventory|stale_after",
+	    offsetof(struct vg_conf, inventory.stale_after) },
 };
 
 static int
@@ -191,6 +208,8 @@ copy_scalars(cfg_t *cfg, struct vg_conf *conf)
 	conf->audit.facility = conf_value_choose("facility",
 	    cfg_getstr(cfg, "audit|facility"));
 	conf->audit.required = cfg_getbool(cfg, "audit|required") == cfg_true;
+	conf->inventory.discover =
+	    cfg_getbool(cfg, "inventory|discover") == cfg_true;
 	conf->ticket.mode = conf_value_choose("mode",
 	    cfg_getstr(cfg, "ticket|mode"));
 	if (*conf->api.sts_endpoint == '\0') {
@@ -214,25 +233,63 @@ lower_dup(const char *s)
 	return d;
 }
 
-/* api.vnc_hosts, lower-case: the match ignores case anyway. */
+/* The list name as NULL-terminated copies (lower-case when lower). */
 static int
-copy_vnc_hosts(cfg_t *cfg, struct vg_conf *conf)
+copy_list(cfg_t *cfg, const char *name, int lower, char ***out, size_t *nout)
 {
-	size_t i, n = cfg_size(cfg, "api|vnc_hosts");
+	size_t i, n = cfg_size(cfg, name);
+	const char *s;
 	char **v;
 
 	if ((v = calloc(n + 1, sizeof(*v))) == NULL)
 		return -1;
-	for (i = 0; i < n; i++)
-		if ((v[i] = lower_dup(cfg_getnstr(cfg, "api|vnc_hosts",
-		    (unsigned int)i))) == NULL) {
+	for (i = 0; i < n; i++) {
+		s = cfg_getnstr(cfg, name, (unsigned int)i);
+		if ((v[i] = lower ? lower_dup(s) : strdup(s)) == NULL) {
 			while (i > 0)
 				free(v[--i]);
 			free(v);
 			return -1;
 		}
-	conf->api.vnc_hosts = v;
-	conf->api.nvnc_hosts = n;
+	}
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
+static void
+free_list(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/*
+ * api.vnc_hosts (lower-case: the match ignores case anyway) and the
+ * lists of the inventory section; inventory.regions {} is api.region.
+ */
+static int
+copy_lists(cfg_t *cfg, struct vg_conf *conf)
+{
+	if (copy_list(cfg, "api|vnc_hosts", 1, &conf->api.vnc_hosts,
+	    &conf->api.nvnc_hosts) == -1 ||
+	    copy_list(cfg, "inventory|regions", 0, &conf->inventory.regions,
+	    &conf->inventory.nregions) == -1 ||
+	    copy_list(cfg, "inventory|tags", 0, &conf->inventory.tags,
+	    &conf->inventory.ntags) == -1)
+		return -1;
+	conf->inventory.all_regions = conf->inventory.nregions == 1 &&
+	    strcmp(conf->inventory.regions[0], "*") == 0;
+	if (conf->inventory.nregions > 0)
+		return 0;
+	free(conf->inventory.regions);
+	if ((conf->inventory.regions = calloc(2, sizeof(char *))) == NULL ||
+	    (conf->inventory.regions[0] = strdup(conf->api.region)) == NULL)
+		return -1;
+	conf->inventory.nregions = 1;
 	return 0;
 }
 
@@ -243,7 +300,7 @@ copy_conf(cfg_t *cfg, struct conf_ctx *c, struct vg_conf *conf)
 	size_t i;
 
 	if ((conf->path = strdup(c->path)) == NULL ||
-	    copy_scalars(cfg, conf) == -1 || copy_vnc_hosts(cfg, conf) == -1)
+	    copy_scalars(cfg, conf) == -1 || copy_lists(cfg, conf) == -1)
 		return -1;
 	inventory_trim(inv);
 	for (i = 0; i < inv->n; i++)
@@ -365,9 +422,9 @@ conf_free(struct vg_conf *conf)
 	for (i = 0; i < sizeof(strfields) / sizeof(strfields[0]); i++)
 		free(*(char **)((char *)conf + strfields[i].off));
 	free(conf->api.ca_pem);
-	for (i = 0; i < conf->api.nvnc_hosts; i++)
-		free(conf->api.vnc_hosts[i]);
-	free(conf->api.vnc_hosts);
+	free_list(conf->api.vnc_hosts, conf->api.nvnc_hosts);
+	free_list(conf->inventory.regions, conf->inventory.nregions);
+	free_list(conf->inventory.tags, conf->inventory.ntags);
 	inventory_free(&conf->inv);
 	tz_free(&conf->tz);
 	if (conf->ticket.have_re)

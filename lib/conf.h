@@ -82,7 +82,22 @@ struct vg_conf {
 		int		 have_re;
 	} ticket;
 
-	struct vg_inventory inv;	/* the instance blocks */
+	/* DESIGN 1.10: the instances listed from the cloud */
+	struct {
+		int	 discover;
+		char	**regions;	/* {} in the file: {api.region} */
+		size_t	 nregions;
+		int	 all_regions;	/* {"*"}: what DescribeRegions lists */
+		char	**tags;		/* "K=V", ANDed Tag.N filters */
+		size_t	 ntags;
+		char	*name_tag;	/* "" = InstanceName */
+		long	 ttl;
+		long	 stale_after;
+	} inventory;
+
+	struct vg_inventory inv;	/* the instance blocks (and, once
+					   discovery merged them, the
+					   instances of the cloud) */
 };
 
 /*

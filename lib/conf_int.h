@@ -51,6 +51,12 @@ int	conf_parse_tag(cfg_t *cfg, cfg_opt_t *opt, const char *value,
 int	conf_parse_vnc_host(cfg_t *cfg, cfg_opt_t *opt, const char *value,
 	    void *result);
 
+/* The same for each entry of inventory.regions and inventory.tags. */
+int	conf_parse_inv_region(cfg_t *cfg, cfg_opt_t *opt, const char *value,
+	    void *result);
+int	conf_parse_inv_tag(cfg_t *cfg, cfg_opt_t *opt, const char *value,
+	    void *result);
+
 /*
  * Open c->path through secfile, scan it, and parse it into cfg with the
  * checks of vncgate.conf, whose instance blocks go to c->inv as they

@@ -250,6 +250,33 @@ conf_parse_vnc_host(cfg_t *cfg, cfg_opt_t *opt, const char *value,
 	return 0;
 }
 
+int
+conf_parse_inv_region(cfg_t *cfg, cfg_opt_t *opt, const char *value,
+    void *result)
+{
+	const char *why;
+
+	(void)opt;
+	if ((why = conf_value_bad_inv_region(value)) != NULL)
+		report(cfg, "inventory.regions entry \"%.48s\" %s", value,
+		    why);
+	*(const char **)result = value;
+	return 0;
+}
+
+int
+conf_parse_inv_tag(cfg_t *cfg, cfg_opt_t *opt, const char *value,
+    void *result)
+{
+	const char *why;
+
+	(void)opt;
+	if ((why = inventory_bad_tag(value)) != NULL)
+		report(cfg, "inventory.tags entry \"%.48s\" %s", value, why);
+	*(const char **)result = value;
+	return 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* section callbacks: run on the parent at the closing brace */
 
@@ -280,6 +307,24 @@ check_creds(cfg_t *root, cfg_t *sec)
 		    "is ram_role_arn");
 }
 
+/*
+ * DescribeInstances takes at most 20 Tag.N filters, and "*" lists every
+ * region: beside another region it would mean nothing.
+ */
+static void
+check_inventory(cfg_t *root, cfg_t *sec)
+{
+	size_t i, n = cfg_size(sec, "regions");
+
+	if (cfg_size(sec, "tags") > 20)
+		report(root, "inventory.tags may hold at most 20 tags");
+	for (i = 0; n > 1 && i < n; i++)
+		if (strcmp(cfg_getnstr(sec, "regions", (unsigned int)i),
+		    "*") == 0)
+			report(root, "inventory.regions: \"*\" must be the "
+			    "only entry");
+}
+
 static const struct secrule {
 	const char	*name;
 	void		(*check)(cfg_t *, cfg_t *);
@@ -289,6 +334,7 @@ static const struct secrule {
 	{ "audit",		NULL },
 	{ "limits",		NULL },
 	{ "ticket",		NULL },
+	{ "inventory",		check_inventory },
 };
 
 static int
@@ -388,6 +434,8 @@ static const struct {
 	{ "limits|user_per_minute",	check_range },
 	{ "limits|instance_per_minute",	check_range },
 	{ "audit|lock_timeout",		check_range },
+	{ "inventory|ttl",		check_range },
+	{ "inventory|stale_after",	check_range },
 	{ "reauth",			check_choice },
 	{ "output",			check_choice },
 	{ "api|signature",		check_choice },
@@ -401,6 +449,7 @@ static const struct {
 	{ "audit",			check_section },
 	{ "limits",			check_section },
 	{ "ticket",			check_section },
+	{ "inventory",			check_section },
 	{ "instance",			check_instance },
 	/* replaces check_str (registered first): the line of the zone */
 	{ "timezone",			check_timezone },

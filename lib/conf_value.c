@@ -198,6 +198,21 @@ bad_region(const char *s)
 	    "must be a region ID (1-32 of a-z 0-9 -)";
 }
 
+/* A tag key, as the cloud's tags are checked (inventory.c). */
+static const char *
+bad_tag_key(const char *s)
+{
+	return vg_alnum_ok(s, "._:/-", 64) ? NULL :
+	    "must be a tag key (1-64 of A-Z a-z 0-9 . _ : / -)";
+}
+
+/* An entry of inventory.regions: a region ID, or "*" alone. */
+const char *
+conf_value_bad_inv_region(const char *s)
+{
+	return strcmp(s, "*") == 0 ? NULL : bad_region(s);
+}
+
 static const char *
 bad_key_id(const char *s)
 {
@@ -256,6 +271,7 @@ static const struct conf_str_rule strrules[] = {
 	{ "audit|file",		bad_abspath,	1, 0 },
 	{ "ticket|pattern",	bad_pattern,	1, 0 },
 	{ "limits|state_dir",	bad_abspath,	0, 0 },
+	{ "inventory|name_tag",	bad_tag_key,	1, 0 },
 	{ "instance|id",	inventory_bad_id, 0, 0 },
 	{ "instance|region",	bad_region,	1, 0 },
 	{ "instance|description", inventory_bad_description, 1, 0 },
@@ -326,6 +342,8 @@ static const struct range {
 	{ "instance_per_minute", 0,	10000 },
 	/* seconds a writer waits for the audit or a rate-limit lock */
 	{ "lock_timeout",	1,	60 },
+	{ "ttl",		1,	86400 },
+	{ "stale_after",	1,	31536000 },
 };
 
 int

@@ -51,6 +51,9 @@ int	conf_value_choose(const char *key, const char *word);
  */
 const char *conf_value_bad_vnc_host(const char *v);
 
+/* An entry of inventory.regions: a region ID or "*"; NULL when fine. */
+const char *conf_value_bad_inv_region(const char *v);
+
 /* key's choices as a phrase: "login or issuance", "auto, url, qr or both". */
 void	conf_value_choices(const char *key, char *out, size_t outlen);
 

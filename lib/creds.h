@@ -43,11 +43,21 @@ struct creds_ctx {
 void	creds_init(struct creds_ctx *, const struct vg_conf *,
 	    struct http_client *, const struct secfile_policy *);
 
-/* Who credentials are for: the operator, and why (the ticket, or NULL). */
+/*
+ * Who credentials are for: the operator, and why (the ticket, or NULL);
+ * or, with listing, the inventory's listing (DESIGN 1.10): user and
+ * ticket unused, the session CREDS_LISTING_SESSION, and with
+ * session_policy a Policy allowing only the two listing calls.
+ */
 struct creds_who {
 	const char	*user;
 	const char	*ticket;
+	int		 listing;
 };
+
+#define CREDS_LISTING_SESSION	"vncgate-inventory"
+/* vg_creds.scope of listing credentials: no instance ID starts with - */
+#define CREDS_LISTING_SCOPE	"-listing"
 
 /*
  * Credentials good for who to call DescribeInstanceVncUrl on inst at
@@ -97,6 +107,14 @@ int	creds_session_name_decode(const char *name, char *out, size_t outlen);
  */
 int	creds_session_policy(const char *role_arn,
 	    const struct vg_instance *, char **json, char *err, size_t errlen);
+
+/*
+ * The session Policy JSON of the listing: ecs:DescribeInstances on the
+ * instances of the account (any region) and ecs:DescribeRegions on any
+ * resource, nothing else (no console can be opened with it).
+ */
+int	creds_listing_policy(const char *role_arn, char **json, char *err,
+	    size_t errlen);
 
 /*
  * Parsers, exposed for tests and fuzzing.  They overwrite the whole

@@ -250,6 +250,41 @@ arn_account(const char *arn, char *acct, size_t acctlen)
 	return 0;
 }
 
+/* root as compact JSON into *json; -1 (and err) when out of memory. */
+static int
+policy_dump(json_t *root, char **json, char *err, size_t errlen)
+{
+	if (root != NULL)
+		*json = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (*json == NULL) {
+		vg_seterr(err, errlen, "out of memory building the policy");
+		return -1;
+	}
+	return 0;
+}
+
+int
+creds_listing_policy(const char *role_arn, char **json, char *err,
+    size_t errlen)
+{
+	char acct[33], res[96];
+
+	*json = NULL;
+	if (arn_account(role_arn, acct, sizeof(acct)) == -1) {
+		vg_seterr(err, errlen, "credentials.role_arn is not of the "
+		    "form acs:ram::<account>:role/<name>");
+		return -1;
+	}
+	snprintf(res, sizeof(res), "acs:ecs:*:%s:instance/*", acct);
+	return policy_dump(json_pack("{s:s, s:[{s:s, s:s, s:s}, "
+	    "{s:s, s:s, s:s}]}", "Version", "1", "Statement",
+	    "Effect", "Allow", "Action", "ecs:DescribeInstances",
+	    "Resource", res,
+	    "Effect", "Allow", "Action", "ecs:DescribeRegions",
+	    "Resource", "*"), json, err, errlen);
+}
+
 int
 creds_session_policy(const char *role_arn, const struct vg_instance *inst,
     char **json, char *err, size_t errlen)
@@ -274,12 +309,5 @@ creds_session_policy(const char *role_arn, const struct vg_instance *inst,
 	root = json_pack("{s:s, s:[{s:s, s:s, s:s}]}", "Version", "1",
 	    "Statement", "Effect", "Allow", "Action",
 	    "ecs:DescribeInstanceVncUrl", "Resource", res);
-	if (root != NULL)
-		*json = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(root);
-	if (*json == NULL) {
-		vg_seterr(err, errlen, "out of memory building the policy");
-		return -1;
-	}
-	return 0;
+	return policy_dump(root, json, err, errlen);
 }

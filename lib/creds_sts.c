@@ -44,6 +44,44 @@ sts_free(struct sts *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/* the API parameters, once the session and its policy are set */
+static int
+sts_params(struct creds_ctx *c, struct sts *s, struct vg_cloud_err *err)
+{
+	const struct vg_conf *cf = c->conf;
+
+	if (creds_load_key(c, &s->key_id, &s->secret, err) == -1)
+		return -1;
+	snprintf(s->duration, sizeof(s->duration), "%ld", cf->creds.duration);
+	s->p[s->np++] = (struct sign_param){ "RoleArn", cf->creds.role_arn };
+	s->p[s->np++] = (struct sign_param){ "RoleSessionName", s->session };
+	s->p[s->np++] = (struct sign_param){ "DurationSeconds", s->duration };
+	if (s->policy != NULL)
+		s->p[s->np++] = (struct sign_param){ "Policy", s->policy };
+	return 0;
+}
+
+/*
+ * The listing's session (DESIGN 1.10): its own name, so ActionTrail
+ * tells the listing from any operator, and with session_policy the two
+ * listing calls only: a leaked listing key opens no console.
+ */
+static int
+sts_prepare_listing(struct creds_ctx *c, struct sts *s,
+    struct vg_cloud_err *err)
+{
+	char why[VG_ERRLEN];
+
+	vg_strlcpy(s->session, CREDS_LISTING_SESSION, sizeof(s->session));
+	if (c->conf->creds.session_policy && creds_listing_policy(
+	    c->conf->creds.role_arn, &s->policy, why, sizeof(why)) == -1) {
+		cloud_err_fail(err, UNAVAILABLE, N_("no session policy can be "
+		    "made for the listing; tell your admin"), "%s", why);
+		return -1;
+	}
+	return sts_params(c, s, err);
+}
+
 static int
 sts_prepare(struct creds_ctx *c, const struct creds_who *who,
     const struct vg_instance *inst, struct sts *s, struct vg_cloud_err *err)
@@ -51,6 +89,8 @@ sts_prepare(struct creds_ctx *c, const struct creds_who *who,
 	const struct vg_conf *cf = c->conf;
 	char why[VG_ERRLEN];
 
+	if (who->listing)
+		return sts_prepare_listing(c, s, err);
 	/* the shell refused a ticket too long for the pair before this */
 	if (creds_session_name_ticket(who->user, who->ticket, s->session,
 	    sizeof(s->session)) == -1) {
@@ -65,15 +105,7 @@ sts_prepare(struct creds_ctx *c, const struct creds_who *who,
 		    "made for this instance; tell your admin"), "%s", why);
 		return -1;
 	}
-	if (creds_load_key(c, &s->key_id, &s->secret, err) == -1)
-		return -1;
-	snprintf(s->duration, sizeof(s->duration), "%ld", cf->creds.duration);
-	s->p[s->np++] = (struct sign_param){ "RoleArn", cf->creds.role_arn };
-	s->p[s->np++] = (struct sign_param){ "RoleSessionName", s->session };
-	s->p[s->np++] = (struct sign_param){ "DurationSeconds", s->duration };
-	if (s->policy != NULL)
-		s->p[s->np++] = (struct sign_param){ "Policy", s->policy };
-	return 0;
+	return sts_params(c, s, err);
 }
 
 /* STS codes worth their own sentence; the rest go to cloud_explain. */
@@ -218,7 +250,10 @@ creds_sts_fetch(struct creds_ctx *c, const struct creds_who *who,
 		rc = sts_answer(&resp, inst, out, err);
 		http_response_free(&resp);
 	}
-	if (rc == 0 && s.policy != NULL)
+	if (rc == 0 && who->listing)
+		vg_strlcpy(out->scope, CREDS_LISTING_SCOPE,
+		    sizeof(out->scope));
+	else if (rc == 0 && s.policy != NULL)
 		vg_strlcpy(out->scope, inst->id, sizeof(out->scope));
 	if (rc == 0)
 		vg_strlcpy(out->session, s.session, sizeof(out->session));
@@ -237,6 +272,10 @@ creds_sts_fits(const struct creds_ctx *c, const struct vg_creds *cr,
 {
 	char session[65];
 
+	/* an operator named vncgate-inventory has the listing's name */
+	if (who->listing || strcmp(cr->scope, CREDS_LISTING_SCOPE) == 0)
+		return who->listing &&
+		    strcmp(cr->scope, CREDS_LISTING_SCOPE) == 0;
 	if (creds_session_name_ticket(who->user, who->ticket, session,
 	    sizeof(session)) == -1 ||
 	    strcmp(session, cr->session) != 0)

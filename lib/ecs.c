@@ -257,8 +257,8 @@ attempt(struct call *c, struct ecs_result *res, struct vg_cloud_err *err)
 /* The retry loop --------------------------------------------------------- */
 
 /* The server's x-acs-retry-after (milliseconds), else 200 ms * 2^n. */
-static long long
-backoff(int n, const char *retry_after)
+long long
+ecs_backoff(int n, const char *retry_after)
 {
 	unsigned int rnd = 0;
 	long long ms, base;
@@ -279,8 +279,8 @@ backoff(int n, const char *retry_after)
 	return ms < WAIT_MAX_MS ? ms : WAIT_MAX_MS;
 }
 
-static void
-nap(long long ms)
+void
+ecs_nap(long long ms)
 {
 	struct timespec ts, rem;
 
@@ -335,10 +335,10 @@ ecs_describe_vnc_url(struct http_client *http, const struct vg_conf *conf,
 		    !cloud_retryable(err))
 			break;
 		/* never sleep past the deadline, nor into a hopeless try */
-		wait = backoff(n, c.retry_after);
+		wait = ecs_backoff(n, c.retry_after);
 		if (vg_now_ms() + wait + ATTEMPT_MIN_MS >= c.deadline)
 			break;
-		nap(wait);
+		ecs_nap(wait);
 	}
 	res->attempts = err->attempts;
 	if (rc == 0 && ecs_vnc_url_allowed(res->vnc_url, conf->api.vnc_hosts,

@@ -41,6 +41,15 @@ int	ecs_parse_answer(long status, const char *body, size_t len,
 	    struct vg_cloud_err *);
 
 
+/*
+ * The retry policy's wait before retry n (0, 1, ...): the server's
+ * x-acs-retry-after (milliseconds; "" when none), else 200 ms * 2^n with
+ * jitter; never over 5 s.  The listing (discover.c) waits the same.
+ */
+long long ecs_backoff(int n, const char *retry_after);
+/* Sleep ms, again after EINTR. */
+void	ecs_nap(long long ms);
+
 /* <page>?vncUrl=<VncUrl>&instanceId=<ID>&isWindows=<true|false> */
 int	ecs_console_url(const char *page, const char *vnc_url,
 	    const struct vg_instance *, char **url, char *err, size_t errlen);

@@ -203,3 +203,16 @@ inventory_bad_tag(const char *v)
 		return "must be K=V, each 1-64 of A-Z a-z 0-9 . _ : / -";
 	return NULL;
 }
+
+const char *
+inventory_bad_status(const char *v)
+{
+	size_t i;
+
+	for (i = 0; v[i] != '\0'; i++)
+		if (!((v[i] >= 'A' && v[i] <= 'Z') ||
+		    (v[i] >= 'a' && v[i] <= 'z')))
+			return "must be letters only";
+	return i >= 1 && i <= INVENTORY_STATUS_MAX ? NULL :
+	    "must be 1-15 letters";
+}

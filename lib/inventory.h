@@ -18,6 +18,7 @@
 #define INVENTORY_ID_MAX	64
 #define INVENTORY_REGION_MAX	32
 #define INVENTORY_DESC_MAX	256
+#define INVENTORY_STATUS_MAX	15	/* Running, Stopped ... */
 
 struct vg_instance {
 	char	  name[INVENTORY_NAME_MAX + 1];
@@ -27,6 +28,9 @@ struct vg_instance {
 	char	 *description;		/* "" when unset */
 	char	**tags;			/* "K=V" strings */
 	size_t	  ntags;
+	/* DESIGN 1.10: the instances of the cloud; "" and 0 otherwise */
+	char	  status[INVENTORY_STATUS_MAX + 1];
+	long long seen;			/* epoch s, last in an answer */
 };
 
 /*
@@ -74,5 +78,7 @@ const char *inventory_bad_name(const char *v);
 const char *inventory_bad_id(const char *v);
 const char *inventory_bad_description(const char *v);
 const char *inventory_bad_tag(const char *v);
+/* A status of the cloud: 1-15 letters. */
+const char *inventory_bad_status(const char *v);
 
 #endif

@@ -219,9 +219,9 @@ statefile_write_all(int fd, const void *data, size_t len)
  * waiting for it (a window lost to a power cut lets through one more
  * minute's worth at most; a kill loses nothing, the rename is whole).
  */
-int
-statefile_replace(int dirfd, const char *name, const void *data,
-    size_t len, char *err, size_t errlen)
+static int
+replace(int dirfd, const char *name, const void *data, size_t len, int sync,
+    char *err, size_t errlen)
 {
 	char tmp[NAMEMAX + 1];
 	int fd, e;
@@ -238,6 +238,7 @@ statefile_replace(int dirfd, const char *name, const void *data,
 		return failed(-1, errno, err, errlen, "cannot be rewritten "
 		    "(%s" NEW_SUFFIX ": %s)", name, strerror(errno));
 	if (statefile_write_all(fd, data, len) == -1 ||
+	    (sync && fsync(fd) == -1) ||
 	    renameat(dirfd, tmp, dirfd, name) == -1) {
 		e = errno;
 		(void)unlinkat(dirfd, tmp, 0);
@@ -246,4 +247,23 @@ statefile_replace(int dirfd, const char *name, const void *data,
 	}
 	close(fd);
 	return 0;
+}
+
+int
+statefile_replace(int dirfd, const char *name, const void *data,
+    size_t len, char *err, size_t errlen)
+{
+	return replace(dirfd, name, data, len, 0, err, errlen);
+}
+
+/*
+ * The inventory cache: rewritten once per ttl by one run, and a power
+ * cut must not leave an empty file under the name (ext4 may reorder a
+ * rename before the data of an unsynced file): synced before the rename.
+ */
+int
+statefile_replace_synced(int dirfd, const char *name, const void *data,
+    size_t len, char *err, size_t errlen)
+{
+	return replace(dirfd, name, data, len, 1, err, errlen);
 }

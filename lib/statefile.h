@@ -68,5 +68,8 @@ int	statefile_write_all(int fd, const void *data, size_t len);
  */
 int	statefile_replace(int dirfd, const char *name, const void *data,
 	    size_t len, char *err, size_t errlen);
+/* The same, the new file synced (fsync) before the rename. */
+int	statefile_replace_synced(int dirfd, const char *name,
+	    const void *data, size_t len, char *err, size_t errlen);
 
 #endif

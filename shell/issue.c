@@ -157,33 +157,6 @@ cloud_failed(struct shell *sh, const struct issuance *is,
 	return EXIT_RUNTIME;
 }
 
-/*
- * The client, made once.  libcurl gets the allocators that wipe first,
- * before it allocates (jansson got them in main): it copies the signed
- * request and the answers.
- */
-static int
-client(struct shell *sh, char *err, size_t errlen)
-{
-	struct http_opts o;
-
-	if (sh->http != NULL)
-		return 0;
-	if (http_global_init(err, errlen) == -1)
-		return -1;
-	memset(&o, 0, sizeof(o));
-	o.ca_pem = sh->conf.api.ca_pem;
-	o.ca_len = sh->conf.api.ca_len;
-	o.connect_timeout_ms = sh->conf.api.connect_timeout * 1000;
-	o.timeout_ms = sh->conf.api.timeout * 1000;
-	o.privileged = sh->privileged;
-	o.cancel = sh->cancel;
-	if (http_client_new(&sh->http, &o, err, errlen) == -1)
-		return -1;
-	creds_init(&sh->creds, &sh->conf, sh->http, &sh->policy);
-	return 0;
-}
-
 /* is NULL: a run refused before any instance was named. */
 static int
 limited(struct shell *sh, const struct issuance *is,
@@ -286,11 +259,11 @@ static int
 obtain(struct shell *sh, struct issuance *is, char **url,
     struct ecs_result *res, struct vg_cloud_err *ce)
 {
-	const struct creds_who who = { sh->user, is->ticket };
+	const struct creds_who who = { sh->user, is->ticket, 0 };
 	const struct vg_creds *cr;
 	char err[VG_ERRLEN];
 
-	if (client(sh, ce->detail, sizeof(ce->detail)) == -1) {
+	if (shell_client(sh, ce->detail, sizeof(ce->detail)) == -1) {
 		vg_strlcpy(ce->code, "InternalError", sizeof(ce->code));
 		return -1;
 	}

@@ -29,9 +29,11 @@
 #define M_USAGE		N_("usage: %s\n")
 #define M_FORCED_LONG	N_("the command is too long")
 #define USAGE "vncgate-shell [-c COMMAND | -t [-f FILE] " \
-	"[-C user=U,instance=T[,from=ADDR][,at=YYYY-MM-DDTHH:MM]] | -V]"
+	"[-C user=U,instance=T[,from=ADDR][,at=YYYY-MM-DDTHH:MM]] | " \
+	"-S [-f FILE] | -V]"
 
-enum action { ACT_MENU, ACT_COMMAND, ACT_CHECK, ACT_VERSION, ACT_USAGE };
+enum action { ACT_MENU, ACT_COMMAND, ACT_CHECK, ACT_SYNC, ACT_VERSION,
+    ACT_USAGE };
 
 struct args {
 	enum action	 action;
@@ -57,6 +59,13 @@ parse_args(int argc, char **argv, struct args *a)
 	if (argc == 3 && strcmp(argv[1], "-c") == 0) {
 		a->command = argv[2];
 		return a->action = ACT_COMMAND;
+	}
+	if (strcmp(argv[1], "-S") == 0) {
+		if (argc == 2 || (argc == 4 && strcmp(argv[2], "-f") == 0)) {
+			a->file = argc == 4 ? argv[3] : NULL;
+			return a->action = ACT_SYNC;
+		}
+		return a->action = ACT_USAGE;
 	}
 	if (strcmp(argv[1], "-t") != 0)
 		return a->action = ACT_USAGE;
@@ -144,6 +153,28 @@ run_command(struct shell *sh, const char *cmd)
 }
 
 /*
+ * -S (DESIGN 1.10): refresh the cache now, a line per region; 1 when a
+ * region failed (the last good cache is kept), 4 when discovery is off.
+ */
+static int
+run_sync(struct shell *sh)
+{
+	int rc;
+
+	sh->mode = "command";
+	log_shell(sh, "shell_start", "sync");
+	if (!sh->conf.inventory.discover) {
+		warnx("inventory.discover is false in %s: nothing to refresh",
+		    sh->config_path);
+		log_shell(sh, "shell_end", "config");
+		return EXIT_CONFIG;
+	}
+	rc = discovery_load(sh, 1, 1) == 0 ? EXIT_OK : EXIT_RUNTIME;
+	log_shell(sh, "shell_end", rc == EXIT_OK ? "ok" : "error");
+	return rc;
+}
+
+/*
  * The source address first (the session record: it needs the config),
  * then the menu or one command.
  */
@@ -153,6 +184,10 @@ run(struct shell *sh, const struct args *a)
 	int rc;
 
 	load_source(sh);
+	if (a->action == ACT_SYNC)
+		return run_sync(sh);
+	/* a refresh that failed leaves the last good cache: go on */
+	(void)discovery_load(sh, 0, 0);
 	if ((rc = issue_unreached(sh)) != EXIT_OK)
 		return rc;
 	if (a->action == ACT_MENU)

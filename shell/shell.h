@@ -7,6 +7,7 @@
  *
  *   main -> menu -> commands -> issue -> stepup -> log
  *   main -> command_ui, check, load, env; menu -> menu_list -> issue
+ *   main, issue -> discovery -> log
  *   and output, qr, parse, input, log, i18n below whoever needs them
  *
  * The menu and one command (-c) meet the commands through the UI seam
@@ -148,6 +149,19 @@ int	load_identity(struct shell *);
  * Needs the config (limits.state_dir).  Does nothing unprivileged.
  */
 void	load_source(struct shell *);
+
+/*
+ * discovery.c: the inventory from the cloud (DESIGN 1.10).  With
+ * inventory.discover, the cache into sh->conf.inv beside the instance
+ * blocks, refreshed first when stale and this run holds the lock (force:
+ * refresh now, -S; verbose: a line per region on stdout).  -1 when the
+ * cache cannot be reached (a sentence said) or, with force, when the
+ * refresh failed; the last good cache is used either way.
+ */
+int	discovery_load(struct shell *, int force, int verbose);
+/* The run's client for the cloud and its credentials, made once. */
+int	shell_client(struct shell *, char *err, size_t errlen);
+void	shell_http_opts(const struct shell *, struct http_opts *);
 
 /* check.c: -t and -t -C */
 int	check_mode(struct shell *, const char *explain);

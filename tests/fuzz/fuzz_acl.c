@@ -15,11 +15,11 @@ static char *tags_db[] = { "env=prod", "team=db" };
 
 static struct vg_instance insts[] = {
 	{ "web-1", "i-bp1hzoinajzkh91h0001", "cn-hangzhou", 0, "", tags_web,
-	  2 },
+	  2, "", 0 },
 	{ "db-1", "i-bp1hzoinajzkh91h0003", "cn-hangzhou", 0, "", tags_db,
-	  2 },
+	  2, "", 0 },
 	{ "sandbox-1", "AY121018033933eaxxxxxxx", "cn-beijing", 1, "",
-	  NULL, 0 },
+	  NULL, 0, "", 0 },
 };
 #define NINST	(sizeof(insts) / sizeof(insts[0]))
 

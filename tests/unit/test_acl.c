@@ -122,13 +122,13 @@ static char *pay_tags[] = { "team=pay", "env=dev" };
 
 static struct vg_instance inventory[] = {
 	{ "web-1", "i-bp1hzoinajzkh91h0001", "cn-hangzhou", 0, "",
-	    web_tags, 2 },
+	    web_tags, 2, "", 0 },
 	{ "db-1", "i-bp1hzoinajzkh91h0002", "cn-hangzhou", 0, "",
-	    db1_tags, 2 },
+	    db1_tags, 2, "", 0 },
 	{ "db-2", "i-bp1hzoinajzkh91h0003", "cn-hangzhou", 0, "",
-	    db2_tags, 1 },
+	    db2_tags, 1, "", 0 },
 	{ "pay-1", "i-bp1hzoinajzkh91h0009", "cn-hangzhou", 0, "",
-	    pay_tags, 2 },
+	    pay_tags, 2, "", 0 },
 };
 #define NINV	(sizeof(inventory) / sizeof(inventory[0]))
 

@@ -30,12 +30,12 @@
 			"instance/" id "\"}]}"
 #define POLICY1		POLICY(ID1)
 /* who credentials are for: a user without a ticket */
-#define WHO(u)		(&(const struct creds_who){ (u), NULL })
+#define WHO(u)		(&(const struct creds_who){ (u), NULL, 0 })
 
 static const struct vg_instance web1 = { "web-1", ID1, "cn-hangzhou", 0,
-    "", NULL, 0 };
+    "", NULL, 0, "", 0 };
 static const struct vg_instance web2 = { "web-2", ID2, "cn-hangzhou", 0,
-    "", NULL, 0 };
+    "", NULL, 0, "", 0 };
 
 /* RoleSessionName ------------------------------------------------------ */
 

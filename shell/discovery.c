@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The inventory from the cloud in the shell (DESIGN 1.10): the cache
+ * read into the run's inventory, refreshed by whichever run finds it
+ * older than inventory.ttl (the others go on with the old one), and
+ * -S, the refresh an admin or a timer asks for.  Each refresh is one
+ * `inventory` record (DESIGN 1.7), ok or not.  Also the run's client
+ * for the cloud, made once, which the issuance shares.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "discover.h"
+#include "ratelimit.h"
+#include "shell.h"
+#include "util.h"
+
+void
+shell_http_opts(const struct shell *sh, struct http_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->ca_pem = sh->conf.api.ca_pem;
+	o->ca_len = sh->conf.api.ca_len;
+	o->connect_timeout_ms = sh->conf.api.connect_timeout * 1000;
+	o->timeout_ms = sh->conf.api.timeout * 1000;
+	o->privileged = sh->privileged;
+	o->cancel = sh->cancel;
+}
+
+/*
+ * The client, made once.  libcurl gets the allocators that wipe first,
+ * before it allocates (jansson got them in main): it copies the signed
+ * request and the answers.
+ */
+int
+shell_client(struct shell *sh, char *err, size_t errlen)
+{
+	struct http_opts o;
+
+	if (sh->http != NULL)
+		return 0;
+	if (http_global_init(err, errlen) == -1)
+		return -1;
+	shell_http_opts(sh, &o);
+	if (http_client_new(&sh->http, &o, err, errlen) == -1)
+		return -1;
+	creds_init(&sh->creds, &sh->conf, sh->http, &sh->policy);
+	return 0;
+}
+
+/* The records ------------------------------------------------------------ */
+
+static void
+record(struct shell *sh, const char *result, const struct disc_refresh *d,
+    const char *why)
+{
+	struct audit_rec rec;
+
+	audit_rec_init(&rec, "inventory");
+	audit_set(&rec, "result", result);
+	audit_setf(&rec, "regions", "%zu", d != NULL ? d->n : 0);
+	audit_setf(&rec, "count", "%zu", d != NULL ? d->count : 0);
+	audit_setf(&rec, "added", "%zu", d != NULL ? d->added : 0);
+	audit_setf(&rec, "removed", "%zu", d != NULL ? d->removed : 0);
+	audit_setf(&rec, "requests", "%d", d != NULL ? d->requests : 0);
+	audit_setf(&rec, "latency_ms", "%lld", d != NULL ? d->latency_ms : 0);
+	if (why != NULL && why[0] != '\0')
+		audit_set(&rec, "reason", why);
+	(void)log_emit(sh, &rec);
+	audit_rec_free(&rec);
+}
+
+/* The first failed region's code, or the refresh's own. */
+static const char *
+failure(const struct disc_refresh *d)
+{
+	size_t i;
+
+	if (d->err.code[0] != '\0')
+		return d->err.code;
+	for (i = 0; i < d->n; i++)
+		if (!d->r[i].ok)
+			return d->r[i].err.code[0] != '\0' ?
+			    d->r[i].err.code : "error";
+	return "error";
+}
+
+/* -S: one line per region (region count added removed requests ms result) */
+static void
+print_lines(const struct disc_refresh *d, const struct disc_cache *c)
+{
+	const struct disc_region *r;
+	size_t i, j, count;
+
+	for (i = 0; i < d->n; i++) {
+		r = &d->r[i];
+		for (j = 0, count = 0; j < c->n; j++)
+			if (strcmp(c->r[j].region, r->region) == 0)
+				count = c->r[j].inv.n;
+		printf("%s count=%zu added=%zu removed=%zu requests=%d "
+		    "latency_ms=%lld result=%s\n", r->region, count, r->added,
+		    r->removed, r->requests, r->latency_ms, r->ok ? "ok" :
+		    r->err.code[0] != '\0' ? r->err.code : "error");
+		if (!r->ok && r->err.detail[0] != '\0')
+			warnx("%s: %s", r->region, r->err.detail);
+	}
+	if (d->err.code[0] != '\0')
+		warnx("inventory refresh failed: %s", d->err.detail[0] != '\0' ?
+		    d->err.detail : d->err.code);
+}
+
+/* The refresh ------------------------------------------------------------ */
+
+/* Refresh c under the lock; 0 when every region was listed. */
+static int
+refresh(struct shell *sh, int dirfd, struct disc_cache *c, int verbose)
+{
+	struct disc_refresh_in in;
+	struct disc_refresh d;
+	struct http_opts o;
+	char why[VG_ERRLEN];
+	int rc;
+
+	if (shell_client(sh, why, sizeof(why)) == -1) {
+		record(sh, "ClientError", NULL, why);
+		if (verbose)
+			warnx("inventory refresh failed: %s", why);
+		return -1;
+	}
+	shell_http_opts(sh, &o);
+	memset(&in, 0, sizeof(in));
+	in.conf = &sh->conf;
+	in.http = sh->http;
+	in.opts = &o;
+	in.creds = &sh->creds;
+	in.dirfd = dirfd;
+	rc = discover_refresh(&in, c, &d);
+	record(sh, rc == 0 ? "ok" : failure(&d), &d,
+	    rc == 0 ? NULL : d.err.detail);
+	if (verbose)
+		print_lines(&d, c);
+	disc_refresh_free(&d);
+	return rc;
+}
+
+/*
+ * The cache, refreshed first when it is missing, refused or older than
+ * ttl (or force) and this run gets the lock: at once when there is a
+ * cache to go on with (another run is refreshing it), else within the
+ * time a refresh may take.  rc of the refresh in *refreshed (1 none).
+ */
+static int
+load_or_refresh(struct shell *sh, int dirfd, struct disc_cache *c,
+    int force, int verbose)
+{
+	char why[VG_ERRLEN];
+	long long deadline;
+	int have, lock, rc = 1;
+
+	if ((have = disc_cache_read(dirfd, c, why, sizeof(why))) == -1)
+		record(sh, "refused", NULL, why);
+	have = have == 0;
+	if (have && !force && time(NULL) - c->written < sh->conf.inventory.ttl)
+		return 0;
+	deadline = vg_now_ms() + (have && !force ? 0 : 1000LL *
+	    (sh->conf.audit.lock_timeout + 6 * sh->conf.api.timeout));
+	if ((lock = discover_lock(dirfd, deadline, why, sizeof(why))) == -1) {
+		if (verbose)
+			warnx("%s", why);
+		return force ? -1 : 0;
+	}
+	/* another run may have refreshed it while this one waited */
+	disc_cache_free(c);
+	have = disc_cache_read(dirfd, c, why, sizeof(why)) == 0;
+	if (!have)
+		disc_cache_free(c);
+	if (force || !have || time(NULL) - c->written >=
+	    sh->conf.inventory.ttl)
+		rc = refresh(sh, dirfd, c, verbose);
+	close(lock);
+	return rc == -1 && force ? -1 : 0;
+}
+
+int
+discovery_load(struct shell *sh, int force, int verbose)
+{
+	struct vg_inventory inv;
+	struct disc_cache c;
+	char why[VG_ERRLEN];
+	int dirfd, rc;
+
+	if (!sh->conf.inventory.discover)
+		return 0;
+	memset(&c, 0, sizeof(c));
+	if ((dirfd = ratelimit_dir_open(sh->conf.limits.state_dir,
+	    &sh->policy, why, sizeof(why))) == -1) {
+		record(sh, "refused", NULL, why);
+		warnx("the inventory cannot be read: %s", why);
+		return -1;
+	}
+	rc = load_or_refresh(sh, dirfd, &c, force, verbose);
+	close(dirfd);
+	inventory_init(&inv);
+	if (discover_merge(&sh->conf.inv, &c, &inv) == -1) {
+		inventory_free(&inv);
+		disc_cache_free(&c);
+		warnx("out of memory");
+		return -1;
+	}
+	inventory_free(&sh->conf.inv);
+	sh->conf.inv = inv;
+	disc_cache_free(&c);
+	return rc;
+}
