@@ -87,7 +87,7 @@ def refresh_conf(w, cloud, regions, acl, tag):
             "  tags = {}\n  ttl = 86400\n}\n" %
             ", ".join('"%s"' % r for r in regions))
     return w.conf(acl=acl, state=state, ports=cloud.ports, text=text,
-                  audit=w.path("audit", "refresh.log")), state
+                  audit=w.path("audit", "refresh.log"))
 
 
 def refresh_argv(conf):
@@ -248,7 +248,7 @@ def row_parallel(w, cloud, acl):
     singles = []
     specs = []
     for region, sec in zip(REGIONS, DELAYS):
-        conf, _ = refresh_conf(w, cloud, [region], acl, "one-" + region)
+        conf = refresh_conf(w, cloud, [region], acl, "one-" + region)
         line = Line(7, "vncgate `-S`, %s alone (%s instances, %s a page)" %
                     (region, format(cloud.counts[region], ","),
                      fmt_s(sec)))
@@ -256,7 +256,7 @@ def row_parallel(w, cloud, acl):
         singles.append(line)
         specs.append((line, refresh_argv(conf), w.env(conf),
                       check_summary([region])))
-    conf, _ = refresh_conf(w, cloud, REGIONS, acl, "slow-three")
+    conf = refresh_conf(w, cloud, REGIONS, acl, "slow-three")
     three = Line(7, "vncgate `-S`, the 3 regions")
     three.runs = REFRESH_RUNS
     specs.append((three, refresh_argv(conf), w.env(conf),
@@ -332,7 +332,7 @@ def rows(w, version):
     inv, counts = inventory(w, ninst)
     acl, reached = cloud_acl(w, ninst)
     cloud = Cloud(w, "cloud", inv, counts)
-    conf, _ = refresh_conf(w, cloud, REGIONS, acl, "three")
+    conf = refresh_conf(w, cloud, REGIONS, acl, "three")
     if not built(w, conf):
         return not_built(placeholders(ninst), w)
     lines = row_refresh(w, cloud, conf)
