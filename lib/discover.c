@@ -80,6 +80,16 @@ req_tags(struct req *q)
 	}
 }
 
+/* An attempt has api.timeout, or what is left of the listing's time. */
+static long
+attempt_ms(const struct disc_call *c)
+{
+	long long left = c->deadline - vg_now_ms();
+	long long one = 1000LL * c->conf->api.timeout;
+
+	return (long)(left < one ? left : one);
+}
+
 /* One attempt: 0 with an answer in resp (any status), else -1 and err. */
 static int
 send_once(struct req *q, struct http_response *resp, struct vg_cloud_err *e)
@@ -96,7 +106,7 @@ send_once(struct req *q, struct http_response *resp, struct vg_cloud_err *e)
 		.secret = c->creds->secret,
 		.token = c->creds->token,
 		.place = CLOUD_PARAMS_QUERY,
-		.timeout_ms = (long)(c->deadline - vg_now_ms()),
+		.timeout_ms = attempt_ms(c),
 		.what = q->action,
 		.own_code = "ClientError",
 	};

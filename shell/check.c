@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "discover.h"
 #include "ratelimit.h"
 #include "sessrec.h"
 #include "shell.h"
@@ -201,6 +202,84 @@ check_sessions(struct shell *sh)
 	return -1;
 }
 
+/* A list of the config as "a,b,c" (or "{}") on stdout. */
+static void
+print_list(const char *key, char **v, size_t n)
+{
+	size_t i;
+
+	printf(" %s=", key);
+	if (n == 0)
+		printf("{}");
+	for (i = 0; i < n; i++)
+		printf("%s%s", i > 0 ? "," : "", v[i]);
+}
+
+/* The cache as it is now: its age, its size, or why a run will refetch. */
+static void
+print_cache(int dirfd, long ttl)
+{
+	struct disc_cache c;
+	char err[VG_ERRLEN];
+	long long age;
+	size_t i, n = 0;
+	int rc;
+
+	rc = disc_cache_read(dirfd, &c, err, sizeof(err));
+	if (rc == 1) {
+		printf("inventory: no cache yet: the first run lists the "
+		    "cloud\n");
+		return;
+	}
+	if (rc == -1) {
+		printf("inventory: %s: the next run lists the cloud again\n",
+		    err);
+		return;
+	}
+	for (i = 0; i < c.n; i++)
+		n += c.r[i].inv.n;
+	age = (long long)time(NULL) - c.written;
+	printf("inventory: cache %zu instances in %zu regions, %lld s old "
+	    "(%s)\n", n, c.n, age, age < ttl ? "fresh" : "stale: the next "
+	    "run refreshes it");
+	disc_cache_free(&c);
+}
+
+/*
+ * With inventory.discover: the settings, then the cache (DESIGN 1.10),
+ * without the network.  The state folder must be usable: it holds the
+ * cache.
+ */
+static int
+check_inventory(struct shell *sh)
+{
+	const struct vg_conf *cf = &sh->conf;
+	char err[VG_ERRLEN];
+	int fd;
+
+	if (!cf->inventory.discover)
+		return 0;
+	printf("inventory: discover");
+	if (cf->inventory.all_regions)
+		printf(" regions=* (DescribeRegions)");
+	else
+		print_list("regions", cf->inventory.regions,
+		    cf->inventory.nregions);
+	print_list("tags", cf->inventory.tags, cf->inventory.ntags);
+	printf(" name_tag=%s ttl=%ld stale_after=%ld\n",
+	    cf->inventory.name_tag[0] != '\0' ? cf->inventory.name_tag :
+	    "(InstanceName)", cf->inventory.ttl, cf->inventory.stale_after);
+	fd = ratelimit_dir_open(cf->limits.state_dir, &sh->policy, err,
+	    sizeof(err));
+	if (fd == -1) {
+		printf("inventory: the cache's folder: %s\n", err);
+		return -1;
+	}
+	print_cache(fd, cf->inventory.ttl);
+	close(fd);
+	return 0;
+}
+
 int
 check_mode(struct shell *sh, const char *spec)
 {
@@ -221,6 +300,8 @@ check_mode(struct shell *sh, const char *spec)
 	if (check_state(sh) == -1)
 		rc = -1;
 	if (check_sessions(sh) == -1)
+		rc = -1;
+	if (check_inventory(sh) == -1)
 		rc = -1;
 	return rc == 0 ? EXIT_OK : EXIT_CONFIG;
 }
