@@ -176,20 +176,113 @@ send_retried(struct req *q, struct http_response *resp, int *requests,
 
 /* Pages ------------------------------------------------------------------ */
 
-/* An optional string member: NULL when absent; -1 when not a string. */
+/* The value of the 4 hex digits at p, or -1. */
+static long
+hex4(const char *p)
+{
+	long v = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		v <<= 4;
+		if (p[i] >= '0' && p[i] <= '9')
+			v |= p[i] - '0';
+		else if ((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'f')
+			v |= (p[i] | 0x20) - 'a' + 10;
+		else
+			return -1;
+	}
+	return v;
+}
+
+/*
+ * A \uD800-\uDFFF escape that is not half of a pair becomes \uFFFD, in
+ * place (same length).  Whoever may name an instance may put a lone
+ * surrogate in its name, which the API then sends escaped; jansson
+ * refuses it, and one such name must not fail the whole region.
+ */
+static void
+fix_surrogates(char *t, size_t len)
+{
+	size_t i;
+	long v, w;
+
+	for (i = 0; i + 5 < len; i++) {
+		if (t[i] != '\\')
+			continue;
+		if (t[i + 1] != 'u') {
+			i++;		/* \\ or \": skip the escaped byte */
+			continue;
+		}
+		v = hex4(t + i + 2);
+		w = i + 11 < len && t[i + 6] == '\\' && t[i + 7] == 'u' ?
+		    hex4(t + i + 8) : -1;
+		if (v >= 0xd800 && v <= 0xdbff && w >= 0xdc00 && w <= 0xdfff)
+			i += 11;	/* a pair */
+		else if (v >= 0xd800 && v <= 0xdfff)
+			memcpy(t + i + 2, "FFFD", 4);
+		else
+			i += 5;
+	}
+}
+
+/*
+ * A page as a JSON object: duplicate keys refused (a second InstanceId
+ * could pass a checker that saw the first), NUL in strings let through
+ * to be judged field by field (opt_str), lone surrogates neutralised.
+ */
+static json_t *
+page_load(const char *body, size_t len, char *err, size_t errlen)
+{
+	json_error_t je;
+	json_t *root;
+	char *copy;
+
+	if (body == NULL || (copy = malloc(len + 1)) == NULL) {
+		vg_seterr(err, errlen, "no answer, or out of memory");
+		return NULL;
+	}
+	memcpy(copy, body, len);
+	copy[len] = '\0';
+	fix_surrogates(copy, len);
+	root = json_loadb(copy, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL,
+	    &je);
+	free(copy);
+	if (root == NULL || !json_is_object(root)) {
+		/* never je.text: it may quote the page */
+		vg_seterr(err, errlen, "the answer is not a JSON object "
+		    "(line %d, column %d)", je.line, je.column);
+		json_decref(root);
+		return NULL;
+	}
+	return root;
+}
+
+/*
+ * An optional string member: NULL when absent; -1 when not a string.
+ * One holding a NUL is -1 too, or with lax NULL (unusable, as absent):
+ * names and descriptions are anyone's text, IDs are the cloud's own.
+ */
 static int
-opt_str(json_t *o, const char *key, const char **out)
+opt_text(json_t *o, const char *key, int lax, const char **out)
 {
 	json_t *v = json_object_get(o, key);
 
 	*out = NULL;
 	if (v == NULL)
 		return 0;
-	if (!json_is_string(v) || strlen(json_string_value(v)) !=
-	    json_string_length(v))
+	if (!json_is_string(v))
 		return -1;
+	if (strlen(json_string_value(v)) != json_string_length(v))
+		return lax ? 0 : -1;
 	*out = json_string_value(v);
 	return 0;
+}
+
+static int
+opt_str(json_t *o, const char *key, const char **out)
+{
+	return opt_text(o, key, 0, out);
 }
 
 /* Tags.Tag into "K=V" strings (those of the charset); the name_tag's value */
@@ -212,9 +305,11 @@ read_tags(json_t *inst, const char *name_tag, char ***tags, size_t *ntags,
 	    NULL)
 		return -1;
 	json_array_foreach(list, i, e) {
-		if (!json_is_object(e) || opt_str(e, "TagKey", &k) == -1 ||
-		    opt_str(e, "TagValue", &v) == -1 || k == NULL)
+		if (!json_is_object(e) || opt_text(e, "TagKey", 1, &k) == -1 ||
+		    opt_text(e, "TagValue", 1, &v) == -1)
 			return -1;
+		if (k == NULL)
+			continue;	/* a NUL in it: no rule can name it */
 		if (name_tag[0] != '\0' && strcmp(k, name_tag) == 0)
 			*named = v;
 		if (snprintf(kv, sizeof(kv), "%s=%s", k, v != NULL ? v : "") >=
@@ -244,8 +339,8 @@ read_fields(json_t *o, const char *name_tag, struct vg_instance *in,
 
 	if (opt_str(o, "InstanceId", &id) == -1 || id == NULL ||
 	    inventory_bad_id(id) != NULL ||
-	    opt_str(o, "InstanceName", &name) == -1 ||
-	    opt_str(o, "Description", &desc) == -1 ||
+	    opt_text(o, "InstanceName", 1, &name) == -1 ||
+	    opt_text(o, "Description", 1, &desc) == -1 ||
 	    opt_str(o, "OSType", &os) == -1 ||
 	    opt_str(o, "Status", &status) == -1 || status == NULL)
 		return -1;
@@ -311,7 +406,7 @@ discover_parse_page(const char *name_tag, long status, const char *body,
 	size_t i;
 	int rc = -1;
 
-	if ((root = cloud_json_load(body, len, why, sizeof(why))) == NULL)
+	if ((root = page_load(body, len, why, sizeof(why))) == NULL)
 		return garbled(e, status, why);
 	insts = json_object_get(root, "Instances");
 	list = json_is_object(insts) ? json_object_get(insts, "Instance") :

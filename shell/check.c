@@ -305,3 +305,52 @@ check_mode(struct shell *sh, const char *spec)
 		rc = -1;
 	return rc == 0 ? EXIT_OK : EXIT_CONFIG;
 }
+
+/* -S ------------------------------------------------------------------- */
+
+/* One line per region (region count added removed requests ms result). */
+static void
+sync_report(const struct disc_refresh *d, const struct disc_cache *c)
+{
+	const struct disc_region *r;
+	size_t i, j, count;
+
+	for (i = 0; i < d->n; i++) {
+		r = &d->r[i];
+		for (j = 0, count = 0; j < c->n; j++)
+			if (strcmp(c->r[j].region, r->region) == 0)
+				count = c->r[j].inv.n;
+		printf("%s count=%zu added=%zu removed=%zu requests=%d "
+		    "latency_ms=%lld result=%s\n", r->region, count, r->added,
+		    r->removed, r->requests, r->latency_ms, r->ok ? "ok" :
+		    r->err.code[0] != '\0' ? r->err.code : "error");
+		if (!r->ok && r->err.detail[0] != '\0')
+			warnx("%s: %s", r->region, r->err.detail);
+	}
+	if (d->err.code[0] != '\0')
+		warnx("inventory refresh failed: %s", d->err.detail[0] != '\0' ?
+		    d->err.detail : d->err.code);
+}
+
+/*
+ * -S (DESIGN 1.10): refresh the cache now, a line per region; 1 when a
+ * region failed (the last good cache is kept), 4 when discovery is off.
+ */
+int
+sync_mode(struct shell *sh)
+{
+	int rc;
+
+	sh->mode = "command";
+	log_shell(sh, "shell_start", "sync");
+	if (!sh->conf.inventory.discover) {
+		warnx("inventory.discover is false in %s: nothing to refresh",
+		    sh->config_path);
+		log_shell(sh, "shell_end", "config");
+		return EXIT_CONFIG;
+	}
+	rc = discovery_load(sh, 1, sync_report) == 0 ? EXIT_OK :
+	    EXIT_RUNTIME;
+	log_shell(sh, "shell_end", rc == EXIT_OK ? "ok" : "error");
+	return rc;
+}

@@ -18,6 +18,11 @@
 #include "shell.h"
 #include "util.h"
 
+/* Sentences the operator sees, in one place for the translators (po/). */
+#define M_UNREADABLE	N_("the inventory cannot be read (%s); tell your " \
+			"admin")
+#define M_OOM		N_("out of memory")
+
 void
 shell_http_opts(const struct shell *sh, struct http_opts *o)
 {
@@ -88,35 +93,26 @@ failure(const struct disc_refresh *d)
 	return "error";
 }
 
-/* -S: one line per region (region count added removed requests ms result) */
-static void
-print_lines(const struct disc_refresh *d, const struct disc_cache *c)
-{
-	const struct disc_region *r;
-	size_t i, j, count;
-
-	for (i = 0; i < d->n; i++) {
-		r = &d->r[i];
-		for (j = 0, count = 0; j < c->n; j++)
-			if (strcmp(c->r[j].region, r->region) == 0)
-				count = c->r[j].inv.n;
-		printf("%s count=%zu added=%zu removed=%zu requests=%d "
-		    "latency_ms=%lld result=%s\n", r->region, count, r->added,
-		    r->removed, r->requests, r->latency_ms, r->ok ? "ok" :
-		    r->err.code[0] != '\0' ? r->err.code : "error");
-		if (!r->ok && r->err.detail[0] != '\0')
-			warnx("%s: %s", r->region, r->err.detail);
-	}
-	if (d->err.code[0] != '\0')
-		warnx("inventory refresh failed: %s", d->err.detail[0] != '\0' ?
-		    d->err.detail : d->err.code);
-}
-
 /* The refresh ------------------------------------------------------------ */
+
+/* A refresh that could not start, told to report. */
+static int
+not_started(const struct disc_cache *c, const char *code, const char *why,
+    discovery_report_fn report)
+{
+	struct disc_refresh d;
+
+	memset(&d, 0, sizeof(d));
+	cloud_err_detail(&d.err, code, NULL, "%s", why);
+	if (report != NULL)
+		report(&d, c);
+	return -1;
+}
 
 /* Refresh c under the lock; 0 when every region was listed. */
 static int
-refresh(struct shell *sh, int dirfd, struct disc_cache *c, int verbose)
+refresh(struct shell *sh, int dirfd, struct disc_cache *c,
+    discovery_report_fn report)
 {
 	struct disc_refresh_in in;
 	struct disc_refresh d;
@@ -126,9 +122,7 @@ refresh(struct shell *sh, int dirfd, struct disc_cache *c, int verbose)
 
 	if (shell_client(sh, why, sizeof(why)) == -1) {
 		record(sh, "ClientError", NULL, why);
-		if (verbose)
-			warnx("inventory refresh failed: %s", why);
-		return -1;
+		return not_started(c, "ClientError", why, report);
 	}
 	shell_http_opts(sh, &o);
 	memset(&in, 0, sizeof(in));
@@ -140,8 +134,8 @@ refresh(struct shell *sh, int dirfd, struct disc_cache *c, int verbose)
 	rc = discover_refresh(&in, c, &d);
 	record(sh, rc == 0 ? "ok" : failure(&d), &d,
 	    rc == 0 ? NULL : d.err.detail);
-	if (verbose)
-		print_lines(&d, c);
+	if (report != NULL)
+		report(&d, c);
 	disc_refresh_free(&d);
 	return rc;
 }
@@ -154,7 +148,7 @@ refresh(struct shell *sh, int dirfd, struct disc_cache *c, int verbose)
  */
 static int
 load_or_refresh(struct shell *sh, int dirfd, struct disc_cache *c,
-    int force, int verbose)
+    int force, discovery_report_fn report)
 {
 	char why[VG_ERRLEN];
 	long long deadline;
@@ -167,11 +161,8 @@ load_or_refresh(struct shell *sh, int dirfd, struct disc_cache *c,
 		return 0;
 	deadline = vg_now_ms() + (have && !force ? 0 : 1000LL *
 	    (sh->conf.audit.lock_timeout + 6 * sh->conf.api.timeout));
-	if ((lock = discover_lock(dirfd, deadline, why, sizeof(why))) == -1) {
-		if (verbose)
-			warnx("%s", why);
-		return force ? -1 : 0;
-	}
+	if ((lock = discover_lock(dirfd, deadline, why, sizeof(why))) == -1)
+		return force ? not_started(c, "Locked", why, report) : 0;
 	/* another run may have refreshed it while this one waited */
 	disc_cache_free(c);
 	have = disc_cache_read(dirfd, c, why, sizeof(why)) == 0;
@@ -179,13 +170,13 @@ load_or_refresh(struct shell *sh, int dirfd, struct disc_cache *c,
 		disc_cache_free(c);
 	if (force || !have || time(NULL) - c->written >=
 	    sh->conf.inventory.ttl)
-		rc = refresh(sh, dirfd, c, verbose);
+		rc = refresh(sh, dirfd, c, report);
 	close(lock);
 	return rc == -1 && force ? -1 : 0;
 }
 
 int
-discovery_load(struct shell *sh, int force, int verbose)
+discovery_load(struct shell *sh, int force, discovery_report_fn report)
 {
 	struct vg_inventory inv;
 	struct disc_cache c;
@@ -198,16 +189,16 @@ discovery_load(struct shell *sh, int force, int verbose)
 	if ((dirfd = ratelimit_dir_open(sh->conf.limits.state_dir,
 	    &sh->policy, why, sizeof(why))) == -1) {
 		record(sh, "refused", NULL, why);
-		warnx("the inventory cannot be read: %s", why);
+		warnx(_(M_UNREADABLE), why);
 		return -1;
 	}
-	rc = load_or_refresh(sh, dirfd, &c, force, verbose);
+	rc = load_or_refresh(sh, dirfd, &c, force, report);
 	close(dirfd);
 	inventory_init(&inv);
 	if (discover_merge(&sh->conf.inv, &c, &inv) == -1) {
 		inventory_free(&inv);
 		disc_cache_free(&c);
-		warnx("out of memory");
+		warnx(_(M_OOM));
 		return -1;
 	}
 	inventory_free(&sh->conf.inv);

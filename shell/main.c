@@ -153,28 +153,6 @@ run_command(struct shell *sh, const char *cmd)
 }
 
 /*
- * -S (DESIGN 1.10): refresh the cache now, a line per region; 1 when a
- * region failed (the last good cache is kept), 4 when discovery is off.
- */
-static int
-run_sync(struct shell *sh)
-{
-	int rc;
-
-	sh->mode = "command";
-	log_shell(sh, "shell_start", "sync");
-	if (!sh->conf.inventory.discover) {
-		warnx("inventory.discover is false in %s: nothing to refresh",
-		    sh->config_path);
-		log_shell(sh, "shell_end", "config");
-		return EXIT_CONFIG;
-	}
-	rc = discovery_load(sh, 1, 1) == 0 ? EXIT_OK : EXIT_RUNTIME;
-	log_shell(sh, "shell_end", rc == EXIT_OK ? "ok" : "error");
-	return rc;
-}
-
-/*
  * The source address first (the session record: it needs the config),
  * then the menu or one command.
  */
@@ -185,9 +163,9 @@ run(struct shell *sh, const struct args *a)
 
 	load_source(sh);
 	if (a->action == ACT_SYNC)
-		return run_sync(sh);
+		return sync_mode(sh);
 	/* a refresh that failed leaves the last good cache: go on */
-	(void)discovery_load(sh, 0, 0);
+	(void)discovery_load(sh, 0, NULL);
 	if ((rc = issue_unreached(sh)) != EXIT_OK)
 		return rc;
 	if (a->action == ACT_MENU)

@@ -46,12 +46,13 @@
 #define M_LINUX		"linux"
 #define M_WINDOWS	"windows"
 
-enum col { C_NUM, C_NAME, C_ID, C_REGION, C_OS, C_DESC, NCOLS };
+/* STATUS: the cloud's last word on it (DESIGN 1.10), with discovery */
+enum col { C_NUM, C_NAME, C_ID, C_REGION, C_OS, C_STATUS, C_DESC, NCOLS };
 
 /* The table's headings: CJK counts two cells each (term.c). */
 static const char *const heads[NCOLS] = {
 	/* TRANSLATORS: the headings of the instance table */
-	"#", N_("NAME"), N_("ID"), N_("REGION"), N_("OS"),
+	"#", N_("NAME"), N_("ID"), N_("REGION"), N_("OS"), N_("STATUS"),
 	N_("DESCRIPTION")
 };
 
@@ -119,6 +120,8 @@ fields(const struct vg_instance *in, size_t n, char *num, size_t numlen,
 	f[C_ID] = in->id;
 	f[C_REGION] = in->region;
 	f[C_OS] = in->windows ? M_WINDOWS : M_LINUX;
+	/* from the cloud: its charset was checked, term.c filters it too */
+	f[C_STATUS] = in->status[0] != '\0' ? in->status : "-";
 	f[C_DESC] = in->description;
 }
 
@@ -207,6 +210,9 @@ widths(struct shell *sh, const struct menu *m, const char *const h[NCOLS],
 			if (term_width(f[c]) > w[c])
 				w[c] = term_width(f[c]);
 	}
+	/* no discovery, no status: the column is not drawn (width 0) */
+	if (!sh->conf.inventory.discover)
+		w[C_STATUS] = 0;
 	fit(w, m->cols);
 }
 
@@ -218,6 +224,8 @@ row(const char *const f[NCOLS], const int w[NCOLS])
 	int c, pad;
 
 	for (c = 0; c < NCOLS; c++) {
+		if (w[c] == 0)
+			continue;
 		if (c == C_NUM) {
 			pad = w[c] - term_width(f[c]);
 			printf("%*s", pad > 0 ? pad : 0, "");

@@ -7,7 +7,7 @@
  *
  *   main -> menu -> commands -> issue -> stepup -> log
  *   main -> command_ui, check, load, env; menu -> menu_list -> issue
- *   main, issue -> discovery -> log
+ *   main, check, issue -> discovery -> log
  *   and output, qr, parse, input, log, i18n below whoever needs them
  *
  * The menu and one command (-c) meet the commands through the UI seam
@@ -154,17 +154,22 @@ void	load_source(struct shell *);
  * discovery.c: the inventory from the cloud (DESIGN 1.10).  With
  * inventory.discover, the cache into sh->conf.inv beside the instance
  * blocks, refreshed first when stale and this run holds the lock (force:
- * refresh now, -S; verbose: a line per region on stdout).  -1 when the
- * cache cannot be reached (a sentence said) or, with force, when the
- * refresh failed; the last good cache is used either way.
+ * refresh now, -S).  report (NULL: none) is told how a refresh went.
+ * -1 when the cache cannot be reached (a sentence said) or, with force,
+ * when the refresh failed; the last good cache is used either way.
  */
-int	discovery_load(struct shell *, int force, int verbose);
+struct disc_refresh;
+struct disc_cache;
+typedef void (*discovery_report_fn)(const struct disc_refresh *,
+    const struct disc_cache *);
+int	discovery_load(struct shell *, int force, discovery_report_fn);
 /* The run's client for the cloud and its credentials, made once. */
 int	shell_client(struct shell *, char *err, size_t errlen);
 void	shell_http_opts(const struct shell *, struct http_opts *);
 
-/* check.c: -t and -t -C */
+/* check.c: -t and -t -C; -S, the admin's refresh (DESIGN 1.10) */
 int	check_mode(struct shell *, const char *explain);
+int	sync_mode(struct shell *);
 
 /*
  * stepup.c: the PAM step-up (DESIGN 2.2 steps 2-3).  Where it is due is

@@ -410,3 +410,22 @@ check "half-way: the failure is recorded" has_record inventory \
 vg "list"
 check "half-way: the run lists the last good cache" [ \
     "$(grep -c . "$OUT")" -ge 250 ]
+
+# --- hostile strings from the cloud never fail a region --------------------
+# every string of geninventory.HOSTILE (NUL, a lone surrogate, escapes,
+# bidi, 2,000 characters ...) as names, descriptions and tags
+$PY tests/mock/geninventory.py --instances 60 --regions cn-hangzhou \
+    --hostile 17 --lean "$T/hostile.json" >/dev/null
+start_mock --inventory "$T/hostile.json"
+write_conf static v3
+disc_acl
+disc_conf
+rm -f "$T/state/inventory.json"
+vg_argv -S
+check "hostile strings: -S exits 0" [ "$RC" -eq 0 ]
+check "hostile strings: all 60 instances are listed" grep -q \
+    '^cn-hangzhou count=60 added=60 ' "$OUT"
+vg "list"
+check "hostile strings: list keeps five columns" five_columns
+check "hostile strings: no control byte on stdout" lacks_re "$OUT" \
+    "$(printf '[\001-\010\013-\037\177]')"
