@@ -182,6 +182,21 @@ int	discover_refresh(const struct disc_refresh_in *, struct disc_cache *c,
 void	disc_refresh_free(struct disc_refresh *);
 
 /*
+ * conf->inv becomes the blocks and c merged (discover_merge); -1 when
+ * out of memory (conf->inv unchanged).
+ */
+int	discover_apply(struct vg_conf *conf, const struct disc_cache *c);
+/*
+ * With inventory.discover, the cache as it is (no refresh, no network)
+ * merged into conf->inv: for -t -C and pam_vncgate, which decide for the
+ * instances the shell would show.  0 also when there is no cache yet;
+ * -1 and err when it cannot be read or is refused (conf->inv unchanged:
+ * the blocks alone, the narrower inventory).
+ */
+int	discover_apply_cache(struct vg_conf *conf,
+	    const struct secfile_policy *owner, char *err, size_t errlen);
+
+/*
  * Take the refresh lock (DISC_LOCK_NAME beside the cache) by deadline
  * (a vg_now_ms() time; a past one tries once): the fd, which the caller
  * closes to let go, or -1 and err.

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "discover.h"
+#include "ratelimit.h"
 #include "statefile.h"
 #include "util.h"
 
@@ -210,4 +211,43 @@ discover_lock(int dirfd, long long deadline, char *err, size_t errlen)
 		return -1;
 	}
 	return fd;
+}
+
+/* The inventory of a run ------------------------------------------------- */
+
+int
+discover_apply(struct vg_conf *conf, const struct disc_cache *c)
+{
+	struct vg_inventory inv;
+
+	inventory_init(&inv);
+	if (discover_merge(&conf->inv, c, &inv) == -1) {
+		inventory_free(&inv);
+		return -1;
+	}
+	inventory_free(&conf->inv);
+	conf->inv = inv;
+	return 0;
+}
+
+int
+discover_apply_cache(struct vg_conf *conf, const struct secfile_policy *owner,
+    char *err, size_t errlen)
+{
+	struct disc_cache c;
+	int dirfd, rc;
+
+	if (!conf->inventory.discover)
+		return 0;
+	if ((dirfd = ratelimit_dir_open(conf->limits.state_dir, owner, err,
+	    errlen)) == -1)
+		return -1;
+	rc = disc_cache_read(dirfd, &c, err, errlen);
+	close(dirfd);
+	if (rc == 1)
+		return 0;
+	if (rc == 0 && (rc = discover_apply(conf, &c)) == -1)
+		vg_seterr(err, errlen, "out of memory");
+	disc_cache_free(&c);
+	return rc;
 }

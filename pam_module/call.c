@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "discover.h"
 #include "pam_vncgate.h"
 #include "util.h"
 
@@ -154,6 +155,7 @@ int
 pvg_load(struct pvg *g, int with_acl)
 {
 	struct vg_diags ds;
+	char why[VG_ERRLEN];
 
 	diag_init(&ds);
 	if (conf_load(g->args.config, &g->policy, &g->conf, &ds) == -1) {
@@ -166,6 +168,14 @@ pvg_load(struct pvg *g, int with_acl)
 		log_diags(g, &ds);
 		return PAM_SERVICE_ERR;
 	}
+	/*
+	 * the instances of the cloud too (DESIGN 1.10), as the shell last
+	 * saw them; without the cache, the config's blocks alone: fewer
+	 * instances never let more in
+	 */
+	if (with_acl && discover_apply_cache(&g->conf, &g->policy, why,
+	    sizeof(why)) == -1)
+		pvg_log(g, LOG_ERR, "the inventory cache is not used: %s", why);
 	return PAM_SUCCESS;
 }
 

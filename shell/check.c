@@ -202,6 +202,22 @@ check_sessions(struct shell *sh)
 	return -1;
 }
 
+/*
+ * -t -C decides as the shell would: over the instances of the cache
+ * too (DESIGN 1.10), read as it is, without the network.
+ */
+static int
+explain_cached(struct shell *sh, const struct explain *ex)
+{
+	char err[VG_ERRLEN];
+
+	if (discover_apply_cache(&sh->conf, &sh->policy, err, sizeof(err)) ==
+	    -1)
+		printf("inventory: %s: deciding over the config's instances "
+		    "alone\n", err);
+	return explain_run(sh, ex);
+}
+
 /* A list of the config as "a,b,c" (or "{}") on stdout. */
 static void
 print_list(const char *key, char **v, size_t n)
@@ -294,7 +310,7 @@ check_mode(struct shell *sh, const char *spec)
 	if (load_config(sh, 1) == -1)
 		return EXIT_CONFIG;
 	if (spec != NULL)
-		return explain_run(sh, &ex);
+		return explain_cached(sh, &ex);
 	/* both, so that one run names every problem */
 	rc = check_key(sh);
 	if (check_state(sh) == -1)

@@ -7,6 +7,11 @@
  * `inventory` record (DESIGN 1.7), ok or not.  Also the run's client
  * for the cloud, made once, which the issuance shares.
  */
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,6 +145,73 @@ refresh(struct shell *sh, int dirfd, struct disc_cache *c,
 	return rc;
 }
 
+/* Is c (when have) older than ttl? */
+static int
+stale(const struct shell *sh, const struct disc_cache *c, int have)
+{
+	return !have || time(NULL) - c->written >= sh->conf.inventory.ttl;
+}
+
+/*
+ * In the grandchild: alone in a session of its own (the end of the SSH
+ * session, a Ctrl-C or a hangup of the operator's terminal reach it no
+ * more), no terminal, stdio on /dev/null, and killed by SIGALRM past the
+ * longest a refresh may take (credentials, then the listing's deadline).
+ * It holds the lock its parent took (the same open file) until it ends.
+ */
+static void
+grandchild(struct shell *sh, int dirfd)
+{
+	static const int quiet[] = { SIGHUP, SIGINT, SIGQUIT, SIGPIPE,
+	    SIGTERM, SIGTSTP, SIGTTIN, SIGTTOU };
+	struct disc_cache c;
+	char why[VG_ERRLEN];
+	size_t i;
+	int fd;
+
+	(void)setsid();
+	for (i = 0; i < sizeof(quiet) / sizeof(quiet[0]); i++)
+		signal(quiet[i], SIG_IGN);
+	if ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) != -1) {
+		(void)dup2(fd, 0);
+		(void)dup2(fd, 1);
+		(void)dup2(fd, 2);
+	}
+	signal(SIGALRM, SIG_DFL);
+	alarm((unsigned int)(8 * sh->conf.api.timeout +
+	    sh->conf.audit.lock_timeout));
+	memset(&c, 0, sizeof(c));
+	if (disc_cache_read(dirfd, &c, why, sizeof(why)) != 0)
+		disc_cache_free(&c);
+	/* the parent read it without the lock: another may have been first */
+	else if (stale(sh, &c, 1))
+		(void)refresh(sh, dirfd, &c, NULL);
+}
+
+/*
+ * A stale cache with a run to go on with it: the refresh must not delay
+ * the operator (DESIGN 1.10), so a grandchild does it while this run goes
+ * on with the old cache; the child between them exits at once, so the
+ * refresher belongs to init and never waits as a zombie of the menu.  No
+ * stdio is flushed there (_exit): the operator's output is this run's.
+ */
+static void
+refresh_detached(struct shell *sh, int dirfd)
+{
+	pid_t pid;
+	int st;
+
+	if ((pid = fork()) == -1)
+		return;		/* the next run tries again */
+	if (pid == 0) {
+		if (fork() == 0)
+			grandchild(sh, dirfd);
+		_exit(0);
+	}
+	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+		continue;
+}
+
 /*
  * The cache, refreshed first when it is missing, refused or older than
  * ttl (or force) and this run gets the lock: at once when there is a
@@ -157,19 +229,23 @@ load_or_refresh(struct shell *sh, int dirfd, struct disc_cache *c,
 	if ((have = disc_cache_read(dirfd, c, why, sizeof(why))) == -1)
 		record(sh, "refused", NULL, why);
 	have = have == 0;
-	if (have && !force && time(NULL) - c->written < sh->conf.inventory.ttl)
+	if (!force && !stale(sh, c, have))
 		return 0;
 	deadline = vg_now_ms() + (have && !force ? 0 : 1000LL *
 	    (sh->conf.audit.lock_timeout + 6 * sh->conf.api.timeout));
 	if ((lock = discover_lock(dirfd, deadline, why, sizeof(why))) == -1)
 		return force ? not_started(c, "Locked", why, report) : 0;
-	/* another run may have refreshed it while this one waited */
+	if (have && !force) {
+		refresh_detached(sh, dirfd);
+		close(lock);
+		return 0;
+	}
+	/* only the first run ever waits: another may have been first */
 	disc_cache_free(c);
 	have = disc_cache_read(dirfd, c, why, sizeof(why)) == 0;
 	if (!have)
 		disc_cache_free(c);
-	if (force || !have || time(NULL) - c->written >=
-	    sh->conf.inventory.ttl)
+	if (force || stale(sh, c, have))
 		rc = refresh(sh, dirfd, c, report);
 	close(lock);
 	return rc == -1 && force ? -1 : 0;
@@ -178,7 +254,6 @@ load_or_refresh(struct shell *sh, int dirfd, struct disc_cache *c,
 int
 discovery_load(struct shell *sh, int force, discovery_report_fn report)
 {
-	struct vg_inventory inv;
 	struct disc_cache c;
 	char why[VG_ERRLEN];
 	int dirfd, rc;
@@ -194,15 +269,11 @@ discovery_load(struct shell *sh, int force, discovery_report_fn report)
 	}
 	rc = load_or_refresh(sh, dirfd, &c, force, report);
 	close(dirfd);
-	inventory_init(&inv);
-	if (discover_merge(&sh->conf.inv, &c, &inv) == -1) {
-		inventory_free(&inv);
+	if (discover_apply(&sh->conf, &c) == -1) {
 		disc_cache_free(&c);
 		warnx(_(M_OOM));
 		return -1;
 	}
-	inventory_free(&sh->conf.inv);
-	sh->conf.inv = inv;
 	disc_cache_free(&c);
 	return rc;
 }

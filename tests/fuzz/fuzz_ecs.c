@@ -20,7 +20,7 @@
 		"index.html"
 
 static const struct vg_instance inst = {
-	"web-1", "i-bp1hzoinajzkh91h0001", "cn-hangzhou", 0, "", NULL, 0
+	"web-1", "i-bp1hzoinajzkh91h0001", "cn-hangzhou", 0, "", NULL, 0, "", 0
 };
 
 static void

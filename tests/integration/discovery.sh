@@ -107,6 +107,15 @@ listing_session_used() {
 
 same_bytes() { cmp -s "$1" "$2"; }
 
+# a refresh in the background is over: its lock is free (10 s at most)
+settled() {
+	i=0
+	while ! flock -n "$T/state/inventory.lock" true; do
+		i=$((i + 1)); [ $i -gt 200 ] && return 1
+		sleep 0.05
+	done
+}
+
 # ------------------------------------------------------------ the six ways
 # The mock's built-in inventory: web-1, win-1, db-1, secret-1 in
 # cn-hangzhou and app-sh-1 in cn-shanghai, all tagged vncgate=yes.
@@ -235,6 +244,13 @@ vg "list"
 check "rules: a tag: deny hides a discovered instance by its cloud tag" \
     not_listed pay-1
 check "rules: ... and not the others" listed i-dup000000000000000001
+vg_argv -t -C "user=$ME,instance=pay-1"
+check "-t -C: a discovered instance is decided over its cloud tags" grep \
+    -qxF "deny no-payments" "$OUT"
+check "-t -C: exit 3" [ "$RC" -eq 3 ]
+vg_argv -t -C "user=$ME,instance=i-dup000000000000000002"
+check "-t -C: a discovered instance known by its ID is allowed" grep -qxF \
+    "allow ops" "$OUT"
 
 # --- stale_after: an instance gone from the cloud stays a while -------------
 disc_acl
@@ -288,14 +304,29 @@ check "-t: the cache's size and age" grep -qE \
     '^inventory: cache 1 instances in 1 regions, [0-9]+ s old \(fresh\)$' \
     "$OUT"
 check "-t: no request to the cloud" rows_are 0 service=ecs
+inv_file "$INV" '{"Regions": ["cn-hangzhou", "cn-beijing"], "Instances": [
+ {"InstanceId": "i-dup000000000000000001", "RegionId": "cn-hangzhou",
+  "InstanceName": "twin", "Tags": {"Tag": [{"TagKey": "vncgate", "TagValue": "yes"}]}},
+ {"InstanceId": "i-fresh00000000000001", "RegionId": "cn-hangzhou",
+  "InstanceName": "fresh-1", "Tags": {"Tag": [{"TagKey": "vncgate", "TagValue": "yes"}]}}]}'
+mock_reload
 write_conf static v3
 disc_acl
 disc_conf 'regions = {"cn-hangzhou"}' 'ttl = 1'
 sleep 1.1
+: >"$T/syslog.txt"
 vg "list"
-check "ttl: a stale cache is refreshed by the next run" rows_are 1 \
+check "ttl: the run that finds the cache stale exits 0" [ "$RC" -eq 0 ]
+check "ttl: ... and does not wait for the refresh: the old cache" \
+    not_listed fresh-1
+check "ttl: the refresh in the background ends" settled
+check "ttl: a stale cache is refreshed once" rows_are 1 \
     service=ecs action=DescribeInstances next_token=
-check "ttl: ... which lists it" listed twin
+syslog_sync
+check "ttl: the background refresh is recorded" has_record inventory \
+    result=ok count=2 added=1
+vg "list"
+check "ttl: the next run lists the refreshed cache" listed fresh-1
 
 # --- the first run ever waits for the cloud -----------------------------------
 rm -f "$T/state/inventory.json"
@@ -374,6 +405,7 @@ many_lists() {
 	for p in $pids; do wait "$p"; done
 }
 many_lists
+settled
 all_listed() {
 	i=0
 	while [ $i -lt 50 ]; do
