@@ -9,6 +9,8 @@ against the mock cloud on 127.0.0.1.
 bench/run builds vgtime and calls this.  Prints one Markdown table; a full
 run also writes it, with the machine, to bench/last-run.md.  --smoke: one
 run per line, no goals, no SDK install, the scale row at 1,000 x 1,000.
+Rows 1 to 5 are here; rows 6 to 8 (issue 12, the inventory from the
+cloud) are in refresh.py; what both share is in benchlib.py.
 Exit status: 0 when every line ran (or was skipped, or stopped for taking
 over CPU_CAP_S), 1 when vncgate or a baseline failed where it should have
 worked, 2 when the bench itself could not start.
