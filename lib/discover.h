@@ -105,9 +105,11 @@ void	disc_region_free(struct disc_region *);
 void	disc_cache_free(struct disc_cache *);
 
 /*
- * The cache's text into c: the schema, the types, every field through
- * the inventory's checks, counts and sizes bounded, no ID twice.  Any
- * fault refuses the whole text: -1, err says where, c holds nothing.
+ * The cache's text into c (discover_read.c): exactly what
+ * disc_cache_dump writes, every field through the inventory's checks,
+ * counts and sizes bounded, no ID twice.  Any fault refuses the whole
+ * text: -1, err says where, c holds nothing.  The regions' instances
+ * are not indexed (inventory_take): walk them.
  */
 int	disc_cache_parse(const char *text, size_t len, struct disc_cache *c,
 	    char *err, size_t errlen);
@@ -140,10 +142,11 @@ int	disc_cache_fold(struct disc_cache *c, struct disc_region *fresh,
  * The inventory the run sees: the config's instance blocks, then every
  * cached instance (DESIGN 1.10: names, collisions, the blocks that set
  * a discovered ID's name, description and os) into inv, which the
- * caller made empty.
+ * caller made empty.  The cached instances' strings move into inv: c is
+ * then only to be freed.
  */
-int	discover_merge(const struct vg_inventory *blocks,
-	    const struct disc_cache *c, struct vg_inventory *inv);
+int	discover_merge(const struct vg_inventory *blocks, struct disc_cache *c,
+	    struct vg_inventory *inv);
 
 /* discover_refresh.c ---------------------------------------------------- */
 
@@ -182,10 +185,10 @@ int	discover_refresh(const struct disc_refresh_in *, struct disc_cache *c,
 void	disc_refresh_free(struct disc_refresh *);
 
 /*
- * conf->inv becomes the blocks and c merged (discover_merge); -1 when
- * out of memory (conf->inv unchanged).
+ * conf->inv becomes the blocks and c merged (discover_merge; c is then
+ * only to be freed); -1 when out of memory (conf->inv unchanged).
  */
-int	discover_apply(struct vg_conf *conf, const struct disc_cache *c);
+int	discover_apply(struct vg_conf *conf, struct disc_cache *c);
 /*
  * With inventory.discover, the cache as it is (no refresh, no network)
  * merged into conf->inv: for -t -C and pam_vncgate, which decide for the

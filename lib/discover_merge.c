@@ -123,7 +123,7 @@ disc_cache_fold(struct disc_cache *c, struct disc_region *fresh, size_t n,
 
 /* Every cached instance, flat, with an index by name and one by ID. */
 struct flat {
-	const struct vg_instance **in;
+	struct vg_instance **in;
 	size_t		  n;
 	unsigned char	 *taken;	/* a block set its fields */
 	unsigned char	 *dup;		/* its name is another's too */
@@ -172,7 +172,7 @@ flat_index(struct flat *f)
 }
 
 static int
-flat_build(const struct disc_cache *c, struct flat *f)
+flat_build(struct disc_cache *c, struct flat *f)
 {
 	size_t i, j, total = 0;
 
@@ -239,6 +239,7 @@ name_stands(const struct flat *f, size_t i,
 	    vg_index_find(&f->ids, name) == 0;
 }
 
+/* f->in[i] moves into inv: its strings become inv's (no copy). */
 static int
 add_listed(struct flat *f, size_t i, const struct vg_inventory *blocks,
     struct vg_inventory *inv)
@@ -247,11 +248,16 @@ add_listed(struct flat *f, size_t i, const struct vg_inventory *blocks,
 
 	if (!name_stands(f, i, blocks))
 		vg_strlcpy(in.name, in.id, sizeof(in.name));
-	return inventory_add(inv, &in, 1) == NULL ? -1 : 0;
+	if (inventory_take(inv, &in, 1) == -1)
+		return -1;
+	/* the cache keeps its array of tag pointers, to free */
+	f->in[i]->description = NULL;
+	f->in[i]->ntags = 0;
+	return 0;
 }
 
 int
-discover_merge(const struct vg_inventory *blocks, const struct disc_cache *c,
+discover_merge(const struct vg_inventory *blocks, struct disc_cache *c,
     struct vg_inventory *inv)
 {
 	struct flat f;

@@ -216,7 +216,7 @@ discover_lock(int dirfd, long long deadline, char *err, size_t errlen)
 /* The inventory of a run ------------------------------------------------- */
 
 int
-discover_apply(struct vg_conf *conf, const struct disc_cache *c)
+discover_apply(struct vg_conf *conf, struct disc_cache *c)
 {
 	struct vg_inventory inv;
 

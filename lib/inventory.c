@@ -111,6 +111,35 @@ inventory_add(struct vg_inventory *inv, const struct vg_instance *in,
 	return &inv->inst[n];
 }
 
+int
+inventory_take(struct vg_inventory *inv, struct vg_instance *in, int index)
+{
+	struct vg_instance *grown, *dst;
+	size_t n = inv->n;
+	char **tags = NULL;
+
+	if ((grown = vg_grow(inv->inst, n, sizeof(*grown))) == NULL)
+		return -1;
+	inv->inst = grown;
+	inv->names.arg = inv->ids.arg = inv;
+	if (in->ntags > 0 && (tags = reallocarray(NULL, in->ntags,
+	    sizeof(*tags))) == NULL)
+		return -1;
+	dst = &inv->inst[n];
+	*dst = *in;
+	dst->tags = tags;
+	if (tags != NULL)
+		memcpy(tags, in->tags, in->ntags * sizeof(*tags));
+	inv->n++;
+	if (index && (vg_index_add(&inv->names, n) == -1 ||
+	    vg_index_add(&inv->ids, n) == -1)) {
+		inv->n--;
+		free(tags);
+		return -1;
+	}
+	return 0;
+}
+
 void
 inventory_trim(struct vg_inventory *inv)
 {

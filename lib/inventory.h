@@ -58,6 +58,15 @@ void	inventory_free(struct vg_inventory *);
  */
 struct vg_instance *inventory_add(struct vg_inventory *,
 	    const struct vg_instance *in, int by_id);
+/*
+ * Append in as it is, with index indexed by name and ID (without, the
+ * lookups below find none of them: for a list only walked, whose
+ * duplicates the caller rules out): its description and tag strings
+ * become the inventory's (the array of tag pointers is copied).  -1
+ * when out of memory: nothing was added and in still owns them.
+ */
+int	inventory_take(struct vg_inventory *, struct vg_instance *in,
+	    int index);
 /* Give back what the doubling growth left unused at the end. */
 void	inventory_trim(struct vg_inventory *);
 
