@@ -30,10 +30,10 @@ import time
 
 from benchlib import (
     AK_ID, AK_SECRET, AUDIT_TOOL, BENCH, CHUNKS, CPU_CAP_S, KILLED,
-    LINE_BUDGET_S, MIB, PARALLEL, PEER_DIR, PY, ROLE_ARN, ROOT, RUNS, SHELL,
-    SLOW_S, SOURCE, URL_RE, WARMUP, WEB1, BenchError, Line, check_exact,
-    check_lines, check_url, first_line, fmt_mib, fmt_s, pct, peer_install,
-    run, table, verdict)
+    LINE_BUDGET_S, MIB, PARALLEL, PY, ROLE_ARN, ROOT, RUNS, SHELL, SLOW_S,
+    SOURCE, URL_RE, WARMUP, WEB1, BenchError, Line, check_exact, check_lines,
+    check_url, first_line, fmt_mib, fmt_s, pct, peer_env, peer_install, run,
+    table, verdict)
 import refresh
 
 
@@ -386,10 +386,7 @@ def peer_line(w, floor):
         line.failure = "skipped, " + why
         w.notes.append("The peer line was skipped: %s." % why)
         return line
-    env = {"PATH": "/usr/bin:/bin", "NODE_EXTRA_CA_CERTS": w.ca,
-           "NODE_PATH": os.path.join(PEER_DIR, "node_modules"),
-           "ALIBABA_CLOUD_ACCESS_KEY_ID": AK_ID,
-           "ALIBABA_CLOUD_ACCESS_KEY_SECRET": AK_SECRET}
+    env = peer_env(w.ca)
     argv = [node, os.path.join(BENCH, "peer", "peer.js"),
             "127.0.0.1:%d" % w.ports["ecs"], "cn-hangzhou", WEB1]
     w.side_by_side([(line, argv, env, check_url)])

@@ -181,6 +181,14 @@ def check_exact(text):
     return check
 
 
+def peer_env(ca):
+    """The SDK's environment: the mock's CA, the key, the modules."""
+    return {"PATH": "/usr/bin:/bin", "NODE_EXTRA_CA_CERTS": ca,
+            "NODE_PATH": os.path.join(PEER_DIR, "node_modules"),
+            "ALIBABA_CLOUD_ACCESS_KEY_ID": AK_ID,
+            "ALIBABA_CLOUD_ACCESS_KEY_SECRET": AK_SECRET}
+
+
 def peer_install(smoke):
     """None when the pinned SDK is in bench/.peer, else why not."""
     lock = os.path.join(BENCH, "peer", "package-lock.json")

@@ -20,9 +20,9 @@ import os
 import shutil
 import subprocess
 
-from benchlib import (AK_ID, AK_SECRET, BENCH, MIB, PEER_DIR, PY, ROOT,
-                      SHELL, Line, check_exact, check_lines, fmt_mib, fmt_s,
-                      peer_install, run, verdict)
+from benchlib import (BENCH, MIB, PY, ROOT, SHELL, Line, check_exact,
+                      check_lines, fmt_mib, fmt_s, peer_env, peer_install,
+                      run, verdict)
 
 REGIONS = ("cn-hangzhou", "cn-shanghai", "cn-beijing")
 # Row 7: what one DescribeInstances answer of each region waits, as a
@@ -177,13 +177,6 @@ def requests_line(w, cloud, argv, env, who, regions):
     return line
 
 
-def peer_env(w):
-    return {"PATH": "/usr/bin:/bin", "NODE_EXTRA_CA_CERTS": w.ca,
-            "NODE_PATH": os.path.join(PEER_DIR, "node_modules"),
-            "ALIBABA_CLOUD_ACCESS_KEY_ID": AK_ID,
-            "ALIBABA_CLOUD_ACCESS_KEY_SECRET": AK_SECRET}
-
-
 def check_peer(counts, regions):
     want = "".join("%s %d\n" % (r, counts[r]) for r in regions) + \
         "total %d\n" % sum(counts[r] for r in regions)
@@ -202,7 +195,7 @@ def peer_specs(w, cloud, par, ser):
     script = os.path.join(BENCH, "peer", "list.js")
     end = "127.0.0.1:%d" % cloud.ports["ecs"]
     check = check_peer(cloud.counts, REGIONS)
-    env = peer_env(w)
+    env = peer_env(w.ca)
     return [(par, [node, script, end] + list(REGIONS), env, check),
             (ser, [node, script, "--serial", end] + list(REGIONS), env,
              check)]
