@@ -9,12 +9,13 @@ against the mock cloud on 127.0.0.1.
 bench/run builds vgtime and calls this.  Prints one Markdown table; a full
 run also writes it, with the machine, to bench/last-run.md.  --smoke: one
 run per line, no goals, no SDK install, the scale row at 1,000 x 1,000.
+Rows 1 to 5 are here; rows 6 to 8 (issue 12, the inventory from the
+cloud) are in refresh.py; what both share is in benchlib.py.
 Exit status: 0 when every line ran (or was skipped, or stopped for taking
 over CPU_CAP_S), 1 when vncgate or a baseline failed where it should have
 worked, 2 when the bench itself could not start.
 """
 import json
-import math
 import os
 import platform
 import pwd
@@ -22,139 +23,18 @@ import grp
 import re
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BENCH = os.path.join(ROOT, "bench")
-SHELL = os.path.join(ROOT, "shell", "vncgate-shell")
-AUDIT_TOOL = os.path.join(ROOT, "tools", "vncgate-audit")
-PEER_DIR = os.path.join(BENCH, ".peer")
-PY = "/usr/bin/python3"
-
-AK_ID = "LTAI5tMOCKstaticKey01"
-AK_SECRET = "MOCKstaticSecret0123456789abcdef"
-ROLE_ARN = "acs:ram::1234567890123456:role/vncgate-operator"
-WEB1 = "i-bp1hzoinajzkh91h0001"
-PAGE = "https://g.alicdn.com/aliyun/ecs-console-vnc2/0.0.8/index.html"
-URL_RE = re.compile(re.escape(PAGE) + r"\?vncUrl=[A-Za-z0-9%._~-]+"
-                    r"&instanceId=" + WEB1 + r"&isWindows=false$")
-SOURCE = "10.1.2.3"
-
-RUNS, WARMUP = 20, 3
-SLOW_S = 2.0            # a line slower than this gets fewer runs...
-LINE_BUDGET_S = 30.0    # ...about this much time in all
-CHUNKS = 4              # side-by-side lines alternate in this many turns
-CPU_CAP_S = 30          # a run is stopped after this much CPU time
-KILLED = (128 + 24, 128 + 9)    # SIGXCPU, then SIGKILL (vgtime -c)
-PARALLEL = 100
-MIB = 1024.0
-
-
-class BenchError(Exception):
-    """The bench itself cannot go on (not a measured failure)."""
-
-
-# Numbers ---------------------------------------------------------------------
-
-def pct(values, p):
-    """Nearest-rank percentile: the value p% of the samples do not exceed."""
-    s = sorted(values)
-    return s[max(0, math.ceil(p / 100.0 * len(s)) - 1)]
-
-
-def fmt_s(sec):
-    if sec is None:
-        return "—"
-    if sec >= 10:
-        return "%.1f s" % sec
-    if sec >= 1:
-        return "%.2f s" % sec
-    return "%.1f ms" % (sec * 1000) if sec < 0.1 else "%.0f ms" % (sec * 1000)
-
-
-def fmt_mib(kib):
-    return "—" if kib is None else "%.1f MiB" % (kib / MIB)
-
-
-class Line:
-    """One line of the table: a command measured, or a goal summed up."""
-
-    def __init__(self, row, what, samples=None, failure=None, base=None):
-        self.row, self.what = row, what
-        # [(wall seconds, maxrss_kib, status, cpu seconds)]
-        self.samples = samples or []
-        self.failure = failure          # why it has no numbers
-        self.base = base                # the Line it is compared with
-        self.goal, self.verdict = "", ""
-        self.rss_only = None            # a row 5 line: a peak RSS alone
-        self.first = None               # the first run (see plan)
-        self.rules = None               # row 3: the ACL's size
-
-    def times(self):
-        return [s[0] for s in self.samples]
-
-    def median(self):
-        return statistics.median(self.times()) if self.samples else None
-
-    def cpu(self):
-        """Median user + system time: what the line costs the machine,
-        less sensitive than wall time to what else runs."""
-        if not self.samples:
-            return None
-        return statistics.median(s[3] for s in self.samples)
-
-    def rss(self):
-        if self.rss_only is not None:
-            return self.rss_only
-        return max(s[1] for s in self.samples) if self.samples else None
-
-    def ratio(self):
-        if self.base is None or not self.samples or not self.base.samples:
-            return None
-        return self.median() / self.base.median()
-
-    def cells(self, with_goals):
-        t = self.times()
-        if self.base is self:
-            ratio = "baseline"
-        elif self.ratio() is not None:
-            ratio = "%.2f×" % self.ratio()
-        else:
-            ratio = "—"
-        if self.failure:
-            nums = ["—", "—", "—", "—", ratio, "—"]
-            what = "%s: **%s**" % (self.what, self.failure)
-        else:
-            nums = [str(len(t)) if t else "—", fmt_s(self.median()),
-                    fmt_s(pct(t, 90) if t else None),
-                    fmt_s(max(t) if t else None), ratio,
-                    fmt_s(self.cpu())]
-            what = self.what
-        cells = [str(self.row), what] + nums + [fmt_mib(self.rss())]
-        if with_goals:
-            cells += [self.goal or "", self.verdict or ""]
-        # a message quoted from a program must not break the table
-        return [c.replace("|", "/").replace("\n", " ") for c in cells]
-
-
-def table(lines, with_goals):
-    head = ["#", "what", "runs", "median", "p90", "max", "vs baseline",
-            "CPU", "peak RSS"]
-    if with_goals:
-        head += ["goal", "result"]
-    out = ["| " + " | ".join(head) + " |",
-           "|" + "|".join("---" for _ in head) + "|"]
-    for ln in lines:
-        out.append("| " + " | ".join(ln.cells(with_goals)) + " |")
-    return "\n".join(out) + "\n"
-
-
-def verdict(ok, detail):
-    return ("met (%s)" if ok else "**missed** (%s)") % detail
+from benchlib import (
+    AK_ID, AK_SECRET, AUDIT_TOOL, BENCH, CHUNKS, CPU_CAP_S, KILLED,
+    LINE_BUDGET_S, MIB, PARALLEL, PY, ROLE_ARN, ROOT, RUNS, SHELL, SLOW_S,
+    SOURCE, URL_RE, WARMUP, WEB1, BenchError, Line, check_exact, check_lines,
+    check_url, first_line, fmt_mib, fmt_s, pct, peer_env, peer_install, run,
+    table, verdict)
+import refresh
 
 
 # The world: certificates, syslog sink, mock cloud, configs -------------------
@@ -182,21 +62,27 @@ class World:
         self.spawn([PY, os.path.join(ROOT, "tests", "lib", "syslogd.py"),
                     self.sock, self.path("syslog.txt"),
                     self.path("syslogd.pid")], self.path("syslogd.pid"))
-        mock = self.path("mock")
-        shutil.copytree(certs, mock)
-        self.spawn([PY, os.path.join(ROOT, "tests", "mock", "mockcloud.py"),
-                    "--dir", mock],
-                   os.path.join(mock, "ecs.port"))
-        self.ports = {}
-        for service in ("ecs", "sts", "imds"):
-            with open(os.path.join(mock, service + ".port")) as f:
-                self.ports[service] = int(f.read())
+        self.ports = self.start_mock("mock")
         for d in ("state", "audit"):
             os.mkdir(self.path(d), 0o700)
         with open(self.path("access_key"), "w") as f:
             f.write('access_key_id = "%s"\naccess_key_secret = "%s"\n' %
                     (AK_ID, AK_SECRET))
         os.chmod(self.path("access_key"), 0o640)
+
+    def start_mock(self, name, args=()):
+        """Another mock cloud in the folder `name`, on its own ports
+        (the certificates are the same): {"ecs": port, ...}."""
+        mock = self.path(name)
+        shutil.copytree(self.path("certs"), mock)
+        self.spawn([PY, os.path.join(ROOT, "tests", "mock", "mockcloud.py"),
+                    "--dir", mock] + list(args),
+                   os.path.join(mock, "ecs.port"))
+        ports = {}
+        for service in ("ecs", "sts", "imds"):
+            with open(os.path.join(mock, service + ".port")) as f:
+                ports[service] = int(f.read())
+        return ports
 
     def spawn(self, argv, ready_file):
         with open(self.path(os.path.basename(argv[1]) + ".log"), "ab") as log:
@@ -229,19 +115,23 @@ class World:
         return path
 
     def conf(self, provider="static", sig="v3", acl=None, audit="",
-             inventory=None):
-        """A vncgate.conf for one kind of run; returns its path."""
+             inventory=None, state=None, ports=None, text=None):
+        """A vncgate.conf for one kind of run; returns its path.
+        inventory: a file to append; text: this instead of instances."""
         self.nconf += 1
         path = self.path("vncgate-%d.conf" % self.nconf)
-        p = self.ports
-        text = CONF % {
+        p = ports or self.ports
+        head = CONF % {
             "acl": acl or self.small_acl(), "ecs": p["ecs"], "sts": p["sts"],
             "imds": p["imds"], "sig": sig, "ca": self.ca,
             "provider": provider, "key": self.path("access_key"),
-            "arn": ROLE_ARN, "audit": audit, "state": self.path("state")}
+            "arn": ROLE_ARN, "audit": audit,
+            "state": state or self.path("state")}
         with open(path, "w") as f:
-            f.write(text)
-            if inventory is None:
+            f.write(head)
+            if text is not None:
+                f.write(text)
+            elif inventory is None:
                 f.write(SMALL_INVENTORY)
             else:
                 with open(inventory) as inv:
@@ -330,17 +220,19 @@ class World:
         far count: after a second of work the caches are warm anyway."""
         if self.smoke:
             return 0, 0
+        want = line.runs or RUNS
         if first <= SLOW_S:
-            return WARMUP - 1, RUNS
+            return WARMUP - 1, want
         # a first run can be slow alone (cold disk cache): once more
         second = self.vgtime_run(argv, env, 1)[0]
         if second[2] == 0 and second[0] <= SLOW_S:
-            return max(0, WARMUP - 2), RUNS
+            return max(0, WARMUP - 2), want
         line.samples = [line.first, second]
         t = min(first, second[0])
-        runs = max(2, min(RUNS, int(LINE_BUDGET_S / t)))
-        self.notes.append("%s: %d runs, not %d: one takes %s." % (
-            line.what, runs, RUNS, fmt_s(t)))
+        runs = max(2, min(want, int(LINE_BUDGET_S / t)))
+        if runs < want:
+            self.notes.append("%s: %d runs, not %d: one takes %s." % (
+                line.what, runs, want, fmt_s(t)))
         return 0, runs - 2
 
     def measure(self, row, what, argv, env, check=None, base=None):
@@ -427,45 +319,6 @@ instance "secret-1" {
 """
 
 
-def run(argv, what, **kw):
-    res = subprocess.run(argv, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT, text=True, **kw)
-    if res.returncode != 0:
-        raise BenchError("%s failed: %s" % (what, res.stdout.strip()[:300]))
-    return res.stdout
-
-
-def first_line(path):
-    try:
-        with open(path, errors="replace") as f:
-            for ln in f:
-                if ln.strip():
-                    return ln.strip()[:160]
-    except OSError:
-        pass
-    return None
-
-
-def check_url(out):
-    lines = out.splitlines()
-    if len(lines) != 1 or not URL_RE.match(lines[0]):
-        return "not one console URL line: %r" % out[:120]
-    return None
-
-
-def check_lines(n):
-    def check(out):
-        got = len(out.splitlines())
-        return None if got == n else "%d lines, not %d" % (got, n)
-    return check
-
-
-def check_exact(text):
-    def check(out):
-        return None if out == text else "printed %r" % out[:120]
-    return check
-
-
 # Row 1 and 2: one issuance ---------------------------------------------------
 
 def curl_argv(w, *urls):
@@ -533,53 +386,11 @@ def peer_line(w, floor):
         line.failure = "skipped, " + why
         w.notes.append("The peer line was skipped: %s." % why)
         return line
-    env = {"PATH": "/usr/bin:/bin", "NODE_EXTRA_CA_CERTS": w.ca,
-           "NODE_PATH": os.path.join(PEER_DIR, "node_modules"),
-           "ALIBABA_CLOUD_ACCESS_KEY_ID": AK_ID,
-           "ALIBABA_CLOUD_ACCESS_KEY_SECRET": AK_SECRET}
+    env = peer_env(w.ca)
     argv = [node, os.path.join(BENCH, "peer", "peer.js"),
             "127.0.0.1:%d" % w.ports["ecs"], "cn-hangzhou", WEB1]
     w.side_by_side([(line, argv, env, check_url)])
     return line
-
-
-def peer_install(smoke):
-    """None when the pinned SDK is in bench/.peer, else why not."""
-    lock = os.path.join(BENCH, "peer", "package-lock.json")
-    have = os.path.join(PEER_DIR, "package-lock.json")
-    if os.path.exists(have) and same_file(lock, have) and os.path.isdir(
-            os.path.join(PEER_DIR, "node_modules", "@alicloud",
-                         "ecs20140526")):
-        return None
-    if smoke:
-        return "the SDK is not installed (`make bench` installs it)"
-    npm = shutil.which("npm", path="/usr/local/bin:/usr/bin:/bin")
-    if npm is None:
-        return "npm is not installed"
-    os.makedirs(PEER_DIR, exist_ok=True)
-    for name in ("package.json", "package-lock.json"):
-        shutil.copyfile(os.path.join(BENCH, "peer", name),
-                        os.path.join(PEER_DIR, name))
-    print("# installing the pinned SDK into bench/.peer (npm ci)",
-          flush=True)
-    try:
-        # --ignore-scripts: nothing from the registry runs here
-        res = subprocess.run([npm, "ci", "--ignore-scripts", "--no-audit",
-                              "--no-fund", "--loglevel=error"],
-                             cwd=PEER_DIR, stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, text=True,
-                             timeout=300)
-    except subprocess.TimeoutExpired:
-        res = None
-    if res is None or res.returncode != 0:
-        os.unlink(have)     # install again next time
-        return "npm could not install the SDK (registry unreachable?)"
-    return None
-
-
-def same_file(a, b):
-    with open(a, "rb") as fa, open(b, "rb") as fb:
-        return fa.read() == fb.read()
 
 
 def row_v1_and_roles(w):
@@ -846,6 +657,7 @@ def bench(w):
     lines += row3
     lines += row_concurrency(w)
     lines += row_memory(w, issuance, scale)
+    lines += refresh.rows(w, version())
     return lines
 
 

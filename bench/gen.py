@@ -3,12 +3,18 @@
 """Generate the inventory and the ACL for the scale rows of the bench.
 
     gen.py INSTANCES RULES USER GROUP INVENTORY_OUT ACL_OUT
+    gen.py --cloud REGIONS INSTANCES RULES USER GROUP ACL_OUT
 
 INVENTORY_OUT gets INSTANCES `instance` blocks (1,000 to 99,900, in
 hundreds), to be appended to a vncgate.conf; ACL_OUT gets an acl.conf of
 exactly RULES rules.  Prints "500 NAME": how many instances the operator
 reaches, and one of them that the rule "op-tag" allows.  The output
 depends only on the arguments, so two runs measure the same files.
+
+--cloud writes only the ACL, for the instances that
+tests/mock/geninventory.py --instances INSTANCES --regions REGIONS serves
+(its names, IDs and team tags) and that `vncgate-shell -S` discovers: the
+refresh rows.  The operator reaches the same 500.
 
 The operator USER (primary group GROUP) reaches exactly 500 instances
 whatever the sizes, through six rules that use a glob, a tag, a CIDR list,
@@ -18,7 +24,12 @@ other users and groups, as on a bastion shared by many teams, except one
 in a hundred: a deny for everyone from an address range the bench never
 comes from, which every request must still consider.
 """
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), "tests", "mock"))
+import geninventory   # noqa: E402  (the mock's names and IDs)
 
 REGIONS = ("cn-hangzhou", "cn-shanghai", "cn-beijing", "cn-shenzhen",
            "ap-southeast-1")
@@ -60,35 +71,64 @@ def operator_blocks(ninst):
     return [1 + j * (nb - 3) // 5 for j in range(5)]
 
 
-def operator_rules(user, group, ninst):
+class Names:
+    """The names and IDs of gen.py's own inventory: a team's block of
+    100 is the glob n042*."""
+    block = staticmethod(lambda b: "n%03d*" % b)
+    inst_id = staticmethod(inst_id)
+    name = staticmethod(name)
+
+
+class CloudNames:
+    """geninventory.py's: instance i is ROLE-tNNN-IIIII in region
+    REGIONS[i % len(REGIONS)], its ID made from both."""
+
+    def __init__(self, regions):
+        self.regions = regions
+
+    @staticmethod
+    def block(b):
+        return "*-t%03d-*" % b
+
+    def inst_id(self, i):
+        return geninventory.instance_id(
+            self.regions[i % len(self.regions)], i, 1)
+
+    @staticmethod
+    def name(i):
+        return "%s-t%03d-%05d" % (geninventory.ROLES[
+            i % len(geninventory.ROLES)], i // 100, i)
+
+
+def operator_rules(user, group, ninst, names=Names):
     """(kind, name, keys): 100 + 100 + 100 + 100 + 200 - 100 = 500."""
     a, b, c, d, e = operator_blocks(ninst)
     all_week = ["Mon-Fri 00:00-24:00", "Sat-Sun 00:00-24:00"]
+    glob = names.block
     return [
         ("allow", "op-glob", [("users", [user]),
-                              ("instances", ["n%03d*" % a])]),
+                              ("instances", [glob(a)])]),
         ("allow", "op-tag", [("groups", [group]),
                              ("instances", ["tag:team=t%03d" % b])]),
         ("allow", "op-cidr", [("users", ["user00001", user]),
                               ("groups", ["grp0007"]),
-                              ("instances", ["n%03d*" % c]),
+                              ("instances", [glob(c)]),
                               ("from", ["10.0.0.0/8", "2001:db8::/32"])]),
         ("allow", "op-ids", [("users", [user]),
-                             ("instances", [inst_id(i) for i in
+                             ("instances", [names.inst_id(i) for i in
                                             range(d * 100, d * 100 + 100)]),
                              ("hours", ["Mon-Sun 00:00-24:00"])]),
         ("allow", "op-wide", [("groups", [group]),
-                              ("instances", ["n%03d*" % e,
-                                             "n%03d*" % (e + 1)]),
+                              ("instances", [glob(e), glob(e + 1)]),
                               ("hours", all_week)]),
         ("deny", "op-deny", [("users", [user]),
-                             ("instances", ["n%03d*" % (e + 1)])]),
+                             ("instances", [glob(e + 1)])]),
     ]
 
 
-def tagged(ninst):
+def tagged(ninst, names=Names):
     """An instance name that op-tag reaches (for a -t -C decision)."""
-    return name(operator_blocks(ninst)[1] * 100 + 42)
+    return names.name(operator_blocks(ninst)[1] * 100 + 42)
 
 
 def instance_keys(k, ninst):
@@ -137,8 +177,8 @@ def other_rule(k, ninst):
             where_when_keys(k))
 
 
-def write_acl(path, nrules, ninst, user, group):
-    ops = operator_rules(user, group, ninst)
+def write_acl(path, nrules, ninst, user, group, names=Names):
+    ops = operator_rules(user, group, ninst, names)
     # the operator's rules sit at even intervals through the file
     at = {(j + 1) * nrules // (len(ops) + 1): r for j, r in enumerate(ops)}
     with open(path, "w") as out:
@@ -153,9 +193,15 @@ def write_acl(path, nrules, ninst, user, group):
 
 
 def main(argv):
+    cloud = None
+    if argv[1:2] == ["--cloud"] and len(argv) == 8:
+        cloud = CloudNames(argv[2].split(","))
+        argv = argv[:1] + argv[3:7] + [None] + argv[7:]
     if len(argv) != 7:
         sys.stderr.write("usage: gen.py INSTANCES RULES USER GROUP "
-                         "INVENTORY_OUT ACL_OUT\n")
+                         "INVENTORY_OUT ACL_OUT\n"
+                         "       gen.py --cloud REGIONS INSTANCES RULES "
+                         "USER GROUP ACL_OUT\n")
         return 2
     ninst, nrules = int(argv[1]), int(argv[2])
     if not 1000 <= ninst <= 99999 or ninst % 100 or nrules < 100:
@@ -163,11 +209,13 @@ def main(argv):
         sys.stderr.write("gen.py: 1000 to 99900 instances in hundreds, "
                          "at least 100 rules\n")
         return 2
-    with open(argv[5], "w") as out:
-        for i in range(ninst):
-            out.write(instance_block(i))
-    write_acl(argv[6], nrules, ninst, argv[3], argv[4])
-    print(REACHED, tagged(ninst))
+    if cloud is None:
+        with open(argv[5], "w") as out:
+            for i in range(ninst):
+                out.write(instance_block(i))
+    names = cloud or Names
+    write_acl(argv[6], nrules, ninst, argv[3], argv[4], names)
+    print(REACHED, tagged(ninst, names))
     return 0
 
 
