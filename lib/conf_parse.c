@@ -233,44 +233,47 @@ conf_parse_tag(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
 	return 0;
 }
 
+/*
+ * One entry of a list option, checked by bad (NULL: fine); a problem is
+ * recorded as "KEY entry "VALUE" WHY" and parsing goes on.
+ */
+static int
+list_entry(cfg_t *cfg, const char *value, void *result, const char *key,
+    int width, const char *(*bad)(const char *))
+{
+	const char *why;
+
+	if ((why = bad(value)) != NULL)
+		report(cfg, "%s entry \"%.*s\" %s", key, width, value, why);
+	*(const char **)result = value;
+	return 0;
+}
+
 int
 conf_parse_vnc_host(cfg_t *cfg, cfg_opt_t *opt, const char *value,
     void *result)
 {
-	const char *why;
-
 	(void)opt;
-	if ((why = conf_value_bad_vnc_host(value)) != NULL)
-		report(cfg, "api.vnc_hosts entry \"%.64s\" %s", value, why);
-	*(const char **)result = value;
-	return 0;
+	return list_entry(cfg, value, result, "api.vnc_hosts", 64,
+	    conf_value_bad_vnc_host);
 }
 
 int
 conf_parse_inv_region(cfg_t *cfg, cfg_opt_t *opt, const char *value,
     void *result)
 {
-	const char *why;
-
 	(void)opt;
-	if ((why = conf_value_bad_inv_region(value)) != NULL)
-		report(cfg, "inventory.regions entry \"%.48s\" %s", value,
-		    why);
-	*(const char **)result = value;
-	return 0;
+	return list_entry(cfg, value, result, "inventory.regions", 48,
+	    conf_value_bad_inv_region);
 }
 
 int
 conf_parse_inv_tag(cfg_t *cfg, cfg_opt_t *opt, const char *value,
     void *result)
 {
-	const char *why;
-
 	(void)opt;
-	if ((why = inventory_bad_tag(value)) != NULL)
-		report(cfg, "inventory.tags entry \"%.48s\" %s", value, why);
-	*(const char **)result = value;
-	return 0;
+	return list_entry(cfg, value, result, "inventory.tags", 48,
+	    inventory_bad_tag);
 }
 
 /* ------------------------------------------------------------------ */

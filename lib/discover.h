@@ -102,6 +102,8 @@ int	discover_parse_page(const char *name_tag, long status,
 
 void	disc_region_init(struct disc_region *, const char *region);
 void	disc_region_free(struct disc_region *);
+/* n regions and the array that holds them (NULL: nothing). */
+void	disc_regions_free(struct disc_region *, size_t n);
 void	disc_cache_free(struct disc_cache *);
 
 /*

@@ -40,13 +40,19 @@ disc_region_free(struct disc_region *r)
 }
 
 void
-disc_cache_free(struct disc_cache *c)
+disc_regions_free(struct disc_region *r, size_t n)
 {
 	size_t i;
 
-	for (i = 0; c->r != NULL && i < c->n; i++)
-		disc_region_free(&c->r[i]);
-	free(c->r);
+	for (i = 0; r != NULL && i < n; i++)
+		disc_region_free(&r[i]);
+	free(r);
+}
+
+void
+disc_cache_free(struct disc_cache *c)
+{
+	disc_regions_free(c->r, c->n);
 	memset(c, 0, sizeof(*c));
 }
 

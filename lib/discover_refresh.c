@@ -182,11 +182,7 @@ discover_refresh(const struct disc_refresh_in *in, struct disc_cache *c,
 void
 disc_refresh_free(struct disc_refresh *out)
 {
-	size_t i;
-
-	for (i = 0; out->r != NULL && i < out->n; i++)
-		disc_region_free(&out->r[i]);
-	free(out->r);
+	disc_regions_free(out->r, out->n);
 	memset(out, 0, sizeof(*out));
 }
 
